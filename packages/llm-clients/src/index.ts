@@ -1,0 +1,1 @@
+export type { LlmChatRequest, LlmChatResult, LlmClient, LlmModel } from './types.js';
