@@ -19,6 +19,10 @@ export function createVitestConfig(options = {}) {
   return {
     resolve: { conditions: [...CONDITIONS, 'module', 'browser', 'development|production'] },
     ssr: { resolve: { conditions: [...CONDITIONS, 'module', 'node', 'development|production'] } },
+    // vitest runs globalSetup files in its own environment, which does not inherit the above.
+    environments: {
+      __vitest__: { resolve: { conditions: [...CONDITIONS, 'module', 'node', 'development|production'] } },
+    },
     test: {
       environment: options.environment ?? 'node',
       include: options.include ?? ['src/**/*.test.{ts,tsx}', 'test/**/*.test.{ts,tsx}'],

@@ -36,7 +36,10 @@ async function adminQuery(adminUrl: string, sql: string): Promise<void> {
 /** Creates a fresh, empty database; the caller drops it. */
 export async function createTestDatabase(label = 'test'): Promise<TestDatabase> {
   const adminUrl = inject('pgAdminUrl');
-  const safeLabel = label.toLowerCase().replace(/[^a-z0-9]+/g, '_').slice(0, 40);
+  const safeLabel = label
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .slice(0, 40);
   const name = `t_${safeLabel}_${randomBytes(4).toString('hex')}`;
   await adminQuery(adminUrl, `CREATE DATABASE "${name}"`);
   return {

@@ -1,0 +1,22 @@
+/** Why the pool manager could not give out a database session. */
+export type PoolManagerErrorCode =
+  | 'UNKNOWN_CONNECTION'
+  | 'INVALID_CONNECTION_CONFIG'
+  | 'DATABASE_NOT_ALLOWED'
+  | 'CONNECTION_FAILED'
+  | 'AUTHENTICATION_FAILED'
+  | 'DATABASE_NOT_FOUND'
+  | 'TOO_MANY_CONNECTIONS'
+  | 'POOL_EXHAUSTED'
+  | 'CLOSED';
+
+/** The one error type of @pgmcp/pool-manager. Messages name the connection and say what to check. */
+export class PoolManagerError extends Error {
+  override readonly name = 'PoolManagerError';
+  readonly code: PoolManagerErrorCode;
+
+  constructor(code: PoolManagerErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
