@@ -1,0 +1,33 @@
+import type { CallToolResult } from '@modelcontextprotocol/server';
+
+/** Codes of {@link McpCoreError}. */
+export type McpCoreErrorCode = 'DUPLICATE_ITEM' | 'INVALID_ITEM' | 'TOOL_FAILED';
+
+/** Local (non-wire) errors of @pgmcp/mcp-core, e.g. registering two tools with one name. */
+export class McpCoreError extends Error {
+  override readonly name = 'McpCoreError';
+  readonly code: McpCoreErrorCode;
+
+  constructor(code: McpCoreErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+/**
+ * Thrown by a tool handler to fail the call with a message meant for the model: the call
+ * answers `isError: true` with exactly this text. Any other error is reported as an internal
+ * error without its details.
+ */
+export class ToolError extends Error {
+  override readonly name = 'ToolError';
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** A failed tool result whose text the model reads to correct itself. */
+export function toolErrorResult(message: string): CallToolResult {
+  return { isError: true, content: [{ type: 'text', text: message }] };
+}

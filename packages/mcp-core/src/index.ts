@@ -1,0 +1,21 @@
+export { McpCoreError, ToolError, toolErrorResult, type McpCoreErrorCode } from './errors.js';
+export { createMcpRegistry, formatIssues, type McpRegistry, type McpRegistryOptions } from './registry.js';
+export {
+  createMcpHttpHandler,
+  serveMcpStdio,
+  type McpHttpHandler,
+  type McpHttpHandlerOptions,
+  type ResolvedContext,
+} from './transports.js';
+export type {
+  Authorizer,
+  Contextual,
+  McpContext,
+  McpItemKind,
+  Principal,
+  PromptSpec,
+  ResourceSpec,
+  ServerIdentity,
+  ToolSpec,
+} from './types.js';
+export type { CallToolResult, GetPromptResult, ToolAnnotations } from '@modelcontextprotocol/server';

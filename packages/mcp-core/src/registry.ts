@@ -1,0 +1,284 @@
+import {
+  type CallToolResult,
+  type GetPromptResult,
+  type Prompt,
+  ProtocolError,
+  ProtocolErrorCode,
+  type ReadResourceResult,
+  type Resource,
+  ResourceNotFoundError,
+  Server,
+  type Tool,
+  type ToolAnnotations,
+} from '@modelcontextprotocol/server';
+import { z } from 'zod';
+import { McpCoreError, ToolError, toolErrorResult } from './errors.js';
+import type {
+  Authorizer,
+  Contextual,
+  McpContext,
+  McpItemKind,
+  PromptSpec,
+  ResourceSpec,
+  ServerIdentity,
+  ToolSpec,
+} from './types.js';
+
+/** Options of {@link createMcpRegistry}. */
+export interface McpRegistryOptions<S> {
+  identity: ServerIdentity;
+  /** Server instructions sent to clients at initialisation (how to use the tools well). */
+  instructions?: string;
+  /** Who may see and use what; default: everyone everything. */
+  authorize?: Authorizer<S>;
+  /** Receives unexpected handler failures (the caller only sees a generic message). */
+  onError?: (error: unknown, where: { kind: McpItemKind; name: string; principal: string }) => void;
+}
+
+/** Holds tools, resources and prompts and builds an MCP server instance for one request or connection. */
+export interface McpRegistry<S> {
+  readonly identity: ServerIdentity;
+  addTool<I extends z.ZodObject>(spec: ToolSpec<S, I>): void;
+  addResource(spec: ResourceSpec<S>): void;
+  addPrompt<A extends z.ZodObject>(spec: PromptSpec<S, A>): void;
+  /** Names of every registered item of a kind (sorted), e.g. to configure privileges. */
+  names(kind: McpItemKind): string[];
+  /** The tools `context` may use, as `tools/list` shows them. */
+  listTools(context: McpContext<S>): Promise<Tool[]>;
+  /** Runs one tool call as `tools/call` would, including authorisation and input validation. */
+  callTool(name: string, args: unknown, context: McpContext<S>): Promise<CallToolResult>;
+  /** A low-level SDK server answering for `context`. */
+  createServer(context: McpContext<S>): Server;
+}
+
+async function evaluate<T, S>(value: Contextual<T, S>, context: McpContext<S>): Promise<T> {
+  return typeof value === 'function' ? await (value as (c: McpContext<S>) => T | Promise<T>)(context) : value;
+}
+
+/** Formats zod issues as one line per field, e.g. `limit: Too big: expected number to be <=1000`. */
+export function formatIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => {
+      const path = issue.path.length > 0 ? issue.path.join('.') : 'arguments';
+      return `${path}: ${issue.message}`;
+    })
+    .join('; ');
+}
+
+function inputJsonSchema(schema: z.ZodObject): Tool['inputSchema'] {
+  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  delete json.$schema;
+  return json as Tool['inputSchema'];
+}
+
+function promptArguments(schema: z.ZodObject | undefined): Prompt['arguments'] {
+  if (!schema) return [];
+  return Object.entries(schema.shape).map(([name, field]) => {
+    const described = field as z.ZodType & { description?: string };
+    return {
+      name,
+      ...(described.description ? { description: described.description } : {}),
+      required: !described.safeParse(undefined).success,
+    };
+  });
+}
+
+/**
+ * Creates a registry of MCP items. Items are defined once; every request (or stdio
+ * connection) gets its own server instance bound to that caller's context, which filters
+ * the lists and refuses what the caller may not use.
+ *
+ * @example
+ *   const registry = createMcpRegistry({ identity: { name: 'pgmcp', version: '1.0.0' } });
+ *   registry.addTool({
+ *     name: 'echo', description: 'Echoes text.', input: z.object({ text: z.string() }),
+ *     handler: async ({ text }) => ({ content: [{ type: 'text', text }] }),
+ *   });
+ */
+export function createMcpRegistry<S>(options: McpRegistryOptions<S>): McpRegistry<S> {
+  const tools = new Map<string, { spec: ToolSpec<S>; schema: Tool['inputSchema'] }>();
+  const resources = new Map<string, ResourceSpec<S>>();
+  const prompts = new Map<string, PromptSpec<S>>();
+  const authorize: Authorizer<S> = options.authorize ?? (() => true);
+  const onError = options.onError ?? (() => undefined);
+
+  function ensureNew(kind: McpItemKind, map: Map<string, unknown>, name: string): void {
+    if (!name || !/^[A-Za-z0-9_.:/-]+$/.test(name)) {
+      throw new McpCoreError('INVALID_ITEM', `The ${kind} name "${name}" is invalid.`);
+    }
+    if (map.has(name))
+      throw new McpCoreError('DUPLICATE_ITEM', `A ${kind} named "${name}" is already registered.`);
+  }
+
+  const allowed = (kind: McpItemKind, name: string, context: McpContext<S>) =>
+    authorize({ kind, name }, context);
+
+  async function describeTool(
+    spec: ToolSpec<S>,
+    schema: Tool['inputSchema'],
+    context: McpContext<S>,
+  ): Promise<Tool> {
+    const [description, annotations] = await Promise.all([
+      evaluate(spec.description, context),
+      spec.annotations === undefined ? undefined : evaluate<ToolAnnotations, S>(spec.annotations, context),
+    ]);
+    return {
+      name: spec.name,
+      ...(spec.title ? { title: spec.title } : {}),
+      description,
+      inputSchema: schema,
+      ...(annotations ? { annotations } : {}),
+    };
+  }
+
+  async function listTools(context: McpContext<S>): Promise<Tool[]> {
+    const visible = [...tools.values()]
+      .filter(({ spec }) => allowed('tool', spec.name, context))
+      .sort((a, b) => (a.spec.name < b.spec.name ? -1 : a.spec.name > b.spec.name ? 1 : 0));
+    return Promise.all(visible.map(({ spec, schema }) => describeTool(spec, schema, context)));
+  }
+
+  async function callTool(name: string, args: unknown, context: McpContext<S>): Promise<CallToolResult> {
+    const entry = tools.get(name);
+    if (!entry) {
+      throw new ProtocolError(
+        ProtocolErrorCode.InvalidParams,
+        `Unknown tool "${name}". Call tools/list to see the tools available to you.`,
+      );
+    }
+    if (!allowed('tool', name, context)) {
+      return toolErrorResult(
+        `You are not allowed to use the tool "${name}". Ask an administrator to grant it, or use another tool from tools/list.`,
+      );
+    }
+    const parsed = entry.spec.input.safeParse(args ?? {});
+    if (!parsed.success) {
+      return toolErrorResult(`Invalid arguments for ${name}: ${formatIssues(parsed.error)}.`);
+    }
+    try {
+      return await entry.spec.handler(parsed.data, context);
+    } catch (error) {
+      if (error instanceof ToolError) return toolErrorResult(error.message);
+      onError(error, { kind: 'tool', name, principal: context.principal.name });
+      return toolErrorResult(
+        `The tool ${name} failed unexpectedly. Try again; if it keeps failing, report it.`,
+      );
+    }
+  }
+
+  function createServer(base: McpContext<S>): Server {
+    const server = new Server(
+      { ...options.identity },
+      {
+        capabilities: { tools: {}, resources: {}, prompts: {} },
+        ...(options.instructions ? { instructions: options.instructions } : {}),
+      },
+    );
+    const withSignal = (signal: AbortSignal): McpContext<S> => ({ ...base, signal });
+
+    server.setRequestHandler('tools/list', async () => ({ tools: await listTools(base) }));
+    server.setRequestHandler('tools/call', (request, ctx) =>
+      callTool(request.params.name, request.params.arguments, withSignal(ctx.mcpReq.signal)),
+    );
+
+    server.setRequestHandler('resources/list', () => {
+      const list: Resource[] = [...resources.values()]
+        .filter((spec) => allowed('resource', spec.name, base))
+        .map((spec) => ({
+          uri: spec.uri,
+          name: spec.name,
+          ...(spec.title ? { title: spec.title } : {}),
+          ...(spec.description ? { description: spec.description } : {}),
+          ...(spec.mimeType ? { mimeType: spec.mimeType } : {}),
+        }));
+      return { resources: list };
+    });
+    server.setRequestHandler('resources/templates/list', () => ({ resourceTemplates: [] }));
+    server.setRequestHandler('resources/read', async (request, ctx): Promise<ReadResourceResult> => {
+      const uri = request.params.uri;
+      const spec = resources.get(uri);
+      if (!spec) throw new ResourceNotFoundError(uri);
+      if (!allowed('resource', spec.name, base)) {
+        throw new ProtocolError(
+          ProtocolErrorCode.InvalidParams,
+          `You are not allowed to read the resource ${uri}. Ask an administrator to grant it.`,
+        );
+      }
+      let text: string;
+      try {
+        text = await spec.read(withSignal(ctx.mcpReq.signal));
+      } catch (error) {
+        if (error instanceof ToolError)
+          throw new ProtocolError(ProtocolErrorCode.InternalError, error.message);
+        onError(error, { kind: 'resource', name: spec.name, principal: base.principal.name });
+        throw new ProtocolError(ProtocolErrorCode.InternalError, `Reading ${uri} failed unexpectedly.`);
+      }
+      return { contents: [{ uri, text, ...(spec.mimeType ? { mimeType: spec.mimeType } : {}) }] };
+    });
+
+    server.setRequestHandler('prompts/list', () => ({
+      prompts: [...prompts.values()]
+        .filter((spec) => allowed('prompt', spec.name, base))
+        .map((spec) => ({
+          name: spec.name,
+          ...(spec.title ? { title: spec.title } : {}),
+          ...(spec.description ? { description: spec.description } : {}),
+          arguments: promptArguments(spec.args),
+        })),
+    }));
+    server.setRequestHandler('prompts/get', async (request, ctx): Promise<GetPromptResult> => {
+      const { name } = request.params;
+      const spec = prompts.get(name);
+      if (!spec) {
+        throw new ProtocolError(
+          ProtocolErrorCode.InvalidParams,
+          `Unknown prompt "${name}". Call prompts/list to see the prompts available to you.`,
+        );
+      }
+      if (!allowed('prompt', name, base)) {
+        throw new ProtocolError(
+          ProtocolErrorCode.InvalidParams,
+          `You are not allowed to use the prompt "${name}". Ask an administrator to grant it.`,
+        );
+      }
+      const parsed = (spec.args ?? z.object({})).safeParse(request.params.arguments ?? {});
+      if (!parsed.success) {
+        throw new ProtocolError(
+          ProtocolErrorCode.InvalidParams,
+          `Invalid arguments for prompt ${name}: ${formatIssues(parsed.error)}.`,
+        );
+      }
+      const messages = await spec.render(parsed.data, withSignal(ctx.mcpReq.signal));
+      return { ...(spec.description ? { description: spec.description } : {}), messages };
+    });
+    return server;
+  }
+
+  return {
+    identity: options.identity,
+    addTool(spec) {
+      ensureNew('tool', tools, spec.name);
+      tools.set(spec.name, { spec: spec, schema: inputJsonSchema(spec.input) });
+    },
+    addResource(spec) {
+      ensureNew('resource', resources, spec.uri);
+      resources.set(spec.uri, spec);
+    },
+    addPrompt(spec) {
+      ensureNew('prompt', prompts, spec.name);
+      prompts.set(spec.name, spec);
+    },
+    names(kind) {
+      const names =
+        kind === 'tool'
+          ? [...tools.keys()]
+          : kind === 'prompt'
+            ? [...prompts.keys()]
+            : [...resources.values()].map((r) => r.name);
+      return names.sort();
+    },
+    listTools,
+    callTool,
+    createServer,
+  };
+}

@@ -1,0 +1,71 @@
+import type { CallToolResult, GetPromptResult, ToolAnnotations } from '@modelcontextprotocol/server';
+import type { z } from 'zod';
+
+/** Who is calling: supplied by the app (a user, an API token, the local stdio user...). */
+export interface Principal {
+  /** Stable id, e.g. a user id or token id. */
+  id: string;
+  /** Display name for logs and messages. */
+  name: string;
+  /** What kind of caller this is, e.g. "user", "token", "local". */
+  kind: string;
+}
+
+/** The per-request context every handler receives. `S` is app-specific state. */
+export interface McpContext<S = unknown> {
+  principal: Principal;
+  /** Keys the caller's database sessions; two callers never share one. */
+  sessionKey: string;
+  /** App data resolved for this request (access rights, current connection...). */
+  state: S;
+  /** Aborted when the client cancels the request or goes away. */
+  signal: AbortSignal;
+}
+
+/** The kind of an MCP item, for authorisation. */
+export type McpItemKind = 'tool' | 'resource' | 'prompt';
+
+/** Decides whether the caller may see and use an item. Called for lists and for every use. */
+export type Authorizer<S> = (item: { kind: McpItemKind; name: string }, context: McpContext<S>) => boolean;
+
+type MaybePromise<T> = T | Promise<T>;
+
+/** A value, or a function of the request context that computes it (e.g. annotations that depend on write mode). */
+export type Contextual<T, S> = T | ((context: McpContext<S>) => MaybePromise<T>);
+
+/** A tool: zod input schema, description written for a model, and a handler. */
+export interface ToolSpec<S = unknown, I extends z.ZodObject = z.ZodObject> {
+  name: string;
+  title?: string;
+  description: Contextual<string, S>;
+  input: I;
+  annotations?: Contextual<ToolAnnotations, S>;
+  handler: (args: z.output<I>, context: McpContext<S>) => Promise<CallToolResult>;
+}
+
+/** A resource with a fixed URI. */
+export interface ResourceSpec<S = unknown> {
+  uri: string;
+  /** Short name, also the item name used for authorisation. */
+  name: string;
+  title?: string;
+  description?: string;
+  mimeType?: string;
+  read: (context: McpContext<S>) => Promise<string>;
+}
+
+/** A prompt template; every argument is a string, as MCP requires. */
+export interface PromptSpec<S = unknown, A extends z.ZodObject = z.ZodObject> {
+  name: string;
+  title?: string;
+  description?: string;
+  args?: A;
+  render: (args: z.output<A>, context: McpContext<S>) => MaybePromise<GetPromptResult['messages']>;
+}
+
+/** The identity the server announces. */
+export interface ServerIdentity {
+  name: string;
+  version: string;
+  title?: string;
+}
