@@ -1,0 +1,260 @@
+import type { Message } from '@pgmcp/api-contract';
+import { indexToolNames, stringInput, toolResultText } from './content.js';
+import type { MessageTier } from './types.js';
+
+/** The score of each tier; the compactor drops lower scores first. */
+export const TIER_SCORES: Readonly<Record<MessageTier, number>> = {
+  anchor: 1.0,
+  important: 0.8,
+  contextual: 0.6,
+  routine: 0.4,
+  transient: 0.2,
+};
+
+/** The tiers from highest to lowest score. */
+export const MESSAGE_TIERS: readonly MessageTier[] = [
+  'anchor',
+  'important',
+  'contextual',
+  'routine',
+  'transient',
+];
+
+/** How important a message is, and why. */
+export interface Classification {
+  tier: MessageTier;
+  score: number;
+  /** The signals that set the tier, e.g. `schema change`, `sql error`. */
+  reasons: string[];
+}
+
+/** Classifier switches (the same names as the compaction options). */
+export interface ClassifyOptions {
+  /** Tool results are at least contextual. Default true. */
+  preserve_tool_results?: boolean;
+  /** Results of schema tools are anchors (else contextual). Default true. */
+  preserve_schema_info?: boolean;
+  /** tool_use id → tool name for the whole conversation, so a tool_result is judged by its tool. */
+  toolNames?: ReadonlyMap<string, string>;
+}
+
+// Only the head of very long blocks is scanned: the signals sit at the top and the tail costs time.
+const SCAN_LIMIT = 16_384;
+const SHORT_USER_TEXT = 25;
+const SHORT_ASSISTANT_TEXT = 80;
+const SHORT_TOOL_RESULT = 200;
+
+const SCHEMA_CHANGE =
+  /\b(?:create|alter|drop)\s+(?:or\s+replace\s+)?(?:unique\s+|temp(?:orary)?\s+|unlogged\s+|materialized\s+)?(?:table|index|view|schema|database|type|extension|function|procedure|trigger|sequence|policy|domain)\b|\b(?:add|drop|rename)\s+(?:column|constraint)\b/i;
+const CORRECTION =
+  /\b(?:actually|instead|wrong|incorrect|correction|i meant|not what i (?:asked|meant|wanted)|that'?s not (?:right|correct|it))\b/i;
+// Plan node names as PostgreSQL prints them; case-sensitive so "explain why..." in prose is not a plan.
+const PLAN_NODES =
+  /\bEXPLAIN\b|\bQUERY PLAN\b|\b(?:Seq Scan|Index Scan|Index Only Scan|Bitmap Heap Scan|Bitmap Index Scan|Hash Join|Merge Join|Nested Loop|HashAggregate|GroupAggregate)\b|\(cost=\d/;
+const PLAN_WORDS = /\b(?:query plan|execution plan|explain analyze)\b/i;
+const TIMING =
+  /\b(?:execution|planning) time\b|\btook\s+\d+(?:\.\d+)?\s*(?:ms|milliseconds|s|sec|seconds)\b|\bTime:\s*\d+(?:\.\d+)?\s*ms\b/i;
+const SQL_ERROR =
+  /\b(?:ERROR|FATAL):\s|\bsyntax error\b|\bdoes not exist\b|\bSQLSTATE\b|\bviolates\b[^\n]{0,60}\bconstraint\b|\bdeadlock detected\b|\bcanceling statement\b/i;
+const PERMISSION = /\bpermission denied\b|\bmust be owner\b|\binsufficient privilege/i;
+const INSIGHT = /\bkey finding|\bimportant\b|\bwarning\b|\bcritical\b/i;
+const DOCS = /postgresql\.org\/docs|\bdocumentation\b|\bthe docs\b|\bthe manual\b/i;
+const COMPLEX_SQL = /\b(?:join|where|group\s+by|having|union|with|window|over)\b/i;
+const SIMPLE_SQL_LENGTH = 60;
+const SCHEMA_TOOL = /(?:^|_)(?:schema|describe_table|list_tables|list_columns)(?:_|$)/;
+const EXPLAIN_TOOL = /explain|query_plan|analyze_query/;
+
+const ACKNOWLEDGEMENTS = new Set([
+  '',
+  'ok',
+  'okay',
+  'k',
+  'kk',
+  'yes',
+  'yep',
+  'yeah',
+  'y',
+  'no',
+  'nope',
+  'sure',
+  'thanks',
+  'thank you',
+  'thx',
+  'ty',
+  'great',
+  'cool',
+  'nice',
+  'perfect',
+  'awesome',
+  'got it',
+  'sounds good',
+  'ok thanks',
+  'ok thank you',
+  'thanks a lot',
+  'go on',
+  'continue',
+  'go ahead',
+  'right',
+  'understood',
+  'done',
+]);
+
+/** Whether a text is a bare acknowledgement such as "ok", "yes" or "thanks!". */
+export function isAcknowledgement(text: string): boolean {
+  if (text.length > 40) return false;
+  const normalized = text
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s']/gu, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return ACKNOWLEDGEMENTS.has(normalized);
+}
+
+const RANK: Readonly<Record<MessageTier, number>> = {
+  anchor: 4,
+  important: 3,
+  contextual: 2,
+  routine: 1,
+  transient: 0,
+};
+
+/** Keeps the highest tier seen and the reasons that led to it. */
+class Verdict {
+  tier: MessageTier | undefined;
+  reasons: string[] = [];
+
+  raise(tier: MessageTier, reason: string): void {
+    if (this.tier === undefined || RANK[tier] > RANK[this.tier]) {
+      this.tier = tier;
+      this.reasons = [reason];
+    } else if (tier === this.tier && !this.reasons.includes(reason)) {
+      this.reasons.push(reason);
+    }
+  }
+
+  get settled(): boolean {
+    return this.tier === 'anchor';
+  }
+}
+
+function scan(text: string): string {
+  return text.length > SCAN_LIMIT ? text.slice(0, SCAN_LIMIT) : text;
+}
+
+/** Signals any text may carry, whoever wrote it. */
+function judgeSignals(text: string, verdict: Verdict): void {
+  if (SCHEMA_CHANGE.test(text)) verdict.raise('anchor', 'schema change');
+  if (verdict.settled) return;
+  if (PLAN_NODES.test(text) || PLAN_WORDS.test(text)) verdict.raise('important', 'query plan');
+  if (TIMING.test(text)) verdict.raise('important', 'execution time');
+  if (SQL_ERROR.test(text)) verdict.raise('important', 'sql error');
+  if (PERMISSION.test(text)) verdict.raise('important', 'permission denied');
+  if (INSIGHT.test(text)) verdict.raise('important', 'key finding');
+  if (DOCS.test(text)) verdict.raise('important', 'documentation reference');
+}
+
+function judgeText(text: string, role: Message['role'], verdict: Verdict): void {
+  const trimmed = text.trim();
+  if (isAcknowledgement(trimmed)) {
+    verdict.raise('transient', 'acknowledgement');
+    return;
+  }
+  const sample = scan(trimmed);
+  if (role === 'user' && CORRECTION.test(sample)) verdict.raise('anchor', 'user correction');
+  if (verdict.settled) return;
+  judgeSignals(sample, verdict);
+  const short = role === 'user' ? SHORT_USER_TEXT : SHORT_ASSISTANT_TEXT;
+  if (trimmed.length < short)
+    verdict.raise('routine', role === 'user' ? 'simple request' : 'short confirmation');
+  else verdict.raise('contextual', role === 'user' ? 'request' : 'answer');
+}
+
+function judgeQuery(query: string, verdict: Verdict): void {
+  const sample = scan(query);
+  judgeSignals(sample, verdict);
+  if (verdict.settled) return;
+  if (sample.trim().length <= SIMPLE_SQL_LENGTH && !COMPLEX_SQL.test(sample))
+    verdict.raise('routine', 'simple query');
+  else verdict.raise('contextual', 'query');
+}
+
+function judgeToolUse(name: string, input: Record<string, unknown>, verdict: Verdict): void {
+  if (EXPLAIN_TOOL.test(name)) verdict.raise('important', 'query plan');
+  const query = stringInput(input, 'query') ?? stringInput(input, 'sql');
+  if (query !== undefined) judgeQuery(query, verdict);
+  else verdict.raise('contextual', `tool call: ${name}`);
+}
+
+function judgeToolResult(
+  name: string | undefined,
+  text: string,
+  isError: boolean,
+  options: ClassifyOptions,
+  verdict: Verdict,
+): void {
+  if (name !== undefined && SCHEMA_TOOL.test(name)) {
+    if (options.preserve_schema_info ?? true) verdict.raise('anchor', `schema tool result: ${name}`);
+    else verdict.raise('contextual', `schema tool result: ${name}`);
+  }
+  if (verdict.settled) return;
+  if (isError) verdict.raise('important', 'tool error');
+  if (name !== undefined && EXPLAIN_TOOL.test(name)) verdict.raise('important', 'query plan');
+  const sample = scan(text);
+  judgeSignals(sample, verdict);
+  if (options.preserve_tool_results ?? true) verdict.raise('contextual', 'tool result');
+  else if (text.trim().length < SHORT_TOOL_RESULT) verdict.raise('routine', 'short tool result');
+  else verdict.raise('contextual', 'tool result');
+}
+
+/**
+ * Classifies one message into a tier with a score and reasons.
+ *
+ * @example
+ *   classifyMessage({ role: 'user', content: 'Actually, use the archive table instead' }).tier; // 'anchor'
+ */
+export function classifyMessage(message: Message, options: ClassifyOptions = {}): Classification {
+  const verdict = new Verdict();
+  if (typeof message.content === 'string') {
+    judgeText(message.content, message.role, verdict);
+  } else {
+    for (const block of message.content) {
+      if (verdict.settled) break;
+      switch (block.type) {
+        case 'text':
+          judgeText(block.text, message.role, verdict);
+          break;
+        case 'tool_use':
+          judgeToolUse(block.name, block.input, verdict);
+          break;
+        case 'tool_result':
+          judgeToolResult(
+            options.toolNames?.get(block.tool_use_id),
+            toolResultText(block),
+            block.is_error === true,
+            options,
+            verdict,
+          );
+          break;
+        case 'image':
+          verdict.raise('contextual', 'image');
+          break;
+      }
+    }
+  }
+  const tier = verdict.tier ?? 'transient';
+  return { tier, score: TIER_SCORES[tier], reasons: verdict.tier ? verdict.reasons : ['empty message'] };
+}
+
+/**
+ * Classifies every message of a conversation, judging each tool_result by the name of its tool_use.
+ *
+ * @example
+ *   classifyMessages(messages, { preserve_tool_results: false }).map((c) => c.tier);
+ */
+export function classifyMessages(
+  messages: readonly Message[],
+  options: Omit<ClassifyOptions, 'toolNames'> = {},
+): Classification[] {
+  const toolNames = indexToolNames(messages);
+  return messages.map((message) => classifyMessage(message, { ...options, toolNames }));
+}

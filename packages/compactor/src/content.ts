@@ -1,0 +1,108 @@
+import type { Block, Message, TextBlock, ToolResultBlock } from '@pgmcp/api-contract';
+
+/** What a piece of text mostly is; drives the token estimators' content multipliers. */
+export type ContentKind = 'sql' | 'json' | 'code' | 'natural';
+
+/** The message's content as blocks (a string becomes one text block). */
+export function blocksOf(message: Message): Block[] {
+  return typeof message.content === 'string' ? [{ type: 'text', text: message.content }] : message.content;
+}
+
+/** The text of a tool_result block (its text parts joined; images contribute nothing). */
+export function toolResultText(block: ToolResultBlock): string {
+  if (typeof block.content === 'string') return block.content;
+  let text = '';
+  for (const part of block.content) {
+    if (part.type === 'text') text += (text ? '\n' : '') + part.text;
+  }
+  return text;
+}
+
+/** The text blocks' text of a message (not tool inputs or results). */
+export function messageText(message: Message): string {
+  if (typeof message.content === 'string') return message.content;
+  let text = '';
+  for (const block of message.content) {
+    if (block.type === 'text') text += (text ? '\n' : '') + block.text;
+  }
+  return text;
+}
+
+/** Maps every tool_use id in the conversation to its tool name. */
+export function indexToolNames(messages: readonly Message[]): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const message of messages) {
+    if (typeof message.content === 'string') continue;
+    for (const block of message.content) {
+      if (block.type === 'tool_use') names.set(block.id, block.name);
+    }
+  }
+  return names;
+}
+
+/** A string input value of a tool call, e.g. the `query` of query_database. */
+export function stringInput(input: Record<string, unknown>, key: string): string | undefined {
+  const value = input[key];
+  return typeof value === 'string' ? value : undefined;
+}
+
+const DETECT_PREFIX = 4000;
+const SQL_START =
+  /^\s*(?:--[^\n]*\n\s*)*(?:select|with|insert|update|delete|create|alter|drop|explain|grant|revoke|truncate|copy|vacuum|analyze|begin|commit|set|show|values|table)\b/i;
+const SQL_CLAUSES =
+  /\b(?:SELECT|FROM|WHERE|JOIN|GROUP BY|ORDER BY|INSERT INTO|VALUES|CREATE TABLE|ALTER TABLE|LIMIT)\b/g;
+const CODE_LINE =
+  /^\s*(?:function\b|const\b|let\b|var\b|def\b|class\b|import\b|export\b|package\b|func\b|public\b|private\b|return\b|if\s*\(|for\s*\(|#include\b|async\b|await\b|fn\b|\}|\/\/)/m;
+const CODE_PUNCT = /[{};=()[\]<>]/g;
+
+/** Classifies text as SQL, JSON, code or natural language by cheap signals on its first few KB. */
+export function detectContentKind(text: string): ContentKind {
+  const sample = text.length > DETECT_PREFIX ? text.slice(0, DETECT_PREFIX) : text;
+  const trimmed = sample.trim();
+  if (trimmed.length === 0) return 'natural';
+  const first = trimmed[0];
+  if ((first === '{' || first === '[') && trimmed.includes('"')) return 'json';
+  if (SQL_START.test(trimmed)) return 'sql';
+  const clauses = new Set(sample.match(SQL_CLAUSES));
+  if (clauses.size >= 2 && clauses.has('FROM')) return 'sql';
+  if (trimmed.startsWith('```') || CODE_LINE.test(sample)) {
+    const punct = sample.match(CODE_PUNCT)?.length ?? 0;
+    if (trimmed.startsWith('```') || punct / sample.length > 0.03) return 'code';
+  }
+  return 'natural';
+}
+
+/** Whether text reads like prose: 5 to 30 words per sentence. */
+export function isNaturalLanguage(text: string): boolean {
+  const sample = text.length > DETECT_PREFIX ? text.slice(0, DETECT_PREFIX) : text;
+  let sentences = 0;
+  let words = 0;
+  let inWord = false;
+  for (let i = 0; i < sample.length; i++) {
+    const c = sample.charCodeAt(i);
+    if (c === 46 || c === 33 || c === 63) sentences++; // . ! ?
+    const space = c === 32 || c === 10 || c === 9 || c === 13;
+    if (!space && !inWord) words++;
+    inWord = !space;
+  }
+  if (words === 0) return false;
+  const perSentence = words / Math.max(sentences, 1);
+  return perSentence >= 5 && perSentence <= 30;
+}
+
+/** Whether more than 1 % of the text is runs of two spaces (OpenAI's tokenizer pays for those). */
+export function hasExcessWhitespace(text: string): boolean {
+  let doubles = 0;
+  for (let i = 0; i + 1 < text.length; i++) {
+    if (text.charCodeAt(i) === 32 && text.charCodeAt(i + 1) === 32) {
+      doubles++;
+      i++;
+    }
+  }
+  return doubles > text.length / 100;
+}
+
+/** A text block, for building messages. */
+export function textBlock(text: string): TextBlock {
+  return { type: 'text', text };
+}

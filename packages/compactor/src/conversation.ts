@@ -1,0 +1,85 @@
+import type { Block, Message } from '@pgmcp/api-contract';
+import { blocksOf } from './content.js';
+
+/** A run of messages that must be kept or dropped together (inclusive indexes). */
+export interface MessageUnit {
+  start: number;
+  end: number;
+}
+
+/**
+ * Splits a conversation into units: every tool_use shares a unit with its tool_result and with the
+ * messages between them, so dropping a unit can never leave half of a tool call behind.
+ */
+export function groupUnits(messages: readonly Message[]): MessageUnit[] {
+  const useAt = new Map<string, number>();
+  const reach = messages.map((_, i) => i);
+  messages.forEach((message, i) => {
+    if (typeof message.content === 'string') return;
+    for (const block of message.content) {
+      if (block.type === 'tool_use' && !useAt.has(block.id)) useAt.set(block.id, i);
+    }
+  });
+  messages.forEach((message, i) => {
+    if (typeof message.content === 'string') return;
+    for (const block of message.content) {
+      if (block.type !== 'tool_result') continue;
+      const j = useAt.get(block.tool_use_id);
+      if (j === undefined) continue;
+      const lo = Math.min(i, j);
+      reach[lo] = Math.max(reach[lo] ?? lo, i, j);
+    }
+  });
+  const units: MessageUnit[] = [];
+  let start = 0;
+  let end = -1;
+  for (let i = 0; i < messages.length; i++) {
+    end = Math.max(end, reach[i] ?? i);
+    if (i === end) {
+      units.push({ start, end });
+      start = i + 1;
+    }
+  }
+  return units;
+}
+
+/** The index of the unit that contains message `index` (units are sorted and contiguous). */
+export function unitIndexOf(units: readonly MessageUnit[], index: number): number {
+  let lo = 0;
+  let hi = units.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((units[mid]?.end ?? -1) < index) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function joinBlocks(role: Message['role'], first: Block[], second: Block[]): Block[] {
+  const blocks = [...first, ...second];
+  // Providers want a user turn's tool results before any other content.
+  if (role === 'user') {
+    return [
+      ...blocks.filter((b) => b.type === 'tool_result'),
+      ...blocks.filter((b) => b.type !== 'tool_result'),
+    ];
+  }
+  return blocks;
+}
+
+/** Merges consecutive messages of the same role so user and assistant turns alternate. */
+export function mergeSameRole(messages: readonly Message[]): Message[] {
+  const out: Message[] = [];
+  for (const message of messages) {
+    const last = out[out.length - 1];
+    if (last && last.role === message.role) {
+      out[out.length - 1] = {
+        role: last.role,
+        content: joinBlocks(last.role, blocksOf(last), blocksOf(message)),
+      };
+    } else {
+      out.push(message);
+    }
+  }
+  return out;
+}
