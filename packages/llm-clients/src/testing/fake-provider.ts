@@ -22,7 +22,9 @@ export interface RecordedRequest {
   kind: 'chat' | 'models' | 'show' | 'other';
   /** For chat requests: the request in the neutral message model. */
   chat?: ChatView;
-  /** `client_closed` when the client hung up before the fake finished its answer. */
+  /** `Date.now()` when the request arrived (to check the gaps retries leave). */
+  receivedAt: number;
+  /** `client_closed` when the connection closed before the fake finished its answer. */
   outcome: 'pending' | 'completed' | 'client_closed';
 }
 
@@ -212,6 +214,7 @@ export async function startFakeProvider(options: FakeProviderOptions): Promise<F
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
+    const receivedAt = Date.now();
     const raw = await readBody(req);
     const method = req.method ?? 'GET';
     const path = new URL(req.url ?? '/', 'http://fake').pathname;
@@ -225,6 +228,7 @@ export async function startFakeProvider(options: FakeProviderOptions): Promise<F
       headers,
       body: parseJson(raw),
       kind: route ?? 'other',
+      receivedAt,
       outcome: 'pending',
     };
     requests.push(record);
