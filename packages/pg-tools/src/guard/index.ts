@@ -1,0 +1,26 @@
+export { analyzeStatement } from './analyze.js';
+export { checkStatement } from './check.js';
+export {
+  DENY_CATEGORIES,
+  DENY_LIST,
+  type DenyCategory,
+  type DenyCategoryInfo,
+  type DenyListEntry,
+} from './deny-list.js';
+export { loadParser as loadGuard } from './parser.js';
+export type {
+  AnalyzeResult,
+  CheckStatementOptions,
+  GuardAllowed,
+  GuardCode,
+  GuardFinding,
+  GuardFindingCode,
+  GuardParseError,
+  GuardParseErrorCode,
+  GuardRefusal,
+  GuardVerdict,
+  StatementAccess,
+  StatementAnalysis,
+  StatementKind,
+} from './types.js';
+export { checkWhereExpression, parenthesizeWhereExpression } from './where-expression.js';
