@@ -1,0 +1,60 @@
+// The store.
+export {
+  createAuthStore,
+  type AuthStore,
+  type AuthStoreConfig,
+  type CreateApiTokenInput,
+  type CreatedApiToken,
+  type CreateGroupInput,
+  type CreateUserInput,
+  type EnsureAdminResult,
+  type LoginContext,
+  type LoginResult,
+  type Principal,
+  type PrivilegeRef,
+  type UpdateGroupInput,
+  type UpdateUserInput,
+} from './auth-store.js';
+
+// Evaluating access.
+export {
+  Access,
+  createAccess,
+  fullAccess,
+  type AccessExplanation,
+  type AccessGroup,
+  type AccessInput,
+  type AdminDecision,
+  type ConnectionDecision,
+  type ItemDecision,
+} from './access.js';
+
+// Values.
+export {
+  ADMIN_PERMISSIONS,
+  MCP_ITEM_KINDS,
+  type AdminPermission,
+  type ApiToken,
+  type ConnectionAccess,
+  type ConnectionGrant,
+  type CredentialKind,
+  type CurrentConnection,
+  type Group,
+  type GroupMember,
+  type GroupMembers,
+  type GroupPrivileges,
+  type McpItem,
+  type McpItemKind,
+  type McpItemRef,
+  type Privilege,
+  type RevokeEvent,
+  type RevokeReason,
+  type Session,
+  type TokenScope,
+  type User,
+} from './types.js';
+export { API_TOKEN_PREFIX } from './tokens.js';
+export { MAX_PASSWORD_BYTES } from './passwords.js';
+
+// Errors.
+export { AuthStoreError, type AuthStoreErrorCode } from './errors.js';

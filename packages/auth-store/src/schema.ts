@@ -1,0 +1,99 @@
+// Row types of the auth tables (see migrations/). Times are epoch ms, booleans 0/1, JSON text.
+
+export interface UsersTable {
+  id: string;
+  username: string;
+  username_key: string;
+  display_name: string | null;
+  email: string | null;
+  password_hash: string | null;
+  enabled: number;
+  superuser: number;
+  service_account: number;
+  created_at: number;
+  updated_at: number;
+  last_login_at: number | null;
+  failed_attempts: number;
+  locked_until: number | null;
+}
+
+export interface SessionsTable {
+  id: string;
+  token_hash: string;
+  user_id: string;
+  created_at: number;
+  expires_at: number;
+  last_used_at: number | null;
+  user_agent: string | null;
+  ip: string | null;
+  current_connection: string | null;
+  current_database: string | null;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  token_hash: string;
+  user_id: string;
+  note: string | null;
+  token_prefix: string;
+  scope: string | null;
+  created_at: number;
+  expires_at: number | null;
+  last_used_at: number | null;
+  current_connection: string | null;
+  current_database: string | null;
+}
+
+export interface GroupsTable {
+  id: string;
+  name: string;
+  name_key: string;
+  description: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface GroupMembersTable {
+  group_id: string;
+  member_user_id: string | null;
+  member_group_id: string | null;
+  created_at: number;
+}
+
+export interface McpItemsTable {
+  kind: string;
+  name: string;
+  public: number;
+  description: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface GroupMcpGrantsTable {
+  group_id: string;
+  item_kind: string;
+  item_name: string;
+}
+
+export interface GroupConnectionGrantsTable {
+  group_id: string;
+  connection_name: string;
+  access: string;
+}
+
+export interface GroupAdminGrantsTable {
+  group_id: string;
+  permission: string;
+}
+
+export interface AuthTables {
+  auth_users: UsersTable;
+  auth_sessions: SessionsTable;
+  auth_api_tokens: ApiTokensTable;
+  auth_groups: GroupsTable;
+  auth_group_members: GroupMembersTable;
+  auth_mcp_items: McpItemsTable;
+  auth_group_mcp_grants: GroupMcpGrantsTable;
+  auth_group_connection_grants: GroupConnectionGrantsTable;
+  auth_group_admin_grants: GroupAdminGrantsTable;
+}
