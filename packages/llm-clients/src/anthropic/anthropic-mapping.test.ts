@@ -27,7 +27,10 @@ describe('toAnthropicParams', () => {
     expect(params.system).toEqual([
       { type: 'text', text: 'You are careful.', cache_control: { type: 'ephemeral' } },
     ]);
-    expect(params.tools?.map((t) => t.name)).toEqual(['query_database', 'get_schema_info']);
+    expect(params.tools?.map((t) => ('name' in t ? t.name : undefined))).toEqual([
+      'query_database',
+      'get_schema_info',
+    ]);
     expect(params.tools?.[0]).not.toHaveProperty('cache_control');
     expect(params.tools?.[1]).toMatchObject({ cache_control: { type: 'ephemeral' } });
   });

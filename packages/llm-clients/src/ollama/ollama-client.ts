@@ -43,6 +43,24 @@ async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Prom
   return results;
 }
 
+/**
+ * The SDK's own HTTP error drops the response headers (and so `retry-after`); failing here,
+ * inside its fetch, keeps them.
+ */
+async function checkedFetch(input: string | URL | Request, init: RequestInit): Promise<Response> {
+  const response = await fetch(input, init);
+  if (response.ok) return response;
+  const text = await response.text().catch(() => '');
+  let message = text.slice(0, 500);
+  try {
+    const body = JSON.parse(text) as { error?: unknown };
+    if (typeof body.error === 'string') message = body.error;
+  } catch {
+    // Not JSON: keep the text.
+  }
+  throw classifyFailure({ provider: PROVIDER, status: response.status, message, headers: response.headers });
+}
+
 /** The SDK turns an `{"error": ...}` line in the stream into a plain Error; give it a code. */
 function midStreamError(error: unknown): unknown {
   if (!(error instanceof Error) || error.constructor !== Error) return error;
@@ -76,7 +94,10 @@ export function createOllamaClient(config: OllamaClientConfig = {}): LlmClient {
       host: options.baseUrl,
       headers,
       fetch: (input, init) =>
-        fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal }),
+        checkedFetch(input, {
+          ...init,
+          signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal,
+        }),
     });
   const requestOptions = { keepAlive: config.keepAlive, numCtx: config.numCtx };
 
@@ -122,16 +143,8 @@ export function createOllamaClient(config: OllamaClientConfig = {}): LlmClient {
       );
       return described.filter((m): m is LlmModel => m !== undefined);
     },
-    toError(error) {
-      // The SDK's ResponseError is not exported; it carries the HTTP status as status_code.
-      if (!(error instanceof Error) || error.name !== 'ResponseError') return undefined;
-      const status = (error as { status_code?: unknown }).status_code;
-      return classifyFailure({
-        provider: PROVIDER,
-        status: typeof status === 'number' ? status : undefined,
-        message: error.message,
-      });
-    },
+    // HTTP errors are typed in checkedFetch; everything else is the runtime's to classify.
+    toError: () => undefined,
   };
   return createClientRuntime(adapter, options);
 }

@@ -158,6 +158,11 @@ export const anthropicWire: ProviderWire = {
     };
   },
 
+  streamPrefix(text, ctx) {
+    // Everything but content_block_stop, message_delta and message_stop.
+    return this.stream({ kind: 'message', text }, ctx).chunks.slice(0, -3);
+  },
+
   stream(reply, ctx) {
     const shape = reply.stream ?? {};
     const usage = wireUsage(reply);

@@ -4,7 +4,14 @@ import { anthropicWire } from './anthropic-wire.js';
 import { ollamaWire } from './ollama-wire.js';
 import { openAiWire } from './openai-wire.js';
 import { errorReply, type FakeReply } from './replies.js';
-import { jsonResponse, type ChatView, type FakeModel, type ProviderWire, type WireResponse } from './wire.js';
+import {
+  jsonResponse,
+  type ChatView,
+  type FakeModel,
+  type ProviderWire,
+  type RenderContext,
+  type WireResponse,
+} from './wire.js';
 
 /** Which wire format a fake speaks. */
 export type FakeProviderKind = 'anthropic' | 'openai' | 'ollama';
@@ -178,7 +185,11 @@ export async function startFakeProvider(options: FakeProviderOptions): Promise<F
     record: RecordedChatRequest,
     answer: FakeReply,
   ) {
-    const body = record.body ?? {};
+    const ctx = (model?: string): RenderContext => ({
+      model: model ?? (record.chat.model || 'fake-model'),
+      body: record.body ?? {},
+      nextId: (prefix: string) => `${prefix}${++ids}`,
+    });
     switch (answer.kind) {
       case 'hang':
         return;
@@ -196,19 +207,20 @@ export async function startFakeProvider(options: FakeProviderOptions): Promise<F
           return write(res, {
             status: 200,
             headers: { 'content-type': wire.streamContentType },
-            chunks: [wire.streamError(answer)],
+            chunks: [...wire.streamPrefix(answer.partialText ?? '', ctx()), wire.streamError(answer)],
           });
         }
         return write(res, wire.error(answer));
       case 'message': {
         if (answer.delayMs) await sleep(answer.delayMs);
-        const ctx = {
-          model: answer.model ?? (record.chat.model || 'fake-model'),
-          body,
-          nextId: (prefix: string) => `${prefix}${++ids}`,
-        };
-        if (!record.chat.stream) return write(res, jsonResponse(200, wire.json(answer, ctx)));
-        return write(res, wire.stream(answer, ctx), answer.stream?.delayMs, answer.stream?.hangAfterChunks);
+        const context = ctx(answer.model);
+        if (!record.chat.stream) return write(res, jsonResponse(200, wire.json(answer, context)));
+        return write(
+          res,
+          wire.stream(answer, context),
+          answer.stream?.delayMs,
+          answer.stream?.hangAfterChunks,
+        );
       }
     }
   }

@@ -129,6 +129,11 @@ export const ollamaWire: ProviderWire = {
     };
   },
 
+  streamPrefix(text, ctx) {
+    // Everything but the final done line.
+    return this.stream({ kind: 'message', text }, ctx).chunks.slice(0, -1);
+  },
+
   stream(reply, ctx) {
     const chunks = pieces(reply.text ?? '', reply.stream?.textChunkSize ?? 8).map((content) =>
       line(ctx, { message: { role: 'assistant', content }, done: false }),

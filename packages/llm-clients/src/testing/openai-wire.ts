@@ -186,6 +186,11 @@ export const openAiWire: ProviderWire = {
     };
   },
 
+  streamPrefix(text, ctx) {
+    // Everything but the finish chunk and [DONE] (no usage chunk: the body says nothing of it).
+    return this.stream({ kind: 'message', text }, { ...ctx, body: {} }).chunks.slice(0, -2);
+  },
+
   stream(reply, ctx) {
     const shape = reply.stream ?? {};
     const base = {

@@ -66,6 +66,8 @@ export interface FakeErrorReply {
   headers?: Record<string, string>;
   /** For stream requests: answer 200, then send the error inside the stream. */
   midStream?: boolean;
+  /** With `midStream`: text streamed before the error (an error before any content may be retried). */
+  partialText?: string;
   /** Exact JSON body instead of the provider-shaped one. */
   body?: unknown;
 }

@@ -51,6 +51,8 @@ export interface ProviderWire {
   error(reply: FakeErrorReply): WireResponse;
   /** The provider's in-stream error chunk. */
   streamError(reply: FakeErrorReply): string;
+  /** The opening chunks of a streamed text answer, cut off before it ends. */
+  streamPrefix(text: string, ctx: RenderContext): string[];
   decode(body: Record<string, unknown>): ChatView;
   json(reply: FakeMessageReply, ctx: RenderContext): unknown;
   stream(reply: FakeMessageReply, ctx: RenderContext): WireResponse;
