@@ -12,22 +12,18 @@ export interface MessageUnit {
  * messages between them, so dropping a unit can never leave half of a tool call behind.
  */
 export function groupUnits(messages: readonly Message[]): MessageUnit[] {
-  const useAt = new Map<string, number>();
+  // A result answers the latest call with its id before it; ids reused later in a conversation start new pairs.
+  const lastUse = new Map<string, number>();
   const reach = messages.map((_, i) => i);
   messages.forEach((message, i) => {
     if (typeof message.content === 'string') return;
     for (const block of message.content) {
-      if (block.type === 'tool_use' && !useAt.has(block.id)) useAt.set(block.id, i);
-    }
-  });
-  messages.forEach((message, i) => {
-    if (typeof message.content === 'string') return;
-    for (const block of message.content) {
       if (block.type !== 'tool_result') continue;
-      const j = useAt.get(block.tool_use_id);
-      if (j === undefined) continue;
-      const lo = Math.min(i, j);
-      reach[lo] = Math.max(reach[lo] ?? lo, i, j);
+      const j = lastUse.get(block.tool_use_id);
+      if (j !== undefined) reach[j] = Math.max(reach[j] ?? j, i);
+    }
+    for (const block of message.content) {
+      if (block.type === 'tool_use') lastUse.set(block.id, i);
     }
   });
   const units: MessageUnit[] = [];

@@ -38,7 +38,7 @@ export interface CompactionPlan {
   anchorCount: number;
   tierCounts: Record<MessageTier, number>;
   /** What could never be dropped, for explaining a missed budget. */
-  protectedParts: { first: Kept; window: Kept; anchors: Kept; floor: Kept };
+  protectedParts: { first: Kept; window: Kept; anchors: Kept };
   warnings: string[];
 }
 
@@ -48,7 +48,7 @@ interface ScoredUnit {
   score: number;
   tier: MessageTier;
   tokens: number;
-  guard?: 'anchor' | 'floor';
+  guarded?: boolean;
 }
 
 // Each pass after the first drops enough for the current summary; a handful of passes always settles.
@@ -56,6 +56,18 @@ const MAX_SUMMARY_PASSES = 20;
 
 function emptyTierCounts(): Record<MessageTier, number> {
   return { anchor: 0, important: 0, contextual: 0, routine: 0, transient: 0 };
+}
+
+function placeholderSummary(messageCount: number): HeuristicSummary {
+  return {
+    message_count: messageCount,
+    actions: [],
+    tables: [],
+    entities: [],
+    tools: [],
+    sql_count: 0,
+    errors: [],
+  };
 }
 
 /** Tokens of a summary message with the given text. */
@@ -91,7 +103,7 @@ export function planCompaction(
     summaryLevel: null,
     anchorCount: 0,
     tierCounts: emptyTierCounts(),
-    protectedParts: { first: zero(), window: zero(), anchors: zero(), floor: zero() },
+    protectedParts: { first: zero(), window: zero(), anchors: zero() },
     warnings: [],
   };
   if (n === 0 || originalTokens <= budget) return plan;
@@ -130,24 +142,37 @@ export function planCompaction(
   }
 
   const size = (u: ScoredUnit) => u.end - u.start + 1;
-  const guard = (u: ScoredUnit, why: 'anchor' | 'floor') => {
-    u.guard = why;
-    const part = why === 'anchor' ? plan.protectedParts.anchors : plan.protectedParts.floor;
-    part.count += size(u);
-    part.tokens += u.tokens;
-  };
-  if (request.keepAnchors) for (const u of middle) if (u.tier === 'anchor') guard(u, 'anchor');
-  let guarded = plan.protectedParts.anchors.count;
+  const { anchors } = plan.protectedParts;
+  if (request.keepAnchors) {
+    for (const u of middle) {
+      if (u.tier !== 'anchor') continue;
+      u.guarded = true;
+      anchors.count += size(u);
+      anchors.tokens += u.tokens;
+    }
+  }
+  // min_important_messages: the best middle messages (newest first among equals) are kept before any
+  // summary detail, but only while they fit: one huge tool result must not cost the whole budget.
+  let room =
+    budget -
+    CONVERSATION_OVERHEAD_TOKENS -
+    plan.protectedParts.first.tokens -
+    plan.protectedParts.window.tokens -
+    anchors.tokens -
+    (request.summarize ? summaryMessageTokens(counter, formatSummary(placeholderSummary(n), 'minimal')) : 0);
+  let guarded = anchors.count;
   const best = middle
-    .filter((u) => !u.guard && u.tier !== 'transient')
+    .filter((u) => !u.guarded && u.tier !== 'transient')
     .sort((a, b) => b.score - a.score || b.start - a.start);
   for (const u of best) {
     if (guarded >= request.minImportant) break;
-    guard(u, 'floor');
+    if (u.tokens > room) continue;
+    u.guarded = true;
+    room -= u.tokens;
     guarded += size(u);
   }
 
-  const candidates = middle.filter((u) => !u.guard).sort((a, b) => a.score - b.score || a.start - b.start);
+  const candidates = middle.filter((u) => !u.guarded).sort((a, b) => a.score - b.score || a.start - b.start);
   let total = originalTokens;
   let next = 0;
   const dropped: number[] = [];
@@ -235,16 +260,13 @@ export function assemble(
 
 /** Explains which never-dropped messages keep the result over budget, and what to change. */
 export function budgetNote(plan: CompactionPlan, request: ResolvedRequest, finalTokens: number): string {
-  const { first, window, anchors, floor } = plan.protectedParts;
+  const { first, window, anchors } = plan.protectedParts;
   const parts = [`the first message (${first.tokens} tokens)`];
   if (window.count > 0) parts.push(`the recent window of ${window.count} messages (${window.tokens} tokens)`);
   if (anchors.count > 0) parts.push(`${anchors.count} anchor messages (${anchors.tokens} tokens)`);
-  if (floor.count > 0)
-    parts.push(`${floor.count} messages kept by min_important_messages (${floor.tokens} tokens)`);
   const fixes = ['raise max_tokens'];
   if (window.count > 0) fixes.push('lower recent_window');
   if (anchors.count > 0) fixes.push('set keep_anchors to false');
-  if (floor.count > 0) fixes.push('lower options.min_important_messages');
   const last = fixes.pop() as string;
   const howTo = fixes.length > 0 ? `${fixes.join(', ')} or ${last}` : last;
   return (

@@ -23,9 +23,10 @@ const SCAN_LIMIT = 16_384;
 const ACTION_LENGTH = 80;
 const ERROR_LENGTH = 120;
 const SQL_TABLE =
-  /\b(?:from|join|into|update|truncate|table(?:\s+if\s+(?:not\s+)?exists)?)\s+(?:only\s+)?((?:"[^"]{1,63}"|[a-z_][\w$]{0,62})(?:\.(?:"[^"]{1,63}"|[a-z_][\w$]{0,62}))?)(?!\s*\()/gi;
+  /\b(?:from|join|into|update|truncate|(?:create|alter|drop|truncate|lock)\s+(?:\w+\s+)?table(?:\s+if\s+(?:not\s+)?exists)?)\s+(?:only\s+)?((?:"[^"]{1,63}"|[a-z_][\w$]{0,62})(?:\.(?:"[^"]{1,63}"|[a-z_][\w$]{0,62}))?)(?!\s*\()/gi;
 const PROSE_TABLE = /\b([a-z_][\w$]{1,62})\s+table\b/gi;
-const FENCED_SQL = /```(?:sql|postgresql|psql)\s*\n([\s\S]*?)```/gi;
+const FENCED = /```([\w-]*)[^\n]*\n([\s\S]*?)```/g;
+const SQL_FENCES = new Set(['sql', 'postgresql', 'psql', 'pgsql', 'plpgsql']);
 const BACKTICKED = /`([a-z_][\w$.]{1,62})`/gi;
 const ERROR_LINE = /^.*\b(?:ERROR|FATAL):.*$|^.*\bpermission denied\b.*$/im;
 const NOT_TABLES = new Set([
@@ -119,19 +120,25 @@ function textFeatures(text: string, role: Message['role'], features: MessageFeat
     const firstLine = sample.trim().split('\n', 1)[0] ?? '';
     if (firstLine) features.action = clip(firstLine, ACTION_LENGTH);
   }
-  if (detectContentKind(sample) === 'sql') {
-    addTables(sample, features.tables);
+  // Fenced blocks are judged on their own so a SQL snippet does not make the prose around it "SQL".
+  const prose = sample.includes('```')
+    ? sample.replace(FENCED, (_, lang: string, body: string) => {
+        if (SQL_FENCES.has(lang.toLowerCase()) || (lang === '' && detectContentKind(body) === 'sql')) {
+          features.sqlCount++;
+          addTables(body, features.tables);
+        }
+        return '\n';
+      })
+    : sample;
+  if (detectContentKind(prose) === 'sql') {
+    addTables(prose, features.tables);
   } else {
-    for (const match of sample.matchAll(FENCED_SQL)) {
-      features.sqlCount++;
-      addTables(match[1] ?? '', features.tables);
-    }
-    for (const match of sample.matchAll(PROSE_TABLE)) {
+    for (const match of prose.matchAll(PROSE_TABLE)) {
       const name = match[1]?.toLowerCase();
       if (name && !NOT_TABLES.has(name)) features.tables.push(name);
     }
   }
-  for (const match of sample.matchAll(BACKTICKED)) if (match[1]) features.entities.push(match[1]);
+  for (const match of prose.matchAll(BACKTICKED)) if (match[1]) features.entities.push(match[1]);
   const error = firstError(sample);
   if (error) features.errors.push(error);
 }

@@ -76,7 +76,9 @@ const FENCE_KINDS: Readonly<Record<string, ContentKind>> = {
 
 function estimateSegment(text: string, kind: ContentKind, profile: EstimatorProfile): number {
   if (text.length === 0) return 0;
-  return Math.ceil((text.length / profile.charsPerToken) * CONTENT_MULTIPLIERS[kind] * profile.adjust(text));
+  const tokens = (text.length / profile.charsPerToken) * CONTENT_MULTIPLIERS[kind] * profile.adjust(text);
+  // The epsilon keeps float noise (400 / 4 * 1.1 = 110.00000000000001) from adding a token.
+  return Math.ceil(tokens - 1e-9);
 }
 
 /** Estimates text, counting fenced code blocks (```sql ...```) by their own kind. */

@@ -17,7 +17,10 @@ export interface CompactOptions {
   preserve_schema_info?: boolean;
   /** Insert one summary message standing for the dropped messages. Default true. */
   enable_summarization?: boolean;
-  /** Keep at least this many of the highest-scoring middle messages, whatever the budget. Default 3. */
+  /**
+   * Keep at least this many of the best middle messages (anchors count, transient ones never) ahead of
+   * summary detail, each as long as it fits the budget. Default 3.
+   */
   min_important_messages?: number;
   /** Token counter used for the budget. Default `generic`. */
   token_counter_type?: TokenCounterType;

@@ -46,12 +46,13 @@ function tsv(table: string, rows: number, seed: number): string {
 }
 
 /**
- * A realistic database session: `turns` rounds of question → query_database call → TSV result →
- * answer, after an opening request. Each round is four messages; ids are `call-<turn>`.
+ * A realistic database session: an opening request and reply, then `turns` rounds of question →
+ * query_database call → TSV result → answer (four messages each, ids `call-<turn>`).
  */
 export function dbSession(turns: number, rowsPerResult = 8): Message[] {
   const messages: Message[] = [
     user('I need to understand the sales data in our shop database. Start with the orders.'),
+    assistant('Sure. I will look at the recent rows of each sales table and summarise what stands out.'),
   ];
   for (let t = 0; t < turns; t++) {
     const table = TABLES[t % TABLES.length] as string;
