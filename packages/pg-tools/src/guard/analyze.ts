@@ -136,7 +136,9 @@ export function collectFindings(
       });
     }
   });
-  return findings;
+  // Source order; constructs the parser gives no position (FOR UPDATE) go last.
+  const order = (finding: GuardFinding) => finding.location ?? Number.MAX_SAFE_INTEGER;
+  return findings.sort((a, b) => order(a) - order(b));
 }
 
 function explainAnalyzeOption(options: unknown): boolean {

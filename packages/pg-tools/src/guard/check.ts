@@ -48,6 +48,9 @@ export function decide(analysis: StatementAnalysis, allowWrites: boolean): Guard
       `${prefix}${target.command} ${target.reason ?? ''}`.trim(),
     );
   }
+  // Refusals that hold on every connection come first: a write-enabled connection would not help.
+  const always = analysis.findings.find((finding) => finding.refusedOn === 'always');
+  if (always) return refuse(always.code, always.construct, always.message, always.location);
   if (target.access === 'write' && !allowWrites) {
     const does = WHAT_IT_DOES[target.kind] ?? 'changes the database';
     if (analysis.explainAnalyze) {
@@ -70,7 +73,7 @@ export function decide(analysis: StatementAnalysis, allowWrites: boolean): Guard
       `${target.command} ${does} and this connection is read-only. Use SELECT to look at the data; writes need a connection configured with allow_writes.`,
     );
   }
-  const blocking = analysis.findings.find((finding) => finding.refusedOn === 'always' || !allowWrites);
+  const blocking = allowWrites ? undefined : analysis.findings[0];
   if (blocking) return refuse(blocking.code, blocking.construct, blocking.message, blocking.location);
   return { ok: true, analysis };
 }
