@@ -105,7 +105,9 @@ export class Access {
   constructor(input: AccessInput) {
     this.#input = input;
     for (const item of input.items) if (item.public) this.#public.add(itemKey(item.kind, item.name));
-    for (const { group, privilege } of input.grants) {
+    // Group names sorted, so explanations read the same on every dialect.
+    const grants = [...input.grants].sort((a, b) => a.group.localeCompare(b.group));
+    for (const { group, privilege } of grants) {
       switch (privilege.type) {
         case 'mcp_item':
           pushTo(this.#items, itemKey(privilege.kind, privilege.name), group);

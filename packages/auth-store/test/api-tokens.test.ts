@@ -87,7 +87,9 @@ describe.each(useStoreTestTargets('auth_tokens'))('API tokens on $dialect', (tar
     expect(await store.authenticate(token)).toBeDefined();
     expect(await store.revokeApiToken(apiToken.id, { userId: user.id })).toBe(true);
     expect(await store.authenticate(token)).toBeUndefined();
-    expect(events).toEqual([{ credentialId: apiToken.id, kind: 'api_token', userId: user.id, reason: 'revoked' }]);
+    expect(events).toEqual([
+      { credentialId: apiToken.id, kind: 'api_token', userId: user.id, reason: 'revoked' },
+    ]);
     expect(await store.revokeApiToken(apiToken.id)).toBe(false);
     expect(await store.findApiToken(apiToken.id)).toBeUndefined();
     await expect(store.getApiToken(apiToken.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
@@ -102,7 +104,10 @@ describe.each(useStoreTestTargets('auth_tokens'))('API tokens on $dialect', (tar
     const second = await store.createApiToken(b.id, { note: 'two' });
     clock.advance(1000);
     const third = await store.createApiToken(a.id, { note: 'three' });
-    expect((await store.listApiTokens(a.id)).map((t) => t.id)).toEqual([third.apiToken.id, first.apiToken.id]);
+    expect((await store.listApiTokens(a.id)).map((t) => t.id)).toEqual([
+      third.apiToken.id,
+      first.apiToken.id,
+    ]);
     expect((await store.listApiTokens()).map((t) => t.note)).toEqual(['three', 'two', 'one']);
     expect(second.apiToken.userId).toBe(b.id);
     await expect(store.createApiToken('usr_missing')).rejects.toMatchObject({ code: 'NOT_FOUND' });
@@ -119,9 +124,13 @@ describe.each(useStoreTestTargets('auth_tokens'))('API tokens on $dialect', (tar
     const { apiToken } = await store.createApiToken(user.id, { scope });
     expect((await store.getApiToken(apiToken.id)).scope).toEqual(scope);
     await expect(
-      store.createApiToken(user.id, { scope: { connections: [{ name: 'prod', access: 'write' as 'read' }] } }),
+      store.createApiToken(user.id, {
+        scope: { connections: [{ name: 'prod', access: 'write' as 'read' }] },
+      }),
     ).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining("'write'") });
-    await expect(store.createApiToken(user.id, { scope: { admin: ['root' as 'manage_users'] } })).rejects.toMatchObject({
+    await expect(
+      store.createApiToken(user.id, { scope: { admin: ['root' as 'manage_users'] } }),
+    ).rejects.toMatchObject({
       code: 'INVALID_INPUT',
       message: expect.stringContaining('manage_users'),
     });

@@ -28,7 +28,12 @@ afterEach(async () => {
 export async function freshStore(
   target: StoreTestTarget,
   config: Partial<AuthStoreConfig> = {},
-): Promise<{ store: AuthStore; url: string; clock: FakeClock; reopen: (more?: Partial<AuthStoreConfig>) => Promise<AuthStore> }> {
+): Promise<{
+  store: AuthStore;
+  url: string;
+  clock: FakeClock;
+  reopen: (more?: Partial<AuthStoreConfig>) => Promise<AuthStore>;
+}> {
   const url = await target.newUrl();
   const clock = new FakeClock();
   const reopen = async (more: Partial<AuthStoreConfig> = {}) => {
@@ -43,7 +48,9 @@ export async function freshStore(
 export async function rawRows(url: string, table: string): Promise<Record<string, unknown>[]> {
   const database = await openSqlDatabase({ url });
   try {
-    const { rows } = await sql<Record<string, unknown>>`select * from ${sql.table(table)}`.execute(database.kysely);
+    const { rows } = await sql<Record<string, unknown>>`select * from ${sql.table(table)}`.execute(
+      database.kysely,
+    );
     return rows;
   } finally {
     await database.close();

@@ -15,7 +15,11 @@ describe.each(useStoreTestTargets('auth_login'))('login on $dialect', (target) =
     expect(result.user).toMatchObject({ id: user.id, lastLoginAt: clock.now(), failedAttempts: 0 });
     expect(result.session).toMatchObject({ userId: user.id, ip: '10.0.0.1', userAgent: 'vitest' });
     const principal = await store.authenticate(result.token);
-    expect(principal).toMatchObject({ kind: 'session', credentialId: result.session.id, user: { id: user.id } });
+    expect(principal).toMatchObject({
+      kind: 'session',
+      credentialId: result.session.id,
+      user: { id: user.id },
+    });
   });
 
   it('answers an unknown user and a wrong password the same way', async () => {
@@ -39,13 +43,17 @@ describe.each(useStoreTestTargets('auth_login'))('login on $dialect', (target) =
     const exactly72 = 'p'.repeat(72);
     await store.createUser({ username: 'edge', password: exactly72 });
     await expect(store.login('edge', exactly72)).resolves.toBeDefined();
-    await expect(store.login('edge', `${exactly72}extra`)).rejects.toMatchObject({ code: 'INVALID_CREDENTIALS' });
+    await expect(store.login('edge', `${exactly72}extra`)).rejects.toMatchObject({
+      code: 'INVALID_CREDENTIALS',
+    });
   });
 
   it('tells a disabled user so only when the password is right', async () => {
     const { store } = await freshStore(target);
     const user = await store.createUser({ username: 'dora', password: PASSWORD, enabled: false });
-    await expect(store.login('dora', 'wrong password!!')).rejects.toMatchObject({ code: 'INVALID_CREDENTIALS' });
+    await expect(store.login('dora', 'wrong password!!')).rejects.toMatchObject({
+      code: 'INVALID_CREDENTIALS',
+    });
     await expect(store.login('dora', PASSWORD)).rejects.toMatchObject({ code: 'ACCOUNT_DISABLED' });
     await store.updateUser(user.id, { enabled: true });
     await expect(store.login('dora', PASSWORD)).resolves.toMatchObject({ user: { enabled: true } });
@@ -138,9 +146,11 @@ describe.each(useStoreTestTargets('auth_login'))('login on $dialect', (target) =
     const user = await store.createUser({ username: 'cam', password: PASSWORD });
     const keep = await store.login('cam', PASSWORD);
     const other = await store.login('cam', PASSWORD);
-    await expect(store.changePassword(user.id, 'wrong password!!', 'new password 123')).rejects.toMatchObject({
-      code: 'INVALID_CREDENTIALS',
-    });
+    await expect(store.changePassword(user.id, 'wrong password!!', 'new password 123')).rejects.toMatchObject(
+      {
+        code: 'INVALID_CREDENTIALS',
+      },
+    );
     expect((await store.getUser(user.id)).failedAttempts).toBe(1);
     await store.changePassword(user.id, PASSWORD, 'new password 123', { keepSessionId: keep.session.id });
     expect(await store.authenticate(keep.token)).toBeDefined();

@@ -57,7 +57,9 @@ describe.each(useStoreTestTargets('auth_sessions'))('sessions on $dialect', (tar
     expect(await store.logout(token)).toBe(true);
     expect(await store.logout(token)).toBe(false);
     expect(await store.authenticate(token)).toBeUndefined();
-    expect(events).toEqual([{ credentialId: session.id, kind: 'session', userId: user.id, reason: 'logout' }]);
+    expect(events).toEqual([
+      { credentialId: session.id, kind: 'session', userId: user.id, reason: 'logout' },
+    ]);
     unsubscribe();
     await store.logout((await store.login('pat', PASSWORD)).token);
     expect(events).toHaveLength(1);
@@ -79,7 +81,9 @@ describe.each(useStoreTestTargets('auth_sessions'))('sessions on $dialect', (tar
     expect(await store.authenticate(recent.token)).toBeDefined();
 
     const swept = await store.sweepExpired();
-    expect(swept).toEqual([{ credentialId: old.session.id, kind: 'session', userId: user.id, reason: 'expired' }]);
+    expect(swept).toEqual([
+      { credentialId: old.session.id, kind: 'session', userId: user.id, reason: 'expired' },
+    ]);
     expect(events).toEqual(swept);
     expect((await store.listSessions(user.id)).map((s) => s.id)).toEqual([recent.session.id]);
     expect(await store.sweepExpired()).toEqual([]);
@@ -148,7 +152,10 @@ describe.each(useStoreTestTargets('auth_sessions'))('sessions on $dialect', (tar
     await store.setCurrentConnection(api.apiToken.id, { connection: 'staging', database: undefined });
     expect(await store.getCurrentConnection(a.session.id)).toEqual({ connection: 'prod', database: 'sales' });
     expect(await store.getCurrentConnection(b.session.id)).toBeUndefined();
-    expect(await store.getCurrentConnection(api.apiToken.id)).toEqual({ connection: 'staging', database: undefined });
+    expect(await store.getCurrentConnection(api.apiToken.id)).toEqual({
+      connection: 'staging',
+      database: undefined,
+    });
 
     // Persisted: another replica (or a restart) reads it at once.
     const other = await reopen();
@@ -156,10 +163,14 @@ describe.each(useStoreTestTargets('auth_sessions'))('sessions on $dialect', (tar
     await other.setCurrentConnection(a.session.id, undefined);
     expect(await store.getCurrentConnection(a.session.id)).toBeUndefined();
 
-    await expect(store.setCurrentConnection('ses_missing', { connection: 'x', database: undefined })).rejects.toMatchObject({
+    await expect(
+      store.setCurrentConnection('ses_missing', { connection: 'x', database: undefined }),
+    ).rejects.toMatchObject({
       code: 'NOT_FOUND',
     });
-    await expect(store.setCurrentConnection(a.session.id, { connection: '', database: undefined })).rejects.toMatchObject({
+    await expect(
+      store.setCurrentConnection(a.session.id, { connection: '', database: undefined }),
+    ).rejects.toMatchObject({
       code: 'INVALID_INPUT',
     });
     expect(await store.getCurrentConnection('nonsense')).toBeUndefined();

@@ -6,7 +6,11 @@ import { freshStore, PASSWORD, rawRows, rejection } from './helpers.js';
 describe.each(useStoreTestTargets('auth_users'))('users on $dialect', (target) => {
   it('creates, finds, lists, updates and deletes users; names are unique ignoring case', async () => {
     const { store } = await freshStore(target);
-    const alice = await store.createUser({ username: 'Alice', password: PASSWORD, email: 'alice@example.com' });
+    const alice = await store.createUser({
+      username: 'Alice',
+      password: PASSWORD,
+      email: 'alice@example.com',
+    });
     expect(alice).toMatchObject({
       username: 'Alice',
       email: 'alice@example.com',
@@ -29,9 +33,15 @@ describe.each(useStoreTestTargets('auth_users'))('users on $dialect', (target) =
     await store.createUser({ username: 'bob', password: PASSWORD });
     expect((await store.listUsers()).map((u) => u.username)).toEqual(['Alice', 'bob']);
 
-    const updated = await store.updateUser(alice.id, { displayName: 'Alice A.', email: null, username: 'alice.a' });
+    const updated = await store.updateUser(alice.id, {
+      displayName: 'Alice A.',
+      email: null,
+      username: 'alice.a',
+    });
     expect(updated).toMatchObject({ displayName: 'Alice A.', email: undefined, username: 'alice.a' });
-    await expect(store.updateUser(alice.id, { username: 'BOB' })).rejects.toMatchObject({ code: 'ALREADY_EXISTS' });
+    await expect(store.updateUser(alice.id, { username: 'BOB' })).rejects.toMatchObject({
+      code: 'ALREADY_EXISTS',
+    });
 
     await store.deleteUser(alice.id);
     expect(await store.findUser(alice.id)).toBeUndefined();
@@ -48,7 +58,9 @@ describe.each(useStoreTestTargets('auth_users'))('users on $dialect', (target) =
         message: expect.stringContaining('username'),
       });
     }
-    await expect(store.createUser({ username: 'c', password: PASSWORD, email: 'not-an-address' })).rejects.toMatchObject({
+    await expect(
+      store.createUser({ username: 'c', password: PASSWORD, email: 'not-an-address' }),
+    ).rejects.toMatchObject({
       code: 'INVALID_INPUT',
       message: expect.stringContaining('email'),
     });
@@ -61,11 +73,17 @@ describe.each(useStoreTestTargets('auth_users'))('users on $dialect', (target) =
   it('enforces the password policy: at least 12 characters, at most 72 bytes', async () => {
     const { store } = await freshStore(target);
     const short = await rejection(store.createUser({ username: 'short', password: 'elevenchars' }));
-    expect(short).toMatchObject({ code: 'WEAK_PASSWORD', message: expect.stringContaining('at least 12 characters') });
+    expect(short).toMatchObject({
+      code: 'WEAK_PASSWORD',
+      message: expect.stringContaining('at least 12 characters'),
+    });
 
     // 25 three-byte characters: 25 characters, 75 bytes.
     const long = await rejection(store.createUser({ username: 'long', password: '€'.repeat(25) }));
-    expect(long).toMatchObject({ code: 'PASSWORD_TOO_LONG', message: expect.stringContaining('at most 72 bytes') });
+    expect(long).toMatchObject({
+      code: 'PASSWORD_TOO_LONG',
+      message: expect.stringContaining('at most 72 bytes'),
+    });
 
     const exactly72 = 'a'.repeat(72);
     const user = await store.createUser({ username: 'edge', password: exactly72 });
@@ -85,7 +103,9 @@ describe.each(useStoreTestTargets('auth_users'))('users on $dialect', (target) =
     const { store } = await freshStore(target);
     const bot = await store.createUser({ username: 'ci-bot', serviceAccount: true });
     expect(bot).toMatchObject({ serviceAccount: true, hasPassword: false });
-    await expect(store.createUser({ username: 'bot2', serviceAccount: true, password: PASSWORD })).rejects.toMatchObject({
+    await expect(
+      store.createUser({ username: 'bot2', serviceAccount: true, password: PASSWORD }),
+    ).rejects.toMatchObject({
       code: 'INVALID_INPUT',
     });
     await expect(store.setPassword(bot.id, PASSWORD)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
@@ -98,14 +118,18 @@ describe.each(useStoreTestTargets('auth_users'))('users on $dialect', (target) =
     expect(first.user).toMatchObject({ username: 'admin', superuser: true, enabled: true });
     expect(first.generated).toBe(true);
     expect(first.password.length).toBeGreaterThanOrEqual(12);
-    await expect(store.login('admin', first.password)).resolves.toMatchObject({ user: { username: 'admin' } });
+    await expect(store.login('admin', first.password)).resolves.toMatchObject({
+      user: { username: 'admin' },
+    });
     expect(await store.ensureAdmin({ password: 'another password here' })).toEqual({ created: false });
 
     const other = await freshStore(target);
     const given = await other.store.ensureAdmin({ password: 'from the environment' });
     expect(given).toMatchObject({ created: true, password: 'from the environment', generated: false });
     const weak = await freshStore(target);
-    await expect(weak.store.ensureAdmin({ password: 'short' })).rejects.toMatchObject({ code: 'WEAK_PASSWORD' });
+    await expect(weak.store.ensureAdmin({ password: 'short' })).rejects.toMatchObject({
+      code: 'WEAK_PASSWORD',
+    });
     expect(await weak.store.listUsers()).toEqual([]);
   });
 
