@@ -1,7 +1,7 @@
 import type { CallToolResult } from '@modelcontextprotocol/server';
 
 /** Codes of {@link McpCoreError}. */
-export type McpCoreErrorCode = 'DUPLICATE_ITEM' | 'INVALID_ITEM' | 'TOOL_FAILED';
+export type McpCoreErrorCode = 'DUPLICATE_ITEM' | 'INVALID_ITEM' | 'UNKNOWN_RESOURCE' | 'NOT_ALLOWED';
 
 /** Local (non-wire) errors of @pgmcp/mcp-core, e.g. registering two tools with one name. */
 export class McpCoreError extends Error {

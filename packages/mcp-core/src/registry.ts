@@ -45,6 +45,11 @@ export interface McpRegistry<S> {
   names(kind: McpItemKind): string[];
   /** The tools `context` may use, as `tools/list` shows them. */
   listTools(context: McpContext<S>): Promise<Tool[]>;
+  /**
+   * Reads a resource as `resources/read` would; throws McpCoreError UNKNOWN_RESOURCE or
+   * NOT_ALLOWED (messages written for the model), or the handler's ToolError.
+   */
+  readResource(uri: string, context: McpContext<S>): Promise<string>;
   /** Runs one tool call as `tools/call` would, including authorisation and input validation. */
   callTool(name: string, args: unknown, context: McpContext<S>): Promise<CallToolResult>;
   /** A low-level SDK server answering for `context`. */
@@ -166,6 +171,26 @@ export function createMcpRegistry<S>(options: McpRegistryOptions<S>): McpRegistr
     }
   }
 
+  async function readResource(uri: string, context: McpContext<S>): Promise<string> {
+    const spec = resources.get(uri);
+    if (!spec) {
+      const known = [...resources.values()]
+        .filter((r) => allowed('resource', r.name, context))
+        .map((r) => r.uri);
+      throw new McpCoreError(
+        'UNKNOWN_RESOURCE',
+        `Unknown resource ${uri}.${known.length > 0 ? ` Known resources: ${known.join(', ')}.` : ''}`,
+      );
+    }
+    if (!allowed('resource', spec.name, context)) {
+      throw new McpCoreError(
+        'NOT_ALLOWED',
+        `You are not allowed to read the resource ${uri}. Ask an administrator to grant it.`,
+      );
+    }
+    return spec.read(context);
+  }
+
   function createServer(base: McpContext<S>): Server {
     const server = new Server(
       { ...options.identity },
@@ -196,24 +221,21 @@ export function createMcpRegistry<S>(options: McpRegistryOptions<S>): McpRegistr
     server.setRequestHandler('resources/templates/list', () => ({ resourceTemplates: [] }));
     server.setRequestHandler('resources/read', async (request, ctx): Promise<ReadResourceResult> => {
       const uri = request.params.uri;
-      const spec = resources.get(uri);
-      if (!spec) throw new ResourceNotFoundError(uri);
-      if (!allowed('resource', spec.name, base)) {
-        throw new ProtocolError(
-          ProtocolErrorCode.InvalidParams,
-          `You are not allowed to read the resource ${uri}. Ask an administrator to grant it.`,
-        );
-      }
       let text: string;
       try {
-        text = await spec.read(withSignal(ctx.mcpReq.signal));
+        text = await readResource(uri, withSignal(ctx.mcpReq.signal));
       } catch (error) {
+        if (error instanceof McpCoreError && error.code === 'UNKNOWN_RESOURCE')
+          throw new ResourceNotFoundError(uri);
+        if (error instanceof McpCoreError)
+          throw new ProtocolError(ProtocolErrorCode.InvalidParams, error.message);
         if (error instanceof ToolError)
           throw new ProtocolError(ProtocolErrorCode.InternalError, error.message);
-        onError(error, { kind: 'resource', name: spec.name, principal: base.principal.name });
+        onError(error, { kind: 'resource', name: uri, principal: base.principal.name });
         throw new ProtocolError(ProtocolErrorCode.InternalError, `Reading ${uri} failed unexpectedly.`);
       }
-      return { contents: [{ uri, text, ...(spec.mimeType ? { mimeType: spec.mimeType } : {}) }] };
+      const mimeType = resources.get(uri)?.mimeType;
+      return { contents: [{ uri, text, ...(mimeType ? { mimeType } : {}) }] };
     });
 
     server.setRequestHandler('prompts/list', () => ({
@@ -279,6 +301,7 @@ export function createMcpRegistry<S>(options: McpRegistryOptions<S>): McpRegistr
     },
     listTools,
     callTool,
+    readResource,
     createServer,
   };
 }
