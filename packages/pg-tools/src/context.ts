@@ -1,0 +1,161 @@
+import { type McpContext, ToolError } from '@pgmcp/mcp-core';
+import type { ConnectionInfo, PoolManager } from '@pgmcp/pool-manager';
+import type { TypeNameCache } from './executor/run-statement.js';
+
+/** A caller's rights on one connection. */
+export type ConnectionAccess = 'read' | 'read_write';
+
+/** What pg-tools needs from the app's per-request state. */
+export interface PgToolsState {
+  /**
+   * The caller's access to a connection (undefined = none). Omit the function to give every
+   * caller full access (single-user and local setups).
+   */
+  connectionAccess?: (connection: string) => ConnectionAccess | undefined;
+}
+
+/** The connection (and database) a session works on. */
+export interface CurrentConnection {
+  connection: string;
+  database?: string;
+}
+
+/** Where each session's current connection is kept (in memory, or persisted per token by the app). */
+export interface CurrentConnectionStore {
+  get(sessionKey: string): Promise<CurrentConnection | undefined>;
+  set(sessionKey: string, current: CurrentConnection): Promise<void>;
+}
+
+/** A process-local store, enough for a single server or stdio. */
+export function createMemoryConnectionStore(): CurrentConnectionStore {
+  const current = new Map<string, CurrentConnection>();
+  return {
+    get: async (sessionKey) => current.get(sessionKey),
+    set: async (sessionKey, value) => {
+      current.set(sessionKey, value);
+    },
+  };
+}
+
+/** Output limits of the query tools. */
+export interface PgToolsLimits {
+  /** Rows returned when the caller gives no limit (default 100). */
+  defaultLimit: number;
+  /** Largest limit a caller may ask for (default 1000). */
+  maxLimit: number;
+  /** Most row text returned by one call, in bytes (default 1 MiB). */
+  maxBytes: number;
+}
+
+/** A security-relevant event, logged by the app without the data. */
+export interface SecurityEvent {
+  kind: 'statement_refused';
+  principal: string;
+  connection: string;
+  tool: string;
+  code: string;
+  construct: string;
+}
+
+/** Options of {@link registerPgTools}. */
+export interface PgToolsOptions {
+  pools: PoolManager;
+  sessions: CurrentConnectionStore;
+  /** The connection used before a session selects one; default: the first the caller may use. */
+  defaultConnection?: string;
+  limits?: Partial<PgToolsLimits>;
+  /** get_schema_info answers with a per-schema summary above this many relations (default 10). */
+  schemaSummaryThreshold?: number;
+  onSecurityEvent?: (event: SecurityEvent) => void;
+}
+
+/** Everything the tool implementations share. */
+export interface PgToolsRuntime {
+  pools: PoolManager;
+  sessions: CurrentConnectionStore;
+  defaultConnection?: string;
+  limits: PgToolsLimits;
+  schemaSummaryThreshold: number;
+  typeNames: TypeNameCache;
+  onSecurityEvent: (event: SecurityEvent) => void;
+}
+
+/** A resolved target of one tool call. */
+export interface Target {
+  info: ConnectionInfo;
+  database: string;
+  access: ConnectionAccess;
+  /** Whether statements may write: the connection allows it and the caller has read_write. */
+  writes: boolean;
+}
+
+export function accessOf(state: PgToolsState, info: ConnectionInfo): ConnectionAccess | undefined {
+  return state.connectionAccess ? state.connectionAccess(info.name) : 'read_write';
+}
+
+/** The connections `state` may use, in configuration order. */
+export function usableConnections(runtime: PgToolsRuntime, state: PgToolsState): ConnectionInfo[] {
+  return runtime.pools.listConnections().filter((info) => accessOf(state, info) !== undefined);
+}
+
+function noAccess(runtime: PgToolsRuntime, state: PgToolsState, name: string): ToolError {
+  const usable = usableConnections(runtime, state).map((c) => `"${c.name}"`);
+  return new ToolError(
+    `You cannot use the connection "${name}". ` +
+      (usable.length > 0
+        ? `Connections you can use: ${usable.join(', ')} (see list_database_connections).`
+        : 'You have access to no connection; ask an administrator for one.'),
+  );
+}
+
+/**
+ * Picks the connection of a call: the `connection_id` argument, else the session's current
+ * connection, else the default, checking the caller's access.
+ */
+export async function resolveTarget<S extends PgToolsState>(
+  runtime: PgToolsRuntime,
+  context: McpContext<S>,
+  args: { connection_id?: string | undefined; database_name?: string | undefined },
+): Promise<Target> {
+  const state = context.state;
+  let name = args.connection_id;
+  let database = args.database_name;
+  if (!name) {
+    const current = await runtime.sessions.get(context.sessionKey);
+    if (current && runtime.pools.findConnection(current.connection)) {
+      name = current.connection;
+      database ??= current.database;
+    }
+  }
+  if (!name) {
+    const preferred = runtime.defaultConnection
+      ? runtime.pools.findConnection(runtime.defaultConnection)
+      : undefined;
+    const fallback =
+      preferred && accessOf(state, preferred) ? preferred : usableConnections(runtime, state)[0];
+    if (!fallback) throw noAccess(runtime, state, runtime.defaultConnection ?? 'default');
+    name = fallback.name;
+  }
+  const info = runtime.pools.findConnection(name);
+  if (!info) {
+    const known = usableConnections(runtime, state).map((c) => `"${c.name}"`);
+    throw new ToolError(
+      `There is no connection "${name}". ${known.length > 0 ? `Use one of ${known.join(', ')}.` : ''}`.trim(),
+    );
+  }
+  const access = accessOf(state, info);
+  if (!access) throw noAccess(runtime, state, name);
+  return {
+    info,
+    database: database ?? info.database,
+    access,
+    writes: info.allowWrites && access === 'read_write',
+  };
+}
+
+/** Whether any connection the caller may use lets them write (drives truthful tool annotations). */
+export function canWriteSomewhere(runtime: PgToolsRuntime, state: PgToolsState): boolean {
+  return usableConnections(runtime, state).some(
+    (info) => info.allowWrites && accessOf(state, info) === 'read_write',
+  );
+}

@@ -1,0 +1,129 @@
+import { type McpContext, ToolError } from '@pgmcp/mcp-core';
+import type { Lease } from '@pgmcp/pool-manager';
+import { z } from 'zod';
+import type { PgToolsRuntime, PgToolsState, Target } from '../context.js';
+import { describeFailure } from '../describe-error.js';
+import { runStatement, type StatementResult } from '../executor/run-statement.js';
+import { checkStatement, type GuardRefusal, type StatementAnalysis } from '../guard/index.js';
+
+/** The optional arguments every database tool takes. */
+export const targetArgs = {
+  connection_id: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Name of a configured connection (see list_database_connections); default: the current one.'),
+  database_name: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("Another database on the same server; default: the connection's own."),
+};
+
+/** Reports a refusal as a security event (without the statement) and turns it into the model's error. */
+export function refuse(
+  runtime: PgToolsRuntime,
+  context: McpContext<PgToolsState>,
+  target: Target,
+  tool: string,
+  refusal: GuardRefusal,
+): ToolError {
+  runtime.onSecurityEvent({
+    kind: 'statement_refused',
+    principal: context.principal.name,
+    connection: target.info.name,
+    tool,
+    code: refusal.code,
+    construct: refusal.construct,
+  });
+  return new ToolError(refusal.message);
+}
+
+/** Runs `work` on a session of the target's pool. */
+export async function withTarget<T>(
+  runtime: PgToolsRuntime,
+  context: McpContext<PgToolsState>,
+  target: Target,
+  work: (lease: Lease) => Promise<T>,
+): Promise<T> {
+  try {
+    return await runtime.pools.withSession(
+      { sessionKey: context.sessionKey, connection: target.info.name, database: target.database },
+      work,
+    );
+  } catch (error) {
+    throw describeFailure(error, undefined, target.info.statementTimeoutMs);
+  }
+}
+
+/** Options of {@link runGuarded}. */
+export interface GuardedRun {
+  tool: string;
+  sql: string;
+  limit: number;
+  offset: number;
+  params?: unknown[];
+}
+
+/**
+ * The one query path of every tool: the parser guard (layer 1), then one statement through the
+ * extended protocol in its own BEGIN READ ONLY … ROLLBACK (or BEGIN … COMMIT where writes are
+ * allowed), with the statement timeout and the bounded portal fetch.
+ */
+export async function runGuarded(
+  runtime: PgToolsRuntime,
+  context: McpContext<PgToolsState>,
+  target: Target,
+  run: GuardedRun,
+): Promise<{ result: StatementResult; analysis: StatementAnalysis }> {
+  const verdict = await checkStatement(run.sql, { allowWrites: target.writes });
+  if (!verdict.ok) throw refuse(runtime, context, target, run.tool, verdict);
+  const mode = verdict.analysis.writes && target.writes ? 'read-write' : 'read-only';
+  return withTarget(runtime, context, target, async (lease) => {
+    try {
+      const result = await runStatement(
+        lease,
+        {
+          sql: run.sql,
+          params: run.params ?? [],
+          mode,
+          statementTimeoutMs: target.info.statementTimeoutMs,
+          offset: run.offset,
+          limit: run.limit,
+          maxBytes: runtime.limits.maxBytes,
+        },
+        { signal: context.signal, typeNames: runtime.typeNames },
+      );
+      return { result, analysis: verdict.analysis };
+    } catch (error) {
+      throw describeFailure(error, run.sql, target.info.statementTimeoutMs);
+    }
+  });
+}
+
+/** "connection (database)" for messages. */
+export function targetLabel(target: Target): string {
+  return target.database === target.info.database
+    ? `"${target.info.name}"`
+    : `"${target.info.name}" (database "${target.database}")`;
+}
+
+/**
+ * Runs pgmcp's own catalog queries in a read-only transaction with the connection's
+ * statement timeout, always rolled back.
+ */
+export async function inReadOnlyTransaction<T>(
+  lease: Lease,
+  statementTimeoutMs: number,
+  work: (client: Lease['client']) => Promise<T>,
+): Promise<T> {
+  const client = lease.client;
+  await client.query(
+    `BEGIN READ ONLY; SET LOCAL statement_timeout = ${Math.max(0, Math.trunc(statementTimeoutMs))}`,
+  );
+  try {
+    return await work(client);
+  } finally {
+    await client.query('ROLLBACK').catch(() => lease.release(true));
+  }
+}
