@@ -692,6 +692,7 @@ class SqlAuthStore implements AuthStore {
       .selectFrom('auth_sessions')
       .selectAll()
       .where('user_id', '=', userId)
+      .where('expires_at', '>', toDbTime(this.#now()))
       .orderBy('created_at', 'desc')
       .orderBy('id')
       .execute();
