@@ -20,7 +20,7 @@ export function clientFor(
     defaultModel: 'test-model',
     retryBaseDelayMs: 10,
     ...options,
-  } as Parameters<typeof createLlmClient>[0]);
+  });
 }
 
 /** Reads a whole stream. */
