@@ -29,15 +29,27 @@ function notAnExpression(detail: string): GuardVerdict {
   );
 }
 
-/** Whether the expression's own parentheses and brackets balance, so it cannot close ours. */
-function bracketsBalance(expression: string): boolean {
+/**
+ * Why the expression's tokens cannot be one expression (a semicolon, or a parenthesis that would
+ * close ours), by PostgreSQL's own scanner; undefined when they may be. Text the scanner rejects
+ * is left to the parser, which reports the syntax error with its position.
+ */
+function tokenProblem(expression: string): string | undefined {
+  let tokens;
+  try {
+    tokens = scanSync(expression).tokens;
+  } catch {
+    return undefined;
+  }
   let depth = 0;
-  for (const token of scanSync(expression).tokens) {
+  for (const token of tokens) {
+    if (token.tokenName === 'ASCII_59')
+      return 'it contains a semicolon; send one expression, not statements.';
     if (token.tokenName === 'ASCII_40' || token.tokenName === 'ASCII_91') depth++;
     else if (token.tokenName === 'ASCII_41' || token.tokenName === 'ASCII_93') depth--;
-    if (depth < 0) return false;
+    if (depth < 0) return 'it closes a parenthesis it did not open.';
   }
-  return depth === 0;
+  return depth === 0 ? undefined : 'its parentheses do not balance.';
 }
 
 /**
@@ -54,6 +66,8 @@ export async function checkWhereExpression(expression: string): Promise<GuardVer
     return refuse('EMPTY_STATEMENT', '', 'The where expression is empty; omit it to count every row.');
   }
   await loadParser();
+  const problem = tokenProblem(expression);
+  if (problem) return notAnExpression(problem);
   const sql = `${PREFIX}${expression}${SUFFIX}`;
   const parsed = parseStatements(sql);
   if ('kind' in parsed) {
@@ -76,7 +90,6 @@ export async function checkWhereExpression(expression: string): Promise<GuardVer
       'this text reaches outside the expression (a semicolon, UNION, ORDER BY, LIMIT, … ).',
     );
   }
-  if (!bracketsBalance(expression)) return notAnExpression('its parentheses do not balance.');
 
   const toPosition = createPositionMapper(sql);
   const inExpression = (position: number | undefined) =>
