@@ -60,6 +60,14 @@ const PERMISSION = /\bpermission denied\b|\bmust be owner\b|\binsufficient privi
 const INSIGHT = /\bkey finding|\bimportant\b|\bwarning\b|\bcritical\b/i;
 const DOCS = /postgresql\.org\/docs|\bdocumentation\b|\bthe docs\b|\bthe manual\b/i;
 const COMPLEX_SQL = /\b(?:join|where|group\s+by|having|union|with|window|over)\b/i;
+// One pass that any of the signals above would match (case-insensitive, so a superset): most messages
+// carry none, and then the separate tests that name the reason are skipped.
+const ANY_SIGNAL = new RegExp(
+  [SCHEMA_CHANGE, PLAN_NODES, PLAN_WORDS, TIMING, SQL_ERROR, PERMISSION, INSIGHT, DOCS]
+    .map((r) => r.source)
+    .join('|'),
+  'i',
+);
 const SIMPLE_SQL_LENGTH = 60;
 const SCHEMA_TOOL = /(?:^|_)(?:schema|describe_table|list_tables|list_columns)(?:_|$)/;
 const EXPLAIN_TOOL = /explain|query_plan|analyze_query/;
@@ -143,6 +151,7 @@ function scan(text: string): string {
 
 /** Signals any text may carry, whoever wrote it. */
 function judgeSignals(text: string, verdict: Verdict): void {
+  if (!ANY_SIGNAL.test(text)) return;
   if (SCHEMA_CHANGE.test(text)) verdict.raise('anchor', 'schema change');
   if (verdict.settled) return;
   if (PLAN_NODES.test(text) || PLAN_WORDS.test(text)) verdict.raise('important', 'query plan');

@@ -28,7 +28,7 @@ const PROSE_TABLE = /\b([a-z_][\w$]{1,62})\s+table\b/gi;
 const FENCED = /```([\w-]*)[^\n]*\n([\s\S]*?)```/g;
 const SQL_FENCES = new Set(['sql', 'postgresql', 'psql', 'pgsql', 'plpgsql']);
 const BACKTICKED = /`([a-z_][\w$.]{1,62})`/gi;
-const ERROR_LINE = /^.*\b(?:ERROR|FATAL):.*$|^.*\bpermission denied\b.*$/im;
+const ERROR_MARK = /\b(?:ERROR|FATAL):|\bpermission denied\b/i;
 const NOT_TABLES = new Set([
   'a',
   'an',
@@ -110,8 +110,11 @@ function addTables(sql: string, into: string[]): void {
 }
 
 function firstError(text: string): string | undefined {
-  const line = ERROR_LINE.exec(text)?.[0];
-  return line ? clip(line, ERROR_LENGTH) : undefined;
+  const mark = ERROR_MARK.exec(text);
+  if (!mark) return undefined;
+  const start = text.lastIndexOf('\n', mark.index) + 1;
+  const end = text.indexOf('\n', mark.index);
+  return clip(text.slice(start, end < 0 ? undefined : end), ERROR_LENGTH);
 }
 
 function textFeatures(text: string, role: Message['role'], features: MessageFeatures): void {

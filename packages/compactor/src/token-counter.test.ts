@@ -22,13 +22,17 @@ const SQL = 'SELECT id, total FROM orders WHERE total > 100 ORDER BY total DESC;
 const JSON_TEXT = JSON.stringify({
   rows: Array.from({ length: 30 }, (_, i) => ({ id: i, name: `n${i}` })),
 }).slice(0, 400);
+const TSV =
+  'id\tcustomer\ttotal\tcreated_at\n' + '48213\tAna Silva\t125.32\t2025-06-11 13:46:15+00\n'.repeat(10);
 const CODE = 'function total(items) {\n  return items.reduce((sum, item) => sum + item.price, 0);\n}\n'
   .repeat(5)
   .slice(0, 400);
 
 describe('content kinds', () => {
-  it('tells SQL, JSON, code and prose apart', () => {
+  it('tells SQL, JSON, code, tabular results and prose apart', () => {
     expect(detectContentKind(SQL)).toBe('sql');
+    expect(detectContentKind(TSV)).toBe('tabular');
+    expect(detectContentKind('query\tcalls\nSELECT * FROM orders WHERE id = $1\t42')).toBe('tabular');
     expect(detectContentKind('  with recent as (select 1) select * from recent')).toBe('sql');
     expect(detectContentKind(JSON_TEXT)).toBe('json');
     expect(detectContentKind(CODE)).toBe('code');
@@ -45,6 +49,7 @@ describe('heuristic estimators', () => {
     expect(generic.countText(SQL)).toBe(120);
     expect(generic.countText(JSON_TEXT)).toBe(115);
     expect(generic.countText(CODE)).toBe(110);
+    expect(generic.countText(TSV.slice(0, 400))).toBe(180);
     expect(generic.countText('')).toBe(0);
   });
 
