@@ -160,4 +160,10 @@ describe('Ollama client against the fake /api/chat', () => {
     ]);
     expect(fake.requests.filter((r) => r.kind === 'show')).toHaveLength(4);
   });
+
+  it('requires an API key for ollama.com instead of reading one from the environment', () => {
+    expect(() => createOllamaClient({ baseUrl: 'https://ollama.com' })).toThrow(
+      expect.objectContaining({ code: 'BAD_CONFIG' }),
+    );
+  });
 });

@@ -3,6 +3,7 @@ import type { Block, ImageBlock, StopReason, StreamEvent, Usage } from '@pgmcp/a
 import { z } from 'zod';
 import type { ResolvedChatRequest } from '../client-runtime.js';
 import { LlmClientError } from '../errors.js';
+import { parseWire } from '../parse-wire.js';
 import { parseToolArguments } from '../tool-arguments.js';
 import type { LlmChatResult } from '../types.js';
 
@@ -123,18 +124,6 @@ const MessageWireSchema = z.object({
 const TextWireSchema = z.object({ text: z.string() });
 const ToolUseWireSchema = z.object({ id: z.string().min(1), name: z.string().min(1), input: z.unknown() });
 
-function badResponse(detail: string): LlmClientError {
-  return new LlmClientError('BAD_RESPONSE', `${PROVIDER}: unexpected response: ${detail}`, {
-    provider: PROVIDER,
-  });
-}
-
-function parseWire<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) throw badResponse(`${what}: ${z.prettifyError(parsed.error)}`);
-  return parsed.data;
-}
-
 function toolInput(name: string, input: unknown): Record<string, unknown> {
   if (input !== null && typeof input === 'object' && !Array.isArray(input))
     return input as Record<string, unknown>;
@@ -143,13 +132,13 @@ function toolInput(name: string, input: unknown): Record<string, unknown> {
 
 /** Maps a Messages API response; thinking and server-tool blocks are dropped. */
 export function fromAnthropicMessage(response: unknown): LlmChatResult {
-  const message = parseWire(MessageWireSchema, response, 'message');
+  const message = parseWire(PROVIDER, MessageWireSchema, response, 'message');
   const content: Block[] = [];
   for (const block of message.content) {
     if (block.type === 'text') {
-      content.push({ type: 'text', text: parseWire(TextWireSchema, block, 'text block').text });
+      content.push({ type: 'text', text: parseWire(PROVIDER, TextWireSchema, block, 'text block').text });
     } else if (block.type === 'tool_use') {
-      const use = parseWire(ToolUseWireSchema, block, 'tool_use block');
+      const use = parseWire(PROVIDER, ToolUseWireSchema, block, 'tool_use block');
       content.push({ type: 'tool_use', id: use.id, name: use.name, input: toolInput(use.name, use.input) });
     }
   }
@@ -200,7 +189,7 @@ export class AnthropicStreamTranslator {
     const type = (raw as { type?: unknown } | null)?.type;
     // ping and future event types carry nothing we report.
     if (typeof type !== 'string' || !HANDLED_EVENTS.has(type)) return [];
-    const event = parseWire(StreamEventWireSchema, raw, 'stream event');
+    const event = parseWire(PROVIDER, StreamEventWireSchema, raw, 'stream event');
     switch (event.type) {
       case 'message_start':
         this.#usage = { ...event.message.usage };
@@ -208,11 +197,11 @@ export class AnthropicStreamTranslator {
       case 'content_block_start': {
         const block = event.content_block;
         if (block.type === 'text') {
-          const { text } = parseWire(TextWireSchema, block, 'text block');
+          const { text } = parseWire(PROVIDER, TextWireSchema, block, 'text block');
           return text === '' ? [] : [{ type: 'text', text }];
         }
         if (block.type !== 'tool_use') return [];
-        const use = parseWire(ToolUseWireSchema, block, 'tool_use block');
+        const use = parseWire(PROVIDER, ToolUseWireSchema, block, 'tool_use block');
         this.#tools.set(event.index, { id: use.id, name: use.name, json: '', startInput: use.input });
         return [{ type: 'tool_use_start', id: use.id, name: use.name }];
       }

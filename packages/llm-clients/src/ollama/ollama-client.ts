@@ -84,6 +84,12 @@ function midStreamError(error: unknown): unknown {
  */
 export function createOllamaClient(config: OllamaClientConfig = {}): LlmClient {
   const options = resolveOptions(PROVIDER, config, 'http://127.0.0.1:11434');
+  // Without a key the SDK would read OLLAMA_API_KEY from the environment for ollama.com.
+  if (options.apiKey === undefined && new URL(options.baseUrl).hostname === 'ollama.com') {
+    throw new LlmClientError('BAD_CONFIG', `${PROVIDER} client: apiKey is required for ollama.com.`, {
+      provider: PROVIDER,
+    });
+  }
   const headers = {
     ...options.headers,
     ...(options.apiKey === undefined ? {} : { Authorization: `Bearer ${options.apiKey}` }),

@@ -9,7 +9,7 @@ import type {
 import type { ChatRequest, Message, Tool } from 'ollama';
 import { z } from 'zod';
 import type { ResolvedChatRequest } from '../client-runtime.js';
-import { LlmClientError } from '../errors.js';
+import { parseWire } from '../parse-wire.js';
 import { newToolCallId, parseToolArguments } from '../tool-arguments.js';
 import type { LlmChatResult } from '../types.js';
 
@@ -114,20 +114,6 @@ const ChunkWireSchema = z.object({
 });
 type ChunkWire = z.infer<typeof ChunkWireSchema>;
 
-function parseChunk(value: unknown): ChunkWire {
-  const parsed = ChunkWireSchema.safeParse(value);
-  if (!parsed.success) {
-    throw new LlmClientError(
-      'BAD_RESPONSE',
-      `${PROVIDER}: unexpected chat response: ${z.prettifyError(parsed.error)}`,
-      {
-        provider: PROVIDER,
-      },
-    );
-  }
-  return parsed.data;
-}
-
 /** Ollama sends whole tool calls, usually without ids; the neutral model needs one per call. */
 function toolUses(chunk: ChunkWire): ToolUseBlock[] {
   return (chunk.message?.tool_calls ?? []).map((call) => {
@@ -148,7 +134,7 @@ function usage(chunk: ChunkWire): Usage {
 
 /** Maps a non-streaming /api/chat answer. */
 export function fromOllamaResponse(response: unknown, requestedModel: string): LlmChatResult {
-  const chunk = parseChunk(response);
+  const chunk = parseWire(PROVIDER, ChunkWireSchema, response, 'chat response');
   const calls = toolUses(chunk);
   const text = chunk.message?.content ?? '';
   return {
@@ -164,7 +150,7 @@ export class OllamaStreamTranslator {
   #calledTools = false;
 
   push(raw: unknown): StreamEvent[] {
-    const chunk = parseChunk(raw);
+    const chunk = parseWire(PROVIDER, ChunkWireSchema, raw, 'stream chunk');
     const events: StreamEvent[] = [];
     if (chunk.message?.content) events.push({ type: 'text', text: chunk.message.content });
     for (const call of toolUses(chunk)) {

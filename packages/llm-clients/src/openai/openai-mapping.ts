@@ -3,6 +3,7 @@ import type OpenAI from 'openai';
 import { z } from 'zod';
 import type { ResolvedChatRequest } from '../client-runtime.js';
 import { LlmClientError } from '../errors.js';
+import { parseWire } from '../parse-wire.js';
 import { newToolCallId, parseToolArguments } from '../tool-arguments.js';
 import type { LlmChatResult } from '../types.js';
 
@@ -182,23 +183,9 @@ const CompletionWireSchema = z.object({
   usage: UsageWireSchema.nullish(),
 });
 
-function parseWire<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) {
-    throw new LlmClientError(
-      'BAD_RESPONSE',
-      `${PROVIDER}: unexpected ${what}: ${z.prettifyError(parsed.error)}`,
-      {
-        provider: PROVIDER,
-      },
-    );
-  }
-  return parsed.data;
-}
-
 /** Maps a Chat Completions response (first choice). */
 export function fromOpenAiCompletion(response: unknown, requestedModel: string): LlmChatResult {
-  const completion = parseWire(CompletionWireSchema, response, 'chat completion');
+  const completion = parseWire(PROVIDER, CompletionWireSchema, response, 'chat completion');
   const [choice] = completion.choices;
   const { message } = choice!;
   const content: Block[] = message.content ? [{ type: 'text', text: message.content }] : [];
@@ -259,7 +246,7 @@ export class OpenAiStreamTranslator {
   #usage: z.infer<typeof UsageWireSchema> | undefined;
 
   push(raw: unknown): StreamEvent[] {
-    const chunk = parseWire(ChunkWireSchema, raw, 'stream chunk');
+    const chunk = parseWire(PROVIDER, ChunkWireSchema, raw, 'stream chunk');
     if (chunk.usage) this.#usage = chunk.usage;
     const choice = chunk.choices?.[0];
     if (!choice) return [];
