@@ -1,0 +1,31 @@
+import { readFileSync } from 'node:fs';
+
+/** The corpus kinds, one file each in ./corpus (samples separated by lines of `%%`). */
+export const KINDS = ['prose', 'sql', 'json', 'code', 'tsv'] as const;
+export type Kind = (typeof KINDS)[number];
+
+/** The samples of one kind. */
+export function loadCorpus(kind: Kind): string[] {
+  const text = readFileSync(new URL(`./corpus/${kind}.txt`, import.meta.url), 'utf8');
+  return text
+    .split(/\n%%\n/)
+    .map((sample) => sample.replace(/\n$/, ''))
+    .filter((sample) => sample.trim() !== '');
+}
+
+/** Nearest-rank percentile of unsorted numbers. */
+export function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
+  return sorted[rank - 1] ?? Number.NaN;
+}
+
+/** Prints rows as an aligned text table (first column left-aligned, the rest right-aligned). */
+export function printTable(header: readonly string[], rows: ReadonlyArray<readonly string[]>): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] ?? '').length)));
+  const line = (cells: readonly string[]) =>
+    cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
+  console.log(line(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const row of rows) console.log(line(row));
+}
