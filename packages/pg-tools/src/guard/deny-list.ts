@@ -8,6 +8,7 @@
 /** Why a function or relation is on the deny list. */
 export type DenyCategory =
   | 'file-access'
+  | 'credentials'
   | 'remote-access'
   | 'executes-sql-text'
   | 'settings'
@@ -55,6 +56,12 @@ export const DENY_CATEGORIES: Readonly<Record<DenyCategory, DenyCategoryInfo>> =
     writes: false,
     does: 'reads or writes files on the database server',
     instead: 'Query tables and views instead; server files are not reachable through pgmcp.',
+  },
+  credentials: {
+    refusedOn: 'always',
+    writes: false,
+    does: 'holds password hashes or foreign-server passwords',
+    instead: 'Use pg_roles or pg_user for role information; credentials are never read through pgmcp.',
   },
   'remote-access': {
     refusedOn: 'always',
@@ -185,6 +192,12 @@ export const DENY_LIST: readonly DenyListEntry[] = Object.freeze([
     ['pg_hba_file_rules', 'view over pg_hba_file_rules(): pg_hba.conf'],
     ['pg_ident_file_mappings', 'view over pg_ident_file_mappings(): pg_ident.conf'],
   ]),
+  ...entries('credentials', 'exact', 'relation', [
+    ['pg_authid', 'rolpassword holds every role’s password hash'],
+    ['pg_shadow', 'view over pg_authid with the password hashes'],
+    ['pg_user_mapping', 'umoptions holds passwords for foreign servers'],
+    ['pg_user_mappings', 'view that shows user-mapping options, passwords included'],
+  ]),
   ...entries('remote-access', 'prefix', 'function', [
     [
       'dblink',
@@ -214,7 +227,6 @@ export const DENY_LIST: readonly DenyListEntry[] = Object.freeze([
     ['pg_reload_conf', 'makes every backend reload the configuration files'],
     ['setseed', 'changes the session’s random() state'],
   ]),
-  ...entries('settings', 'exact', 'relation', []),
   ...entries('server-admin', 'exact', 'function', [
     ['pg_create_restore_point', 'writes a WAL record'],
     ['pg_switch_wal', 'forces a WAL segment switch'],

@@ -27,6 +27,7 @@ export type AttackFamily =
   | 'locking-clause'
   | 'data-modifying-cte'
   | 'file-access'
+  | 'credentials'
   | 'remote-functions'
   | 'settings-functions'
   | 'server-functions'
@@ -217,7 +218,7 @@ export const ATTACK_CORPUS: readonly AttackEntry[] = [
     "UPDATE pg_settings SET setting = 'off' WHERE name = 'default_transaction_read_only'",
     'pg_settings is set_config in disguise',
   ),
-  entry('dml', 'SYSTEM_CATALOG_WRITE')('DELETE FROM pg_catalog.pg_authid', 'catalog write'),
+  entry('dml', 'SYSTEM_CATALOG_WRITE')('DELETE FROM pg_catalog.pg_class', 'catalog write'),
 
   entry(
     'explain',

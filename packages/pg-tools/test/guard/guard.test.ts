@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import {
   analyzeStatement,
@@ -254,7 +255,7 @@ describe('write-mode policy', () => {
     ['DROP EXTENSION plpgsql', 'STATEMENT_NOT_ALLOWED'],
     ['DROP ROLE someone', 'STATEMENT_NOT_ALLOWED'],
     ["UPDATE pg_settings SET setting = 'on' WHERE name = 'x'", 'SYSTEM_CATALOG_WRITE'],
-    ['WITH x AS (DELETE FROM pg_catalog.pg_authid RETURNING 1) SELECT 1', 'SYSTEM_CATALOG_WRITE'],
+    ['WITH x AS (DELETE FROM pg_catalog.pg_class RETURNING 1) SELECT 1', 'SYSTEM_CATALOG_WRITE'],
     ["INSERT INTO t SELECT pg_read_file('/etc/passwd')", 'DENIED_FUNCTION'],
     ['CREATE TABLE t (d text DEFAULT set_config($$a.b$$, $$c$$, false))', 'DENIED_FUNCTION'],
     ["ALTER TABLE t ALTER c SET DEFAULT dblink_exec('x')", 'DENIED_FUNCTION'],
@@ -265,6 +266,20 @@ describe('write-mode policy', () => {
     ['COMMIT; INSERT INTO t VALUES (1)', 'MULTIPLE_STATEMENTS'],
   ])('refuses %j with %s', async (sql, code) => {
     expect(await checkStatement(sql, writable)).toMatchObject({ ok: false, code });
+  });
+});
+
+describe('the README', () => {
+  it('documents every deny-list entry and every code', async () => {
+    const readme = await readFile(new URL('../../src/guard/README.md', import.meta.url), 'utf8');
+    for (const entry of DENY_LIST) {
+      expect(readme).toContain(`\`${entry.name}${entry.match === 'prefix' ? '*' : ''}\``);
+    }
+    const codes = (await readFile(new URL('../../src/guard/types.ts', import.meta.url), 'utf8')).match(
+      /'[A-Z_]+'/g,
+    );
+    expect(codes?.length).toBeGreaterThan(10);
+    for (const code of new Set(codes)) expect(readme).toContain(`| \`${code.slice(1, -1)}\` |`);
   });
 });
 
