@@ -1,29 +1,8 @@
-import { openSqlDatabase, type SqlDatabase } from '@pgmcp/sql-store';
-import { useStoreTestTargets } from '@pgmcp/sql-store/testing';
+import { openSqlDatabase } from '@pgmcp/sql-store';
+import { schemaSnapshot, useStoreTestTargets } from '@pgmcp/sql-store/testing';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { createAuthStore } from '../src/index.js';
-
-async function schemaOf(database: SqlDatabase): Promise<unknown[]> {
-  if (database.dialect === 'sqlite') {
-    const { rows } = await sql`
-      select type, name, tbl_name, sql from sqlite_master
-      where tbl_name like 'auth%' and sql is not null order by name`.execute(database.kysely);
-    return rows;
-  }
-  const columns = await sql`
-    select table_name, column_name, data_type, is_nullable, column_default
-    from information_schema.columns where table_schema = 'public' and table_name like 'auth%'
-    order by table_name, ordinal_position`.execute(database.kysely);
-  const indexes = await sql`
-    select indexname, indexdef from pg_indexes where schemaname = 'public' and tablename like 'auth%'
-    order by indexname`.execute(database.kysely);
-  // contype 'n': PostgreSQL 18 also catalogues NOT NULL as constraints (already in the columns above).
-  const constraints = await sql`
-    select conname, pg_get_constraintdef(oid) as def from pg_constraint
-    where conrelid::regclass::text like 'auth%' and contype <> 'n' order by conname`.execute(database.kysely);
-  return [...columns.rows, ...indexes.rows, ...constraints.rows];
-}
 
 describe.each(useStoreTestTargets('auth_migrations'))('auth migrations on $dialect', (target) => {
   it('creates the schema the snapshot froze (a shipped migration must never change)', async () => {
@@ -31,7 +10,7 @@ describe.each(useStoreTestTargets('auth_migrations'))('auth migrations on $diale
     await (await createAuthStore({ url })).close();
     const database = await openSqlDatabase({ url });
     try {
-      expect(await schemaOf(database)).toMatchSnapshot();
+      expect(await schemaSnapshot(database, 'auth')).toMatchSnapshot();
       const applied = await sql<{ name: string }>`select name from auth_migrations`.execute(database.kysely);
       expect(applied.rows.map((row) => row.name)).toEqual(['2026-11-21-01-initial']);
     } finally {
