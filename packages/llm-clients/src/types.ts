@@ -46,6 +46,7 @@ export interface LlmClient {
   readonly provider: string;
   /** Model used when a request names none, if configured. */
   readonly defaultModel?: string;
+  /** One model call; resolves with the whole answer or rejects with an `LlmClientError`. */
   chat(request: LlmChatRequest): Promise<LlmChatResult>;
   /** Text deltas, tool-use start/delta/end, then exactly one `done` (or an `error`) event. */
   stream(request: LlmChatRequest): AsyncIterable<StreamEvent>;

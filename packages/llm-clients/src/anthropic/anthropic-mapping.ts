@@ -125,8 +125,8 @@ const TextWireSchema = z.object({ text: z.string() });
 const ToolUseWireSchema = z.object({ id: z.string().min(1), name: z.string().min(1), input: z.unknown() });
 
 function toolInput(name: string, input: unknown): Record<string, unknown> {
-  if (input !== null && typeof input === 'object' && !Array.isArray(input))
-    return input as Record<string, unknown>;
+  if (input == null) return {};
+  if (typeof input === 'object' && !Array.isArray(input)) return input as Record<string, unknown>;
   return parseToolArguments(PROVIDER, name, typeof input === 'string' ? input : JSON.stringify(input));
 }
 
