@@ -62,12 +62,13 @@ export function collectFindings(
   const findings: GuardFinding[] = [];
   walkTree(root, ({ type: wrappedType, fields, location: byteOffset }) => {
     const type = fields === root ? rootType : wrappedType;
-    const location = toPosition(byteOffset);
+    // Positions cost a scan of the text when it is not ASCII: compute them for findings only.
+    const at = () => toPosition(byteOffset);
     // FuncCall (wrapped, or CallStmt.funccall), CreateTrigStmt's EXECUTE FUNCTION, CREATE FUNCTION.
     if (Array.isArray(fields.funcname)) {
       const name = stringValue(fields.funcname.at(-1));
       const entry = name && findDenied('function', name, argumentCount(fields.args));
-      if (name && entry) findings.push(deniedFinding(entry, name, `${name}()`, location, false));
+      if (name && entry) findings.push(deniedFinding(entry, name, `${name}()`, at(), false));
     }
     // x.f and (expr).f call f(x) when x has no column f: attribute notation.
     if (type === 'ColumnRef' && Array.isArray(fields.fields) && fields.fields.length >= 2) {
@@ -75,19 +76,19 @@ export function collectFindings(
       const entry = name && findDenied('function', name, 1);
       if (name && entry) {
         const construct = fields.fields.map((part) => stringValue(part) ?? '*').join('.');
-        findings.push(deniedFinding(entry, name, construct, location, true));
+        findings.push(deniedFinding(entry, name, construct, at(), true));
       }
     }
     if (type === 'A_Indirection' && Array.isArray(fields.indirection)) {
       for (const part of fields.indirection) {
         const name = stringValue(part);
         const entry = name && findDenied('function', name, 1);
-        if (name && entry) findings.push(deniedFinding(entry, name, `(…).${name}`, location, true));
+        if (name && entry) findings.push(deniedFinding(entry, name, `(…).${name}`, at(), true));
       }
     }
     if (typeof fields.relname === 'string') {
       const entry = findDenied('relation', fields.relname);
-      if (entry) findings.push(deniedFinding(entry, fields.relname, fields.relname, location, false));
+      if (entry) findings.push(deniedFinding(entry, fields.relname, fields.relname, at(), false));
     }
     const dml = type === undefined ? undefined : DML_TYPES[type];
     if (dml && fields !== root) {
@@ -95,7 +96,7 @@ export function collectFindings(
         code: 'DATA_MODIFYING_CTE',
         construct: `WITH … ${dml}`,
         message: `A ${dml} inside WITH is a data-modifying common table expression: it writes even inside a SELECT, so it is not allowed on a read-only connection. Run the query without the ${dml} part.`,
-        location,
+        location: at(),
         writes: true,
         refusedOn: 'read-only',
       });
@@ -107,7 +108,7 @@ export function collectFindings(
         code: 'SYSTEM_CATALOG_WRITE',
         construct: `${dml} ${name}`,
         message: `${dml} on ${name} writes to a system catalog or view (UPDATE pg_settings, for one, is SET in disguise), which pgmcp never does. Write to ordinary tables only.`,
-        location,
+        location: at(),
         writes: true,
         refusedOn: 'always',
       });
@@ -130,7 +131,7 @@ export function collectFindings(
         code: 'LOCKING_CLAUSE',
         construct,
         message: `${construct} locks the rows it reads (it writes to them), so it is not allowed on a read-only connection. Remove the ${construct} clause; the plain SELECT returns the same rows.`,
-        location,
+        location: at(),
         writes: true,
         refusedOn: 'read-only',
       });
