@@ -107,14 +107,14 @@ export const DEMO_TABLES: readonly DemoTable[] = [
     schema: 'support',
     name: 'ticket_messages',
     kind: 'table',
-    rows: 12_864,
+    rows: 12_892,
     description: 'the conversation on each ticket',
   },
   {
     schema: 'support',
     name: 'open_tickets',
     kind: 'view',
-    rows: 228,
+    rows: 218,
     description: 'tickets still open or pending',
   },
 ];

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { DEMO_QUESTIONS, describeDemo } from './describe-demo.js';
 import { DEMO_DATA_VERSION, DEMO_TABLES } from './demo-tables.js';
@@ -22,5 +23,17 @@ describe('describeDemo', () => {
   it('is short enough to print at start', () => {
     expect(text.split('\n').length).toBeLessThan(40);
     expect(Math.max(...text.split('\n').map((l) => l.length))).toBeLessThan(110);
+  });
+});
+
+describe('README', () => {
+  it('documents every relation with its row count', async () => {
+    const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8');
+    for (const t of DEMO_TABLES) {
+      const row = readme.split('\n').find((l) => l.startsWith(`| \`${t.schema}.${t.name}\``));
+      expect(row, `${t.schema}.${t.name}`).toBeDefined();
+      expect(row).toContain(` ${t.rows.toLocaleString('en-US')} |`);
+      expect(row).toContain(`| ${t.kind} `);
+    }
   });
 });

@@ -271,64 +271,78 @@ export async function insertOrderItems(client: DemoClient): Promise<void> {
   );
 }
 
-/** Orders, with status and shipping dates that fit their age, and totals from their lines. */
+/**
+ * Orders, with status and shipping dates that fit their age, and totals from their lines.
+ * Each `OFFSET 0` keeps a derived column computed once per row: without it PostgreSQL inlines the
+ * subquery and evaluates the expression again wherever an outer level mentions it.
+ */
 export async function insertOrders(client: DemoClient): Promise<void> {
   const p = new Params();
   const cities = weightedCities();
   const city = p.list(cities.city);
-  const k = 'o.order_id';
+  const k = 'd.order_id';
   await client.query(
     `
     INSERT INTO sales.orders (order_id, order_number, customer_id, ordered_at, status, channel, shipping_city,
                               shipping_country, subtotal, shipping_cost, total_amount, shipped_at, delivered_at, metadata)
-    SELECT o.order_id, 'SO-' || extract(year FROM o.ordered_at) || '-' || lpad(o.order_id::text, 6, '0'),
-           o.customer_id, o.ordered_at, st.status, ch.channel, sh.city, sh.country,
-           t.subtotal, sc.cost, t.subtotal + sc.cost, dt.shipped_at, dt.delivered_at,
+    SELECT d.order_id, 'SO-' || extract(year FROM d.ordered_at) || '-' || lpad(d.order_id::text, 6, '0'),
+           d.customer_id, d.ordered_at, d.status, d.channel, d.city, d.country,
+           d.subtotal, d.shipping_cost, d.subtotal + d.shipping_cost, d.shipped_at,
+           CASE WHEN d.status IN ('delivered', 'returned') THEN
+             d.shipped_at + least(
+               make_interval(hours => ${between(225, k, 20, 160)} + CASE WHEN d.domestic THEN 0 ELSE 72 END),
+               (${NOW} - d.shipped_at) * 0.8)
+           END,
            jsonb_strip_nulls(jsonb_build_object(
-             'device', CASE ch.channel
+             'device', CASE d.channel
                          WHEN 'web' THEN ${pick(p.list(['desktop', 'desktop', 'mobile-web', 'tablet']), 230, k)}
                          WHEN 'mobile_app' THEN ${pick(p.list(['ios', 'android']), 230, k)} END,
-             'utm_source', CASE WHEN ch.channel IN ('web', 'mobile_app') THEN
+             'utm_source', CASE WHEN d.channel IN ('web', 'mobile_app') THEN
                              ${pick(p.list(['google', 'direct', 'direct', 'newsletter', 'instagram', 'tiktok', 'referral']), 231, k)} END,
-             'marketplace', CASE WHEN ch.channel = 'marketplace' THEN ${pick(p.list(['Amazon', 'eBay', 'Zalando']), 232, k)} END,
-             'coupon', (${p.list(COUPONS)})[o.coupon],
-             'gift_wrap', CASE WHEN sh.gift AND ${rnd(233, k)} < 0.6 THEN true END,
-             'app_version', CASE WHEN ch.channel = 'mobile_app' THEN
-                              '4.' || o.day / 150 || '.' || ${between(234, k, 0, 4)} END))
-    FROM demo_orders o
-    JOIN (SELECT order_id, sum(line_total) AS subtotal FROM sales.order_items GROUP BY order_id) AS t
-      ON t.order_id = o.order_id
-    JOIN sales.customers c ON c.customer_id = o.customer_id
-    CROSS JOIN LATERAL (SELECT extract(epoch FROM ${NOW} - o.ordered_at) / 86400 AS age,
-                               ${rnd(220, k)} AS r) AS a
-    CROSS JOIN LATERAL (SELECT (CASE
-        WHEN a.age < 1.5 THEN CASE WHEN a.r < 0.5 THEN 'pending' ELSE 'paid' END
-        WHEN a.age < 5 THEN CASE WHEN a.r < 0.15 THEN 'paid' WHEN a.r < 0.2 THEN 'cancelled' ELSE 'shipped' END
-        WHEN a.age < 12 THEN CASE WHEN a.r < 0.45 THEN 'shipped' WHEN a.r < 0.5 THEN 'cancelled' ELSE 'delivered' END
-        ELSE CASE WHEN a.r < 0.035 THEN 'cancelled' WHEN a.r < 0.07 THEN 'returned' ELSE 'delivered' END
-      END)::sales.order_status AS status) AS st
-    CROSS JOIN LATERAL (SELECT CASE
-        WHEN ${rnd(221, k)} < 0.64 - 0.2 * o.day / ${DAYS}.0 THEN 'web'
-        WHEN ${rnd(221, k)} < 0.93 THEN 'mobile_app'
-        WHEN ${rnd(221, k)} < 0.98 THEN 'marketplace'
-        ELSE 'phone' END AS channel) AS ch
-    CROSS JOIN LATERAL (SELECT ${rnd(222, k)} >= 0.88 AS gift, ${indexInto(city, 223, k)} AS ci) AS g
-    CROSS JOIN LATERAL (SELECT g.gift,
-                               CASE WHEN g.gift THEN (${city})[g.ci] ELSE c.city END AS city,
-                               CASE WHEN g.gift THEN (${p.list(cities.country)})[g.ci] ELSE c.country END AS country) AS sh
-    CROSS JOIN LATERAL (SELECT CASE
-        WHEN o.coupon = ${COUPONS.indexOf('FREESHIP') + 1} OR t.subtotal >= 75 THEN 0
-        WHEN sh.country IN ('United States', 'Canada') THEN 6.95
-        ELSE 12.95 END AS cost) AS sc
-    CROSS JOIN LATERAL (SELECT CASE WHEN st.status IN ('shipped', 'delivered', 'returned') THEN
-        o.ordered_at + least(make_interval(hours => ${between(224, k, 4, 60)}), (${NOW} - o.ordered_at) * 0.4)
-      END AS shipped_at) AS sa
-    CROSS JOIN LATERAL (SELECT sa.shipped_at, CASE WHEN st.status IN ('delivered', 'returned') THEN
-        sa.shipped_at + least(
-          make_interval(hours => ${between(225, k, 20, 160)}
-                                  + CASE WHEN sh.country IN ('United States', 'Canada') THEN 0 ELSE 72 END),
-          (${NOW} - sa.shipped_at) * 0.8)
-      END AS delivered_at) AS dt`,
+             'marketplace', CASE WHEN d.channel = 'marketplace' THEN ${pick(p.list(['Amazon', 'eBay', 'Zalando']), 232, k)} END,
+             'coupon', (${p.list(COUPONS)})[d.coupon],
+             'gift_wrap', CASE WHEN d.gift AND ${rnd(233, k)} < 0.6 THEN true END,
+             'app_version', CASE WHEN d.channel = 'mobile_app' THEN
+                              '4.' || d.day / 150 || '.' || ${between(234, k, 0, 4)} END))
+    FROM (
+      SELECT s.*,
+             CASE WHEN s.coupon = ${COUPONS.indexOf('FREESHIP') + 1} OR s.subtotal >= 75 THEN 0
+                  WHEN s.domestic THEN 6.95 ELSE 12.95 END AS shipping_cost,
+             CASE WHEN s.status IN ('shipped', 'delivered', 'returned') THEN
+               s.ordered_at + least(make_interval(hours => ${between(224, 's.order_id', 4, 60)}), (${NOW} - s.ordered_at) * 0.4)
+             END AS shipped_at
+      FROM (
+        SELECT r.*, r.country IN ('United States', 'Canada') AS domestic,
+               (CASE
+                 WHEN r.age < 1.5 THEN CASE WHEN r.r < 0.5 THEN 'pending' ELSE 'paid' END
+                 WHEN r.age < 5 THEN CASE WHEN r.r < 0.15 THEN 'paid' WHEN r.r < 0.2 THEN 'cancelled' ELSE 'shipped' END
+                 WHEN r.age < 12 THEN CASE WHEN r.r < 0.45 THEN 'shipped' WHEN r.r < 0.5 THEN 'cancelled' ELSE 'delivered' END
+                 ELSE CASE WHEN r.r < 0.035 THEN 'cancelled' WHEN r.r < 0.07 THEN 'returned' ELSE 'delivered' END
+               END)::sales.order_status AS status,
+               CASE WHEN r.channel_r < 0.64 - 0.2 * r.day / ${DAYS}.0 THEN 'web'
+                    WHEN r.channel_r < 0.93 THEN 'mobile_app'
+                    WHEN r.channel_r < 0.98 THEN 'marketplace'
+                    ELSE 'phone' END AS channel
+        FROM (
+          SELECT o.*, t.subtotal,
+                 extract(epoch FROM ${NOW} - o.ordered_at) / 86400 AS age,
+                 ${rnd(220, 'o.order_id')} AS r,
+                 ${rnd(221, 'o.order_id')} AS channel_r,
+                 g.gift,
+                 CASE WHEN g.gift THEN (${city})[g.ci] ELSE c.city END AS city,
+                 CASE WHEN g.gift THEN (${p.list(cities.country)})[g.ci] ELSE c.country END AS country
+          FROM demo_orders o
+          JOIN (SELECT order_id, sum(line_total) AS subtotal FROM sales.order_items GROUP BY order_id) AS t
+            ON t.order_id = o.order_id
+          JOIN sales.customers c ON c.customer_id = o.customer_id
+          CROSS JOIN LATERAL (SELECT ${rnd(222, 'o.order_id')} >= 0.88 AS gift,
+                                     ${indexInto(city, 223, 'o.order_id')} AS ci) AS g
+          OFFSET 0
+        ) AS r
+        OFFSET 0
+      ) AS s
+      OFFSET 0
+    ) AS d`,
     p.values,
   );
 }
@@ -467,7 +481,7 @@ class Scenarios {
 }
 
 /**
- * Tickets about a sample of orders, each following a scenario (see ticket-scenarios.ts). Recent
+ * Tickets about a sample of shipped orders, each following a scenario (see ticket-scenarios.ts). Recent
  * tickets are mostly open or pending; a few old ones were forgotten. Agents come from the right
  * team among those hired by then.
  */
@@ -515,7 +529,7 @@ export async function insertTickets(client: DemoClient): Promise<void> {
                                                            (${NOW} - o.ordered_at) * 0.9)) AS created_at
           FROM (
             SELECT * FROM sales.orders
-            WHERE ${rnd(500, 'order_id')} < 0.09
+            WHERE status IN ('shipped', 'delivered', 'returned') AND ${rnd(500, 'order_id')} < 0.09
             ORDER BY ${rnd(501, 'order_id')}, order_id
             LIMIT ${SIZES.tickets}
           ) AS o

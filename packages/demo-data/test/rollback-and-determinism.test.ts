@@ -10,7 +10,7 @@ const VERSION_1_FINGERPRINT_SAMPLE = {
   'sales.orders': '8f59a85294198d1af9d43df04aa9298b',
   'sales.order_items': '8738e43ff69032c6da0688f989e7cfe5',
   'sales.product_reviews': '3e50a053054063652b5e93e3a664799c',
-  'support.ticket_messages': '4f101a5fa79209499d8e8295c3040501',
+  'support.ticket_messages': '4b663b09586351a86f63284d7dcff6c8',
 };
 
 let first: TestDatabase;
