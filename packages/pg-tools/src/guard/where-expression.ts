@@ -29,17 +29,19 @@ function notAnExpression(detail: string): GuardVerdict {
   );
 }
 
+const UNSCANNABLE = 'PostgreSQL’s scanner could not read it.';
+
 /**
  * Why the expression's tokens cannot be one expression (a semicolon, or a parenthesis that would
- * close ours), by PostgreSQL's own scanner; undefined when they may be. Text the scanner rejects
- * is left to the parser, which reports the syntax error with its position.
+ * close ours), by PostgreSQL's own scanner; undefined when they may be. When the scanner rejects
+ * the text, the parser gets to report the syntax error with its position first.
  */
 function tokenProblem(expression: string): string | undefined {
   let tokens;
   try {
     tokens = scanSync(expression).tokens;
   } catch {
-    return undefined;
+    return UNSCANNABLE;
   }
   let depth = 0;
   for (const token of tokens) {
@@ -67,7 +69,7 @@ export async function checkWhereExpression(expression: string): Promise<GuardVer
   }
   await loadParser();
   const problem = tokenProblem(expression);
-  if (problem) return notAnExpression(problem);
+  if (problem && problem !== UNSCANNABLE) return notAnExpression(problem);
   const sql = `${PREFIX}${expression}${SUFFIX}`;
   const parsed = parseStatements(sql);
   if ('kind' in parsed) {
@@ -78,6 +80,7 @@ export async function checkWhereExpression(expression: string): Promise<GuardVer
     const position = Math.min(Math.max(parsed.position - PREFIX_CHARS, 1), length + 1);
     return parseRefusal(expression, { ...parsed, position });
   }
+  if (problem) return notAnExpression(problem);
   const [statement, extra] = parsed.statements;
   if (
     extra ||

@@ -14,6 +14,8 @@ describe('checkWhereExpression', () => {
     "note = 'x) UNION SELECT 1 --'",
     'CASE WHEN total > 100 THEN true ELSE false END',
     "similarity(name, 'alice') > 0.5",
+    "name = 'Chloé' -- non-ASCII text and comments ☕",
+    'note ~ $$\\d+$$',
   ])('accepts %j', async (expression) => {
     const verdict = await checkWhereExpression(expression);
     expect(verdict, JSON.stringify(verdict)).toMatchObject({ ok: true });
