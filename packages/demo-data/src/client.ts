@@ -35,8 +35,20 @@ export async function withClient<T>(
   }
 }
 
-/** Runs `work` inside BEGIN … COMMIT; any failure rolls everything back and is rethrown. */
+/**
+ * Runs `work` inside BEGIN … COMMIT; any failure rolls everything back and is rethrown. Refuses a
+ * client already inside a transaction: its BEGIN would be ignored and our COMMIT would commit the
+ * caller's work, or a failure roll it back.
+ */
 export async function inTransaction<T>(client: DemoClient, work: () => Promise<T>): Promise<T> {
+  // The first statement of a transaction starts it: both timestamps are equal only outside a transaction block.
+  const { rows } = await client.query<{ busy: boolean }>('SELECT now() <> statement_timestamp() AS busy');
+  if (rows[0]?.busy) {
+    throw new DemoDataError(
+      'CLIENT_IN_TRANSACTION',
+      'The client is inside a transaction. Pass a client outside any transaction (or a connection string).',
+    );
+  }
   await client.query('BEGIN');
   try {
     const result = await work();

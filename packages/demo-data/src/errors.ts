@@ -1,6 +1,7 @@
 /** What went wrong while seeding the demo database or setting up its read-only role. */
 export type DemoDataErrorCode =
   | 'CONNECTION_FAILED'
+  | 'CLIENT_IN_TRANSACTION'
   | 'NOT_EMPTY'
   | 'ALREADY_SEEDED'
   | 'SEED_FAILED'

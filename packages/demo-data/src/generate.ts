@@ -6,6 +6,7 @@ import {
   WAREHOUSES,
   buildCategories,
 } from './catalog.js';
+import { escapeIdentifier } from 'pg';
 import type { DemoClient } from './client.js';
 import { CITIES, EMAIL_DOMAINS, FIRST_NAMES, INTERESTS, LAST_NAMES } from './people-and-places.js';
 import {
@@ -609,4 +610,20 @@ export async function insertTicketMessages(client: DemoClient): Promise<void> {
     ) AS m`,
     p.values,
   );
+}
+
+/** Moves every identity sequence past the explicit ids the generator inserted, so new rows get fresh ids. */
+export async function syncIdentitySequences(client: DemoClient): Promise<void> {
+  const { rows } = await client.query<{ tbl: string; col: string }>(
+    `SELECT format('%I.%I', table_schema, table_name) AS tbl, column_name AS col
+     FROM information_schema.columns
+     WHERE is_identity = 'YES' AND table_schema IN ('sales', 'inventory', 'support')
+     ORDER BY 1`,
+  );
+  for (const { tbl, col } of rows) {
+    await client.query(
+      `SELECT setval(pg_get_serial_sequence($1, $2), max(${escapeIdentifier(col)})) FROM ${tbl}`,
+      [tbl, col],
+    );
+  }
 }

@@ -13,6 +13,7 @@ import {
   insertStockLevels,
   insertTicketMessages,
   insertTickets,
+  syncIdentitySequences,
 } from './generate.js';
 import { FOREIGN_KEYS_SQL, INDEXES_SQL, MARKER_SQL, TABLES_SQL, VIEWS_SQL } from './schema-sql.js';
 
@@ -73,6 +74,7 @@ const STEPS: readonly Step[] = [
   { name: 'sales.product_reviews', run: insertReviews },
   { name: 'support.tickets', run: insertTickets },
   { name: 'support.ticket_messages', run: insertTicketMessages },
+  { name: 'identity sequences', run: syncIdentitySequences },
   { name: 'foreign keys', run: sql(FOREIGN_KEYS_SQL) },
   { name: 'indexes', run: sql(INDEXES_SQL) },
   { name: 'views', run: sql(VIEWS_SQL) },
@@ -133,7 +135,7 @@ export async function seedDemoDatabase(
   options: SeedDemoOptions = {},
 ): Promise<DemoSeedResult> {
   const started = performance.now();
-  return withClient(target, (client) =>
+  await withClient(target, (client) =>
     inTransaction(client, async () => {
       // Settings local to this transaction: times are generated in UTC (day arithmetic on
       // timestamptz follows the session's time zone), and the bulk load gets memory for sorts.
@@ -165,9 +167,9 @@ export async function seedDemoDatabase(
           );
         }
       }
-      return { version: DEMO_DATA_VERSION, durationMs: 0 };
     }),
-  ).then((result) => ({ ...result, durationMs: Math.round(performance.now() - started) }));
+  );
+  return { version: DEMO_DATA_VERSION, durationMs: Math.round(performance.now() - started) };
 }
 
 /** The demo marker of the database, or undefined when it was never seeded. */

@@ -79,6 +79,16 @@ describe('a failed seed', () => {
     });
   });
 
+  it('refuses a client that is inside a transaction, leaving that transaction alone', async () => {
+    await client.query('BEGIN');
+    await client.query('CREATE TABLE public.callers_work (id int)');
+    await expect(seedDemoDatabase(client)).rejects.toMatchObject({ code: 'CLIENT_IN_TRANSACTION' });
+    await client.query('ROLLBACK');
+    const { rows } = await client.query(`SELECT to_regclass('public.callers_work') AS t`);
+    expect(rows).toEqual([{ t: null }]);
+    expect(await demoSchemasPresent(client)).toEqual([]);
+  });
+
   it('reports an unreachable server as CONNECTION_FAILED without the password', async () => {
     const url = new URL(first.url);
     url.port = '1';

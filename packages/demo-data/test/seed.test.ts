@@ -313,6 +313,25 @@ describe('seedDemoDatabase', () => {
     ).toBeGreaterThan(0);
   });
 
+  it('hands out fresh ids to new rows (identity sequences are past the generated ids)', async () => {
+    await client.query('BEGIN');
+    try {
+      const { rows: inserted } = await client.query<{ customer_id: number }>(
+        `INSERT INTO sales.customers (first_name, last_name, email, city, country, country_code, segment, signed_up_on)
+         VALUES ('Ada', 'Lovelace', 'ada@example.org', 'London', 'United Kingdom', 'GB', 'consumer', '2026-01-01')
+         RETURNING customer_id`,
+      );
+      expect(inserted).toEqual([{ customer_id: 5001 }]);
+      const { rows: ticket } = await client.query<{ ticket_id: number }>(
+        `INSERT INTO support.tickets (customer_id, category, subject, status, priority, created_at)
+         VALUES (5001, 'general', 'Hello', 'open', 'low', now()) RETURNING ticket_id`,
+      );
+      expect(ticket).toEqual([{ ticket_id: 3001 }]);
+    } finally {
+      await client.query('ROLLBACK');
+    }
+  });
+
   it('refuses to seed the same database twice and leaves it untouched', async () => {
     await expect(seedDemoDatabase(client)).rejects.toMatchObject({ code: 'ALREADY_SEEDED' });
     expect(await count('SELECT count(*) AS n FROM sales.orders')).toBe(40_000);
