@@ -1,5 +1,5 @@
 import type { Message } from '@pgmcp/api-contract';
-import { indexToolNames, stringInput, toolResultText } from './content.js';
+import { indexToolNames, queryInput, toolResultText } from './content.js';
 import type { MessageTier } from './types.js';
 
 /** The score of each tier; the compactor drops lower scores first. */
@@ -189,7 +189,7 @@ function judgeQuery(query: string, verdict: Verdict): void {
 
 function judgeToolUse(name: string, input: Record<string, unknown>, verdict: Verdict): void {
   if (EXPLAIN_TOOL.test(name)) verdict.raise('important', 'query plan');
-  const query = stringInput(input, 'query') ?? stringInput(input, 'sql');
+  const query = queryInput(input);
   if (query !== undefined) judgeQuery(query, verdict);
   else verdict.raise('contextual', `tool call: ${name}`);
 }

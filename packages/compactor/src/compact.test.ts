@@ -268,7 +268,7 @@ describe('compact: what is kept', () => {
     expect(allText(kept.messages)).toContain('amounts are stored in cents');
     expect(kept.compaction_info.anchor_count).toBe(2);
     expect(kept.fits_budget).toBe(false);
-    expect(kept.budget_note).toMatch(/1 anchor messages \(\d+ tokens\)/);
+    expect(kept.budget_note).toMatch(/1 message kept as anchors \(\d+ tokens\)/);
     expect(kept.budget_note).toMatch(/set keep_anchors to false/);
 
     const dropped = await compact({

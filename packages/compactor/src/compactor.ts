@@ -117,63 +117,61 @@ export function createCompactor(config: CompactorConfig = {}): Compactor {
   const sweeper = setInterval(() => cache.sweep(), cleanupMs);
   unrefTimer(sweeper);
 
+  /** The summary the model wrote, or the heuristic one with the reason; `retry` when the call itself failed. */
   async function summarizeWithLlm(
+    model: LlmSummarizerConfig,
     req: ResolvedRequest,
     plan: CompactionPlan,
     counter: TokenCounter,
     summary: CompactionSummary,
-  ): Promise<{ summary: CompactionSummary; failed: boolean }> {
-    if (!llm)
-      return {
-        summary: { ...summary, fallback_reason: 'no LLM is configured for summaries' },
-        failed: false,
-      };
-    const heading = `[Summary of ${summary.message_count} earlier messages, written by ${llm.model}]\n`;
+  ): Promise<{ summary: CompactionSummary; retry: boolean }> {
+    const fallback = (reason: string, retry = false) => ({
+      summary: { ...summary, fallback_reason: reason },
+      retry,
+    });
+    const heading = `[Summary of ${summary.message_count} earlier messages, written by ${model.model}]\n`;
     const room = req.maxTokens - plan.keptTokens;
     const maxTokens = Math.min(
-      llm.maxSummaryTokens ?? DEFAULT_LLM_SUMMARY_TOKENS,
+      model.maxSummaryTokens ?? DEFAULT_LLM_SUMMARY_TOKENS,
       room - MESSAGE_OVERHEAD_TOKENS - counter.countText(heading),
     );
-    if (maxTokens < MIN_LLM_SUMMARY_TOKENS) {
-      return {
-        summary: { ...summary, fallback_reason: 'no room for an LLM summary within max_tokens' },
-        failed: false,
-      };
-    }
+    if (maxTokens < MIN_LLM_SUMMARY_TOKENS) return fallback('no room for an LLM summary within max_tokens');
     const dropped = req.messages.filter((_, i) => !plan.keep[i]);
-    const outcome = await writeLlmSummary(llm, dropped, indexToolNames(req.messages), summary, maxTokens);
-    if (!outcome.ok) return { summary: { ...summary, fallback_reason: outcome.reason }, failed: true };
+    const outcome = await writeLlmSummary(model, dropped, indexToolNames(req.messages), summary, maxTokens);
+    if (!outcome.ok) return fallback(outcome.reason, true);
     const text = heading + outcome.text;
     const tokens = summaryMessageTokens(counter, text);
-    if (tokens > room) {
-      const reason = `the model's summary takes ${tokens} tokens, more than the ${room} left`;
-      return { summary: { ...summary, fallback_reason: reason }, failed: false };
-    }
-    return { summary: { ...summary, text, method: 'llm' }, failed: false };
+    if (tokens > room)
+      return fallback(`the model's summary takes ${tokens} tokens, more than the ${room} left`);
+    return { summary: { ...summary, text, method: 'llm' }, retry: false };
   }
 
   async function run(
     req: ResolvedRequest,
     counter: TokenCounter,
-  ): Promise<{ result: CompactResult; llmFailed: boolean }> {
+  ): Promise<{ result: CompactResult; llm?: 'used' | 'fallback'; retry: boolean }> {
     const wantLlm = req.summarize && req.llmSummary;
     const reserve =
       wantLlm && llm ? (llm.maxSummaryTokens ?? DEFAULT_LLM_SUMMARY_TOKENS) + MESSAGE_OVERHEAD_TOKENS : 0;
     const plan = planCompaction(req, counter, reserve);
     const warnings = [...plan.warnings];
     let summary: CompactionSummary | null = null;
-    let llmFailed = false;
+    let llmOutcome: 'used' | 'fallback' | undefined;
+    let retry = false;
     if (plan.summary && plan.summaryLevel) {
       summary = {
         text: formatSummary(plan.summary, plan.summaryLevel),
         method: 'heuristic',
         ...capSummary(plan.summary),
       };
-      if (wantLlm) {
-        ({ summary, failed: llmFailed } = await summarizeWithLlm(req, plan, counter, summary));
-        if (summary.fallback_reason)
-          warnings.push(`The heuristic summary was used: ${summary.fallback_reason}.`);
+      if (wantLlm && llm) {
+        ({ summary, retry } = await summarizeWithLlm(llm, req, plan, counter, summary));
+        llmOutcome = summary.method === 'llm' ? 'used' : 'fallback';
+      } else if (wantLlm) {
+        summary.fallback_reason = 'no LLM is configured for summaries';
       }
+      if (summary.fallback_reason)
+        warnings.push(`The heuristic summary was used: ${summary.fallback_reason}.`);
     }
     if (req.llmSummary && !req.summarize)
       warnings.push('enable_llm_summarization has no effect while enable_summarization is false.');
@@ -194,14 +192,13 @@ export function createCompactor(config: CompactorConfig = {}): Compactor {
         anchor_count: plan.unchanged ? 0 : plan.anchorCount,
         original_tokens: plan.originalTokens,
         tokens_saved: plan.originalTokens - tokenEstimate,
-        compression_ratio:
-          plan.originalTokens === 0 ? 1 : Math.round((tokenEstimate / plan.originalTokens) * 1e4) / 1e4,
+        compression_ratio: Math.round((tokenEstimate / plan.originalTokens) * 1e4) / 1e4,
         tier_counts: plan.tierCounts,
       },
       warnings,
     };
     if (!fits) result.budget_note = budgetNote(plan, req, tokenEstimate);
-    return { result, llmFailed };
+    return { result, llm: llmOutcome, retry };
   }
 
   return {
@@ -214,17 +211,18 @@ export function createCompactor(config: CompactorConfig = {}): Compactor {
       const key = req.caching ? await sha256Hex(cacheKeyMaterial(req, llm?.model ?? null)) : undefined;
       let result = key === undefined ? undefined : cache.get(key);
       const cacheHit = result !== undefined;
+      let llmOutcome: 'used' | 'fallback' | undefined;
       if (result) {
         result.cache_hit = true;
       } else {
         const computed = await run(req, counter);
         result = computed.result;
+        llmOutcome = computed.llm;
         // A failed or timed-out model call is worth retrying next time, so that result is not kept.
-        if (key !== undefined && !computed.llmFailed) cache.set(key, result, req.cacheTtlMs ?? ttlMs);
+        if (key !== undefined && !computed.retry) cache.set(key, result, req.cacheTtlMs ?? ttlMs);
       }
       if (req.analytics) {
         const finished = now();
-        const summary = result.summary;
         analytics.record({
           messagesIn: req.messages.length,
           messagesOut: result.messages.length,
@@ -233,12 +231,7 @@ export function createCompactor(config: CompactorConfig = {}): Compactor {
           durationMs: finished - started,
           fitsBudget: result.fits_budget,
           cacheHit: key === undefined ? undefined : cacheHit,
-          llm:
-            cacheHit || !summary || !(req.summarize && req.llmSummary) || !llm
-              ? undefined
-              : summary.method === 'llm'
-                ? 'used'
-                : 'fallback',
+          llm: llmOutcome,
           at: finished,
         });
       }

@@ -40,16 +40,21 @@ export function indexToolNames(messages: readonly Message[]): Map<string, string
   return names;
 }
 
-/** A string input value of a tool call, e.g. the `query` of query_database. */
+/** A string input value of a tool call, e.g. the `schema_name` of get_schema_info. */
 export function stringInput(input: Record<string, unknown>, key: string): string | undefined {
   const value = input[key];
   return typeof value === 'string' ? value : undefined;
 }
 
+/** The SQL a tool call carries (`query`, or `sql` for custom tools), if any. */
+export function queryInput(input: Record<string, unknown>): string | undefined {
+  return stringInput(input, 'query') ?? stringInput(input, 'sql');
+}
+
 // The kind shows in the head of a text; looking further only costs time on large tool results.
 const DETECT_PREFIX = 1024;
 const SQL_START =
-  /^\s*(?:--[^\n]*\n\s*)*(?:select|with|insert|update|delete|create|alter|drop|explain|grant|revoke|truncate|copy|vacuum|analyze|begin|commit|set|show|values|table)\b/i;
+  /^\s*(?:--[^\n]*\n\s*)*(select|with|insert|update|delete|create|alter|drop|explain|grant|revoke|truncate|copy|vacuum|analyze|begin|commit|set|show|values|table)\b/i;
 const SQL_CLAUSES =
   /\b(?:SELECT|FROM|WHERE|JOIN|GROUP BY|ORDER BY|INSERT INTO|VALUES|CREATE TABLE|ALTER TABLE|LIMIT)\b/g;
 const CODE_LINE =
@@ -112,7 +117,10 @@ export function detectContentKind(text: string): ContentKind {
   const first = trimmed[0];
   if ((first === '{' || first === '[') && trimmed.includes('"')) return 'json';
   if (isTabular(trimmed)) return 'tabular';
-  if (SQL_START.test(trimmed)) return 'sql';
+  // "SELECT …" and "select …" open statements; "Show me …" or "Update the …" opens a sentence.
+  const keyword = SQL_START.exec(trimmed)?.[1];
+  if (keyword !== undefined && (keyword === keyword.toUpperCase() || keyword === keyword.toLowerCase()))
+    return 'sql';
   if (hasSqlClauses(sample)) return 'sql';
   if (trimmed.startsWith('```')) return 'code';
   if (CODE_LINE.test(sample) && punctuationShare(sample) > 0.03) return 'code';

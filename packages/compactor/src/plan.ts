@@ -261,9 +261,13 @@ export function assemble(
 /** Explains which never-dropped messages keep the result over budget, and what to change. */
 export function budgetNote(plan: CompactionPlan, request: ResolvedRequest, finalTokens: number): string {
   const { first, window, anchors } = plan.protectedParts;
-  const parts = [`the first message (${first.tokens} tokens)`];
-  if (window.count > 0) parts.push(`the recent window of ${window.count} messages (${window.tokens} tokens)`);
-  if (anchors.count > 0) parts.push(`${anchors.count} anchor messages (${anchors.tokens} tokens)`);
+  const messages = (n: number) => `${n} message${n === 1 ? '' : 's'}`;
+  const parts = [
+    `the first ${first.count === 1 ? 'message' : messages(first.count)} (${first.tokens} tokens)`,
+  ];
+  if (window.count > 0)
+    parts.push(`the recent window of ${messages(window.count)} (${window.tokens} tokens)`);
+  if (anchors.count > 0) parts.push(`${messages(anchors.count)} kept as anchors (${anchors.tokens} tokens)`);
   const fixes = ['raise max_tokens'];
   if (window.count > 0) fixes.push('lower recent_window');
   if (anchors.count > 0) fixes.push('set keep_anchors to false');

@@ -1,6 +1,6 @@
 import type { Message } from '@pgmcp/api-contract';
 import { isAcknowledgement } from './classifier.js';
-import { detectContentKind, stringInput, toolResultText } from './content.js';
+import { detectContentKind, queryInput, stringInput, toolResultText } from './content.js';
 import type { CompactionSummary } from './types.js';
 
 /** What one message contributes to a heuristic summary. */
@@ -134,6 +134,7 @@ function textFeatures(text: string, role: Message['role'], features: MessageFeat
       })
     : sample;
   if (detectContentKind(prose) === 'sql') {
+    features.sqlCount++;
     addTables(prose, features.tables);
   } else {
     for (const match of prose.matchAll(PROSE_TABLE)) {
@@ -160,7 +161,7 @@ export function extractFeatures(message: Message): MessageFeatures {
         break;
       case 'tool_use': {
         features.tools.push(block.name);
-        const query = stringInput(block.input, 'query') ?? stringInput(block.input, 'sql');
+        const query = queryInput(block.input);
         if (query !== undefined) {
           features.sqlCount++;
           addTables(query.length > SCAN_LIMIT ? query.slice(0, SCAN_LIMIT) : query, features.tables);

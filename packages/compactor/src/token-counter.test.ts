@@ -39,6 +39,8 @@ describe('content kinds', () => {
     expect(detectContentKind(PROSE)).toBe('natural');
     // Prose that happens to say "from" and "where" is still prose.
     expect(detectContentKind('I got this from the docs, where it says to vacuum often.')).toBe('natural');
+    expect(detectContentKind('Show me the most recent orders with their totals.')).toBe('natural');
+    expect(detectContentKind('SHOW work_mem')).toBe('sql');
   });
 });
 
