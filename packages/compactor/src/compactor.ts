@@ -34,7 +34,7 @@ export interface Compactor {
 }
 
 const DEFAULT_TTL_MS = 3_600_000;
-const DEFAULT_MAX_ENTRIES = 500;
+const DEFAULT_MAX_ENTRIES = 100;
 const DEFAULT_CLEANUP_MS = 60_000;
 const DEFAULT_LLM_SUMMARY_TOKENS = 400;
 // Below this an LLM summary is not worth a call: the heuristic one says as much.
