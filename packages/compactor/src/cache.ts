@@ -4,7 +4,7 @@ import type { CompactResult } from './types.js';
 export interface CompactionCacheConfig {
   /** Default lifetime of an entry in milliseconds. Default 3600000 (one hour). */
   ttlMs?: number;
-  /** Most entries held (each is a whole compacted conversation); least recently used go first. Default 100. */
+  /** Most entries held (each a whole compacted conversation); least recently used go first. Default 100. */
   maxEntries?: number;
   /** How often expired entries are swept in the background, in milliseconds. Default 60000. */
   cleanupIntervalMs?: number;
