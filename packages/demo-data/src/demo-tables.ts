@@ -71,7 +71,7 @@ export const DEMO_TABLES: readonly DemoTable[] = [
     schema: 'sales',
     name: 'order_items',
     kind: 'table',
-    rows: 119_242,
+    rows: 119_628,
     description: 'order lines (the big table)',
   },
   {

@@ -12,7 +12,7 @@ describe('describeDemo', () => {
       expect(line, `${t.schema}.${t.name}`).toBeDefined();
       expect(line).toContain(`${t.rows.toLocaleString('en-US')} rows`);
     }
-    expect(text).toContain('119,242 rows');
+    expect(text).toContain('119,628 rows');
   });
 
   it('names the version and suggests the example questions', () => {

@@ -43,6 +43,8 @@ const DAYS = 1826;
 
 const COUPONS = ['WELCOME10', 'SAVE15', 'FRIENDS20', 'LOYALTY10', 'FREESHIP'];
 const COUPON_PERCENTS = [10, 15, 20, 10, 0];
+/** Coupon numbers (1-based) repeated by popularity: WELCOME10 most, FRIENDS20 least. */
+const COUPON_DRAW = [1, 1, 1, 1, 1, 2, 2, 3, 4, 4, 4, 5, 5];
 
 /** `weight` copies of each city, so picking uniformly from the result favours big cities. */
 function weightedCities(): { city: string[]; country: string[]; code: string[]; calling: string[] } {
@@ -226,7 +228,7 @@ export async function drawOrders(client: DemoClient): Promise<void> {
            1 + floor(least(${SIZES.customers}, floor((day + 122) * ${SIZES.customers} / 1917.0)::int + 1)
                      * pow(${rnd(204, s)}, 1.3))::int,
            ${between(205, s, 1, 5)},
-           CASE WHEN ${rnd(206, s)} < 0.18 THEN ${between(207, s, 1, COUPONS.length)} END
+           CASE WHEN ${rnd(206, s)} < 0.18 THEN ('{${COUPON_DRAW.join(',')}}'::int[])[${between(207, s, 1, COUPON_DRAW.length)}] END
     FROM (
       SELECT s, day, timestamptz '2021-01-01 00:00:00+00'
                      + make_interval(days => day, secs => 25200 + floor(${rnd(203, s)} * 57600))
@@ -265,7 +267,7 @@ export async function insertOrderItems(client: DemoClient): Promise<void> {
       FROM demo_orders o
       CROSS JOIN LATERAL generate_series(1, o.line_count) AS l
       JOIN inventory.products p
-        ON p.product_id = 1 + (floor(${SIZES.products} * pow(${rnd(210, k)}, 2))::int * 293 + 137) % ${SIZES.products}
+        ON p.product_id = 1 + (floor(${SIZES.products} * pow(${rnd(210, k)}, 1.5))::int * 293 + 137) % ${SIZES.products}
       ORDER BY o.order_id, p.product_id, l
     ) AS lines`,
     [COUPON_PERCENTS],
@@ -550,9 +552,11 @@ export async function insertTickets(client: DemoClient): Promise<void> {
       ORDER BY ${rnd(508, `${k} * 64 + a.agent_id`)}
       LIMIT 1
     ) AS ag ON true
+    -- Some agents are much faster than others (a factor from 0.4 to 1.8 per agent).
     CROSS JOIN LATERAL (SELECT CASE WHEN t.status IN ('resolved', 'closed') THEN
         date_trunc('second', t.created_at + least(
-          make_interval(mins => 30 + floor(pow(${rnd(509, k)}, 2) * 60 * 24 * 9)::int),
+          make_interval(mins => 30 + floor(pow(${rnd(509, k)}, 2) * 60 * 24 * 7
+                                           * (0.4 + 1.4 * ${rnd(540, 'ag.agent_id')}))::int),
           (${NOW} - t.created_at) * 0.8))
       END AS resolved_at) AS rs`,
     p.values,

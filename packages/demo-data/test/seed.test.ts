@@ -162,7 +162,7 @@ describe('seedDemoDatabase', () => {
        ORDER BY relname`,
     );
     expect(stats.map((s) => [s.relname, Math.round(s.reltuples / 1000)])).toEqual([
-      ['order_items', 119],
+      ['order_items', 120],
       ['orders', 40],
     ]);
     expect(
