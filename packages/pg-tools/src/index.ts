@@ -22,3 +22,28 @@ export {
   type TypeNameCache,
 } from './executor/run-statement.js';
 export { PG_TOOLS_INSTRUCTIONS, registerPgTools } from './register.js';
+export {
+  analyzeStatement,
+  checkStatement,
+  checkWhereExpression,
+  DENY_CATEGORIES,
+  DENY_LIST,
+  loadGuard,
+  parenthesizeWhereExpression,
+  type AnalyzeResult,
+  type CheckStatementOptions,
+  type DenyCategory,
+  type DenyCategoryInfo,
+  type DenyListEntry,
+  type GuardAllowed,
+  type GuardCode,
+  type GuardFinding,
+  type GuardFindingCode,
+  type GuardParseError,
+  type GuardParseErrorCode,
+  type GuardRefusal,
+  type GuardVerdict,
+  type StatementAccess,
+  type StatementAnalysis,
+  type StatementKind,
+} from './guard/index.js';

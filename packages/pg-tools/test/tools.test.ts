@@ -127,6 +127,15 @@ describe.each(['modern', 'legacy'] as const)('pg-tools through the official MCP 
     expect(textOf(result)).toContain('limit can be at most 1000; page with offset instead');
   });
 
+  it('refuses statements longer than 256 KiB before parsing them', async () => {
+    const query = `SELECT ${'('.repeat(150_000)}1${')'.repeat(150_000)}`;
+    const result = await client.callTool({ name: 'query_database', arguments: { query } });
+    expect(result.isError).toBe(true);
+    expect(textOf(result)).toBe(
+      'Invalid arguments for query_database: query: is longer than 256 KiB; send a shorter statement.',
+    );
+  });
+
   it('reports SQL errors with their position and a next step', async () => {
     const syntax = await client.callTool({
       name: 'query_database',

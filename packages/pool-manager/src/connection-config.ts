@@ -188,6 +188,8 @@ export function poolOptions(connection: ResolvedConnection, database: string): p
     ...(info.allowWrites ? [] : ['default_transaction_read_only=on']),
     // A session left in a transaction by a crashed caller must not hold locks for long.
     'idle_in_transaction_session_timeout=60000',
+    // The SQL guard reads string literals the way the server will: backslashes are not escapes.
+    'standard_conforming_strings=on',
   ];
   return {
     host: info.host,

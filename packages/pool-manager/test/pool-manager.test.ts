@@ -99,13 +99,14 @@ describe('pools', () => {
     expect(pools.stats().pools).toBe(0);
     const settings = async (connection: string) =>
       pools.withSession({ sessionKey: 's1', connection }, async ({ client }) => {
-        const { rows } = await client.query<{ ro: string; app: string }>(
-          "SELECT current_setting('default_transaction_read_only') AS ro, current_setting('application_name') AS app",
+        const { rows } = await client.query<{ ro: string; app: string; scs: string }>(
+          "SELECT current_setting('default_transaction_read_only') AS ro, current_setting('application_name') AS app, current_setting('standard_conforming_strings') AS scs",
         );
         return rows[0];
       });
-    expect(await settings('ro')).toEqual({ ro: 'on', app: 'pgmcp' });
-    expect(await settings('rw')).toEqual({ ro: 'off', app: 'pgmcp' });
+    // standard_conforming_strings is pinned so string literals mean what the SQL guard parsed.
+    expect(await settings('ro')).toEqual({ ro: 'on', app: 'pgmcp', scs: 'on' });
+    expect(await settings('rw')).toEqual({ ro: 'off', app: 'pgmcp', scs: 'on' });
     expect(pools.stats().pools).toBe(2);
     await expect(
       pools.withSession({ sessionKey: 's1', connection: 'ro' }, ({ client }) =>

@@ -6,6 +6,21 @@ import { describeFailure } from '../describe-error.js';
 import { runStatement, type StatementResult } from '../executor/run-statement.js';
 import { checkStatement, type GuardRefusal, type StatementAnalysis } from '../guard/index.js';
 
+/**
+ * Longest statement accepted, in characters. The parser recurses on nesting; far longer
+ * inputs only serve to exhaust it.
+ */
+export const MAX_STATEMENT_CHARS = 256 * 1024;
+
+/** A SQL statement argument. */
+export function statementArg(description: string) {
+  return z
+    .string()
+    .min(1, 'must not be empty')
+    .max(MAX_STATEMENT_CHARS, `is longer than ${MAX_STATEMENT_CHARS / 1024} KiB; send a shorter statement`)
+    .describe(description);
+}
+
 /** The optional arguments every database tool takes. */
 export const targetArgs = {
   connection_id: z

@@ -8,7 +8,7 @@ import {
   usableConnections,
 } from '../context.js';
 import { resultFooter, structuredResult, toTsv } from '../format.js';
-import { runGuarded, targetArgs, targetLabel } from './common.js';
+import { runGuarded, statementArg, targetArgs, targetLabel } from './common.js';
 
 const READ_DESCRIPTION = `Run one SQL statement on PostgreSQL and return its rows as tab-separated text (plus structured rows).
 
@@ -46,7 +46,7 @@ export function registerQueryDatabase<S extends PgToolsState>(
         ? { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false }
         : { readOnlyHint: true, openWorldHint: false },
     input: z.object({
-      query: z.string().min(1, 'query must not be empty').max(1_000_000).describe('One SQL statement.'),
+      query: statementArg('One SQL statement.'),
       limit: z
         .number()
         .int()

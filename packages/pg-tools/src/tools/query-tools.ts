@@ -8,7 +8,7 @@ import {
   checkWhereExpression,
   parenthesizeWhereExpression,
 } from '../guard/index.js';
-import { refuse, runGuarded, targetArgs } from './common.js';
+import { refuse, runGuarded, statementArg, targetArgs } from './common.js';
 import { type ExplainOutput, planFindings, renderPlan } from './plan-findings.js';
 
 /** Statement types PostgreSQL can EXPLAIN. */
@@ -40,10 +40,7 @@ Use it when a query is slow or before running an expensive one. With analyze (de
 Example: {"query": "SELECT * FROM sales.orders WHERE customer_id = 42", "analyze": true}`,
     annotations: { readOnlyHint: true, openWorldHint: false },
     input: z.object({
-      query: z
-        .string()
-        .min(1, 'query must not be empty')
-        .describe('The statement to explain (without EXPLAIN).'),
+      query: statementArg('The statement to explain (without EXPLAIN).'),
       analyze: z.boolean().default(true).describe('Run the query to get actual times and rows (reads only).'),
       buffers: z.boolean().default(true).describe('Report buffer usage (with analyze).'),
       format: z
@@ -161,7 +158,7 @@ Use it to check SQL before running something expensive or when a statement keeps
 Example: {"query": "SELECT name FROM sales.customers WHERE id = 1"}`,
     annotations: { readOnlyHint: true, openWorldHint: false },
     input: z.object({
-      query: z.string().min(1, 'query must not be empty').describe('The statement to check.'),
+      query: statementArg('The statement to check.'),
       ...targetArgs,
     }),
     handler: async (args, context) => {
