@@ -49,7 +49,7 @@ export function createConfig({ tsconfigRootDir, kind }) {
         ]
       : [];
   return tseslint.config(
-    { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '*.config.*', 'test-artifacts/**'] },
+    { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '*.config.*', 'test-artifacts/**', 'bin/**'] },
     ...tseslint.configs.recommendedTypeChecked,
     {
       languageOptions: {

@@ -1,0 +1,1 @@
+export { createProgram, EXIT, runCli } from './cli.js';

@@ -1,0 +1,125 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { Client } from '@modelcontextprotocol/client';
+import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
+import { useTestDatabase } from '@pgmcp/vitest-config/postgres';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const execFileAsync = promisify(execFile);
+const BIN = fileURLToPath(new URL('../bin/pgmcp.js', import.meta.url));
+const db = useTestDatabase('cli');
+const children: ChildProcess[] = [];
+
+afterEach(() => {
+  for (const child of children.splice(0)) child.kill('SIGTERM');
+});
+
+/** An environment without the caller's PGMCP_* settings, in a fresh directory. */
+function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('PGMCP_')) env[key] = value;
+  return { ...env, PGMCP_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'pgmcp-cli-')), ...extra };
+}
+
+async function run(args: string[], env = cleanEnv()) {
+  try {
+    const { stdout, stderr } = await execFileAsync(process.execPath, [BIN, ...args], {
+      env,
+      timeout: 30_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('pgmcp (built CLI)', () => {
+  it('prints help and version', async () => {
+    const help = await run(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Usage: pgmcp [options] [command]');
+    expect(help.stdout).toContain('serve [options]');
+    const serveHelp = await run(['serve', '--help']);
+    expect(serveHelp.stdout).toContain('--stdio');
+    expect(serveHelp.stdout).toContain('Examples:');
+    const version = await run(['--version']);
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
+  it('exits 2 with a message naming the problem for bad usage and bad configuration', async () => {
+    const badPort = await run(['serve', '--port', 'eighty']);
+    expect(badPort.code).toBe(2);
+    expect(badPort.stderr).toContain("argument 'eighty' is invalid");
+    const unknown = await run(['serve'], cleanEnv({ PGMCP_PROT: '1' }));
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toBe('pgmcp: unknown environment variable PGMCP_PROT. Did you mean PGMCP_PORT?\n');
+    const noCommand = await run([]);
+    expect(noCommand.code).toBe(2);
+    expect(noCommand.stderr).toContain('Usage: pgmcp');
+  });
+
+  it('warns when a password is passed on the command line', async () => {
+    const result = await run([
+      'serve',
+      '--database-url',
+      'postgres://u:secret@127.0.0.1:1/x',
+      '--host',
+      '0.0.0.0',
+    ]);
+    expect(result.stderr).toContain('a password in --database-url is visible to other users');
+    expect(result.stderr).not.toContain('secret@');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('only binds to loopback');
+  });
+
+  it('serves MCP on stdio to the official client (--stdio --database-url)', async () => {
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [BIN, 'serve', '--stdio', '--database-url', db.url, '--log-level', 'error'],
+      env: cleanEnv() as Record<string, string>,
+      stderr: 'pipe',
+    });
+    const client = new Client({ name: 'cli-test', version: '1' });
+    await client.connect(transport);
+    try {
+      expect((await client.listTools()).tools.map((t) => t.name)).toContain('query_database');
+      const result = await client.callTool({
+        name: 'query_database',
+        arguments: { query: 'SELECT current_database() AS db, 6 * 7 AS answer' },
+      });
+      expect((result.content as { text: string }[])[0]?.text).toBe(`db\tanswer\n${db.name}\t42\n(1 row)`);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('serves HTTP, prints the MCP URL and client setup, and stops on SIGTERM', async () => {
+    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--log-level', 'warn'], {
+      env: cleanEnv({ PGMCP_DATABASE_URL: db.url }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.push(child);
+    let stdout = '';
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        const match = /MCP endpoint: +(http:\/\/127\.0\.0\.1:\d+\/mcp\/v1)/.exec(stdout);
+        if (match?.[1] && stdout.includes('Press Ctrl-C')) resolve(match[1]);
+      });
+      child.once('exit', (code) => reject(new Error(`exited early with ${code}`)));
+    });
+    expect(stdout).toContain(`claude mcp add --transport http pgmcp ${url}`);
+    expect(stdout).toContain(`{"mcpServers":{"pgmcp":{"url":"${url}"}}}`);
+    expect(stdout).toContain(`npx @modelcontextprotocol/inspector --transport http --server-url ${url}`);
+    const health = await fetch(url.replace('/mcp/v1', '/health'));
+    expect(await health.json()).toMatchObject({ status: 'ok', connections: [{ name: 'default', ok: true }] });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+});

@@ -1,0 +1,98 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { createReadOnlyRole, isDemoSeeded, seedDemoDatabase } from '@pgmcp/demo-data';
+import { type LocalPostgres, startLocalPostgres } from '@pgmcp/pg-embedded';
+import type { ConnectionConfig } from '@pgmcp/pool-manager';
+import pg from 'pg';
+import type { Logger } from './logger.js';
+
+const DEMO_DATABASE = 'pgmcp_demo';
+const READER_ROLE = 'pgmcp_reader';
+
+/** The embedded PostgreSQL with the demo database, and the read-only connection to it. */
+export interface EmbeddedDemo {
+  postgres: LocalPostgres;
+  connection: ConnectionConfig;
+  /** True when this start created and seeded the database. */
+  seeded: boolean;
+}
+
+async function readOrCreateSecret(file: string): Promise<string> {
+  if (existsSync(file)) return (await readFile(file, 'utf8')).trim();
+  const secret = randomBytes(18).toString('base64url');
+  await writeFile(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+async function ensureDatabase(postgres: LocalPostgres): Promise<void> {
+  const client = new pg.Client({ connectionString: postgres.url('postgres') });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [DEMO_DATABASE]);
+    if (!rowCount) await client.query(`CREATE DATABASE ${DEMO_DATABASE}`);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Starts the embedded PostgreSQL under `dataDir/postgres` (created on first start, kept
+ * afterwards), creates and seeds the demo database once, and gives pgmcp a least-privilege
+ * read-only role to connect as — the setup the docs recommend for real databases too.
+ */
+export async function startEmbeddedDemo(options: {
+  dataDir: string;
+  binDir?: string;
+  logger: Logger;
+}): Promise<EmbeddedDemo> {
+  const { logger } = options;
+  await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
+  const clusterDir = path.join(options.dataDir, 'postgres');
+  if (!existsSync(path.join(clusterDir, 'PG_VERSION'))) {
+    logger.info({ dir: clusterDir }, 'Creating the embedded PostgreSQL cluster (first start)');
+  }
+  const postgres = await startLocalPostgres({
+    dataDir: clusterDir,
+    ...(options.binDir ? { binDir: options.binDir } : {}),
+    onLog: (line) => logger.debug({ postgres: line }, 'embedded postgres'),
+  });
+  try {
+    await ensureDatabase(postgres);
+    const url = postgres.url(DEMO_DATABASE);
+    let seeded = false;
+    if (!(await isDemoSeeded(url))) {
+      logger.info(
+        'Creating the demo database: sales, inventory and support data (a few seconds, first start only)',
+      );
+      const result = await seedDemoDatabase(url, {
+        onProgress: (p) =>
+          logger.info(
+            `  demo data ${p.completed}/${p.total}: ${p.step} (${(p.elapsedMs / 1000).toFixed(1)} s)`,
+          ),
+      });
+      logger.info(`Demo database ready in ${(result.durationMs / 1000).toFixed(1)} s`);
+      seeded = true;
+    }
+    const password = await readOrCreateSecret(path.join(options.dataDir, 'demo-reader.password'));
+    await createReadOnlyRole(url, { role: READER_ROLE, password, database: DEMO_DATABASE });
+    return {
+      postgres,
+      seeded,
+      connection: {
+        name: 'demo',
+        description: `Embedded demo database (PostgreSQL ${postgres.version}): sales, inventory and support data`,
+        host: postgres.host,
+        port: postgres.port,
+        database: DEMO_DATABASE,
+        user: READER_ROLE,
+        password,
+        sslmode: 'disable',
+      },
+    };
+  } catch (error) {
+    await postgres.stop();
+    throw error;
+  }
+}

@@ -1,0 +1,100 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+function dirWith(yaml?: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'pgmcp-config-'));
+  if (yaml !== undefined) writeFileSync(path.join(dir, 'pgmcp.yaml'), yaml);
+  return dir;
+}
+
+const load = (yaml: string | undefined, env: Record<string, string> = {}, flags = {}) =>
+  loadConfig(flags, env, dirWith(yaml));
+
+describe('loadConfig', () => {
+  it('has safe defaults without any file or variable', () => {
+    const { config, file, dataDir } = load(undefined, { HOME: '/home/ann' });
+    expect(config.http).toMatchObject({ host: '127.0.0.1', port: 8080, max_body_bytes: 10 * 1024 * 1024 });
+    expect(config.limits).toEqual({ default_rows: 100, max_rows: 1000, max_output_bytes: 1024 * 1024 });
+    expect(config.connections).toEqual([]);
+    expect(file).toBeUndefined();
+    expect(dataDir).toBe('/home/ann/.local/share/pgmcp');
+  });
+
+  it('reads pgmcp.yaml, lets PGMCP_* variables override it and flags override both', () => {
+    const yaml =
+      'http:\n  port: 9000\n  host: 127.0.0.1\nlog_level: debug\nconnections:\n  - name: main\n    url: postgres://u@h/db\n    allow_writes: true\n';
+    const fromFile = load(yaml);
+    expect(fromFile.config.http.port).toBe(9000);
+    expect(fromFile.config.connections[0]).toMatchObject({ name: 'main', allow_writes: true });
+    expect(load(yaml, { PGMCP_PORT: '9100' }).config.http.port).toBe(9100);
+    expect(load(yaml, { PGMCP_PORT: '9100' }, { port: 9200 }).config.http.port).toBe(9200);
+    expect(load(yaml, { PGMCP_LOG_LEVEL: 'warn' }).config.log_level).toBe('warn');
+    expect(
+      load(undefined, { PGMCP_ALLOWED_ORIGINS: 'https://a.example, https://b.example' }).config.http
+        .allowed_origins,
+    ).toEqual(['https://a.example', 'https://b.example']);
+  });
+
+  it('names unknown keys, wherever they are', () => {
+    expect(() => load('http:\n  prot: 1\nlimit: 3\n')).toThrow(
+      /unknown key "http\.prot" in .*pgmcp\.yaml\nunknown key "limit" in/,
+    );
+    expect(() => load('connections:\n  - name: a\n    pasword: x\n')).toThrow(
+      /unknown key "connections\[0\]\.pasword"/,
+    );
+  });
+
+  it('names bad values and the key they belong to', () => {
+    expect(() => load('http:\n  port: 70000\n')).toThrow(ConfigError);
+    expect(() => load('http:\n  port: 70000\n')).toThrow(/^http\.port: Too big/);
+    expect(() => load('log_level: loud\n')).toThrow(/^log_level: Invalid option/);
+    expect(() => load('connections:\n  - name: "bad name"\n')).toThrow(
+      /connections\[0\]\.name: use 1-63 letters/,
+    );
+    expect(() => load('- just\n- a list\n')).toThrow(/must hold a mapping of settings/);
+    expect(() => load('http: [unclosed\n')).toThrow(/is not valid YAML/);
+  });
+
+  it('names bad and unknown environment variables, suggesting the right one', () => {
+    expect(() => load(undefined, { PGMCP_PORT: 'eighty' })).toThrow(
+      'PGMCP_PORT: expected a port number 0-65535 (0 picks a free port), got "eighty"',
+    );
+    expect(() => load(undefined, { PGMCP_PROT: '8080' })).toThrow(
+      'unknown environment variable PGMCP_PROT. Did you mean PGMCP_PORT?',
+    );
+    expect(() =>
+      load(undefined, { PGMCP_TEST_SOMETHING: 'x', PGMCP_TOKEN: 't', PGMCP_AUTH: 'on' }),
+    ).not.toThrow();
+  });
+
+  it('reads secrets from files', () => {
+    const dir = dirWith();
+    const secret = path.join(dir, 'db-url');
+    writeFileSync(secret, 'postgres://u:p@h/db\n');
+    expect(loadConfig({}, { PGMCP_DATABASE_URL_FILE: secret }, dir).config.database_url).toBe(
+      'postgres://u:p@h/db',
+    );
+    expect(() => loadConfig({}, { PGMCP_DATABASE_URL_FILE: path.join(dir, 'missing') }, dir)).toThrow(
+      /PGMCP_DATABASE_URL_FILE: cannot read the file/,
+    );
+  });
+
+  it('checks references between settings', () => {
+    expect(() => load('default_connection: nope\nconnections:\n  - name: main\n')).toThrow(
+      'default_connection: there is no connection "nope" (known: main).',
+    );
+    expect(() => load('connections:\n  - name: a\n  - name: a\n')).toThrow('the name "a" is used twice');
+    expect(() => load('limits:\n  default_rows: 500\n  max_rows: 100\n')).toThrow(
+      /default_rows cannot be larger/,
+    );
+  });
+
+  it('reports a missing explicit config file', () => {
+    expect(() => loadConfig({ config: 'nope.yaml' }, {}, dirWith())).toThrow(
+      /The config file .*nope\.yaml does not exist/,
+    );
+  });
+});

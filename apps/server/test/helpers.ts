@@ -1,0 +1,55 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import pg from 'pg';
+import { createLogger } from '../src/logger.js';
+import { type RunningServer, type StartOptions, startServer } from '../src/start.js';
+
+/** Starts the real server on a free loopback port with only the given settings (no ambient env, no banner). */
+export async function startTestServer(
+  env: Record<string, string>,
+  options: Partial<StartOptions> & { yaml?: string } = {},
+): Promise<RunningServer> {
+  const cwd = mkdtempSync(path.join(tmpdir(), 'pgmcp-server-test-'));
+  if (options.yaml) writeFileSync(path.join(cwd, 'pgmcp.yaml'), options.yaml);
+  return startServer({
+    env: { PGMCP_PORT: '0', PGMCP_DATA_DIR: path.join(cwd, 'data'), ...env },
+    cwd,
+    banner: false,
+    logger: createLogger('silent', { pretty: false }),
+    ...options,
+  });
+}
+
+/** An official MCP client talking to `server` in-process (through app.fetch) or over its real socket. */
+export async function mcpClient(
+  server: RunningServer,
+  { era = 'modern', socket = false }: { era?: 'modern' | 'legacy'; socket?: boolean } = {},
+): Promise<Client> {
+  const transport = new StreamableHTTPClientTransport(new URL(server.mcpUrl), {
+    ...(socket
+      ? {}
+      : { fetch: async (url: string | URL, init?: RequestInit) => server.app.fetch(new Request(url, init)) }),
+  });
+  const client = new Client(
+    { name: 'server-test', version: '1' },
+    era === 'modern' ? { versionNegotiation: { mode: { pin: '2026-07-28' } } } : {},
+  );
+  await client.connect(transport);
+  return client;
+}
+
+export function textOf(result: unknown): string {
+  return (result as { content: { text: string }[] }).content[0]?.text ?? '';
+}
+
+export async function adminQuery<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql)).rows;
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,127 @@
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { useTestDatabase } from '@pgmcp/vitest-config/postgres';
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../src/config.js';
+import { mcpClient, startTestServer, textOf } from './helpers.js';
+
+const db = useTestDatabase('server-start');
+
+async function deadPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+describe('startServer', () => {
+  it('runs the embedded demo database, created on first start and kept across restarts', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'pgmcp-embedded-'));
+    const env: Record<string, string> = { PGMCP_DATA_DIR: dataDir };
+    if (process.env.PGMCP_TEST_PG_BIN) env.PGMCP_EMBEDDED_BIN_DIR = process.env.PGMCP_TEST_PG_BIN;
+    const first = await startTestServer(env);
+    try {
+      const client = await mcpClient(first);
+      const count = await client.callTool({
+        name: 'count_rows',
+        arguments: { schema: 'sales', table: 'orders' },
+      });
+      expect(count.structuredContent).toMatchObject({ count: 40_000 });
+      // pgmcp connects as a least-privilege role, so even the server cannot be asked to read files.
+      const info = JSON.parse(
+        textOf(await client.callTool({ name: 'read_resource', arguments: { uri: 'pg://system_info' } })),
+      );
+      expect(info).toMatchObject({ user: 'pgmcp_reader', database: 'pgmcp_demo', connection: 'demo' });
+      await client.close();
+    } finally {
+      await first.close();
+    }
+    const second = await startTestServer(env);
+    try {
+      const client = await mcpClient(second);
+      const count = await client.callTool({
+        name: 'count_rows',
+        arguments: { schema: 'sales', table: 'customers' },
+      });
+      expect(count.structuredContent).toMatchObject({ count: 5_000 });
+      await client.close();
+    } finally {
+      await second.close();
+    }
+  }, 120_000);
+
+  it('refuses to bind beyond loopback while it has no accounts', async () => {
+    await expect(startTestServer({ PGMCP_DATABASE_URL: db.url, PGMCP_HOST: '0.0.0.0' })).rejects.toThrow(
+      /only binds to loopback .*"0\.0\.0\.0" would expose every database/,
+    );
+  });
+
+  it('says which port is taken', async () => {
+    const server = await startTestServer({ PGMCP_DATABASE_URL: db.url });
+    try {
+      const port = new URL(server.url).port;
+      await expect(startTestServer({ PGMCP_DATABASE_URL: db.url, PGMCP_PORT: port })).rejects.toThrow(
+        ConfigError,
+      );
+      await expect(startTestServer({ PGMCP_DATABASE_URL: db.url, PGMCP_PORT: port })).rejects.toThrow(
+        `Port ${port} on 127.0.0.1 is already in use`,
+      );
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('starts with a database that is down, reports it clearly and keeps serving', async () => {
+    const port = await deadPort();
+    const server = await startTestServer(
+      {},
+      {
+        yaml: `connections:\n  - name: up\n    url: ${db.url}\n  - name: down\n    host: 127.0.0.1\n    port: ${port}\n    database: x\n    user: x\n    pool:\n      connect_timeout_ms: 1000\n`,
+      },
+    );
+    try {
+      const health = await server.app.request('http://127.0.0.1/health');
+      expect(await health.json()).toMatchObject({
+        status: 'degraded',
+        connections: [
+          { name: 'up', ok: true },
+          { name: 'down', ok: false, error: { code: 'CONNECTION_FAILED' } },
+        ],
+      });
+      const client = await mcpClient(server);
+      const down = await client.callTool({
+        name: 'query_database',
+        arguments: { query: 'SELECT 1', connection_id: 'down' },
+      });
+      expect(down.isError).toBe(true);
+      expect(textOf(down)).toContain('connection refused. Check that the database server is running');
+      const up = await client.callTool({ name: 'query_database', arguments: { query: 'SELECT 2 AS two' } });
+      expect(textOf(up)).toBe('two\n2\n(1 row)');
+      await client.close();
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('applies a connection\u2019s statement timeout from the config file', async () => {
+    const server = await startTestServer(
+      {},
+      { yaml: `connections:\n  - name: main\n    url: ${db.url}\n    statement_timeout_ms: 250\n` },
+    );
+    try {
+      const client = await mcpClient(server);
+      const slow = await client.callTool({
+        name: 'query_database',
+        arguments: { query: 'SELECT pg_sleep(5)' },
+      });
+      expect(textOf(slow)).toContain('stopped after 0.3 s (the statement timeout)');
+      await client.close();
+    } finally {
+      await server.close();
+    }
+  });
+});
