@@ -10,6 +10,7 @@ import {
 } from '@pgmcp/mcp-core';
 import {
   createMemoryConnectionStore,
+  loadGuard,
   PG_TOOLS_INSTRUCTIONS,
   type PgToolsState,
   registerPgTools,
