@@ -77,6 +77,35 @@ export const ConfigSchema = z.strictObject({
       bin_dir: z.string().optional(),
     })
     .prefault({}),
+  /** Where users, tokens and conversations live: a SQLite path or a postgres:// URL (default: pgmcp.sqlite in the data dir). */
+  store_url: z.string().optional(),
+  auth: z
+    .strictObject({
+      /** off: no login, single local user; allowed only while bound to loopback. */
+      enabled: z.boolean().default(true),
+      session_ttl_hours: z
+        .number()
+        .positive()
+        .max(24 * 90)
+        .default(24),
+      lockout: z
+        .strictObject({ max_failures: positiveInt.default(5), minutes: z.number().positive().default(15) })
+        .prefault({}),
+      ip_rate_limit: z
+        .strictObject({
+          max_failures: positiveInt.default(10),
+          window_minutes: z.number().positive().default(15),
+        })
+        .prefault({}),
+      /** Proxies (IP addresses) whose X-Forwarded-For and X-Forwarded-Proto are believed. */
+      trusted_proxies: z.array(z.string()).default([]),
+      /** bcrypt cost of new password hashes (12; lower only for tests). */
+      bcrypt_cost: z.number().int().min(4).max(15).default(12),
+    })
+    .prefault({}),
+  /** Password of the `admin` superuser created on first start; generated and printed once when unset. */
+  admin_password: z.string().optional(),
+  admin_password_file: z.string().optional(),
   log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type PgmcpConfig = z.infer<typeof ConfigSchema>;
@@ -108,6 +137,12 @@ const asPort = (raw: string) => {
   }
   return n;
 };
+const asSwitch = (raw: string) => {
+  const value = raw.trim().toLowerCase();
+  if (['on', 'true', '1', 'yes'].includes(value)) return true;
+  if (['off', 'false', '0', 'no'].includes(value)) return false;
+  throw new Error(`expected on or off, got "${raw}"`);
+};
 const asList = (raw: string) =>
   raw
     .split(',')
@@ -123,16 +158,16 @@ const ENV_BINDINGS: EnvBinding[] = [
   { name: 'PGMCP_DATABASE_URL', path: ['database_url'], parse: asString, secret: true },
   { name: 'PGMCP_LOG_LEVEL', path: ['log_level'], parse: asString },
   { name: 'PGMCP_EMBEDDED_BIN_DIR', path: ['embedded', 'bin_dir'], parse: asString },
+  { name: 'PGMCP_STORE_URL', path: ['store_url'], parse: asString, secret: true },
+  { name: 'PGMCP_AUTH', path: ['auth', 'enabled'], parse: asSwitch },
+  { name: 'PGMCP_ADMIN_PASSWORD', path: ['admin_password'], parse: asString, secret: true },
+  { name: 'PGMCP_TRUSTED_PROXIES', path: ['auth', 'trusted_proxies'], parse: asList },
 ];
 
 /** PGMCP_* names that belong to other parts of pgmcp (clients, tests), not to the server config. */
 const OTHER_PGMCP_VARIABLES = new Set(['PGMCP_CONFIG', 'PGMCP_TOKEN', 'PGMCP_SERVER']);
 /** Names later features will read; accepted now so that a deployment can set them early. */
 const RESERVED_VARIABLES = new Set([
-  'PGMCP_STORE_URL',
-  'PGMCP_ADMIN_PASSWORD',
-  'PGMCP_ADMIN_PASSWORD_FILE',
-  'PGMCP_AUTH',
   'PGMCP_ANTHROPIC_BASE_URL',
   'PGMCP_OPENAI_BASE_URL',
   'PGMCP_LLM_PROVIDER',
@@ -213,6 +248,10 @@ export interface LoadedConfig {
   /** The YAML file read, if any. */
   file?: string;
   dataDir: string;
+  /** The auth/conversation store: `store_url`, else the SQLite file pgmcp.sqlite in the data dir. */
+  storeUrl: string;
+  /** The admin password from admin_password(_file) or PGMCP_ADMIN_PASSWORD(_FILE), if set. */
+  adminPassword?: string;
 }
 
 /**
@@ -306,10 +345,18 @@ export function loadConfig(
   if (config.limits.default_rows > config.limits.max_rows) {
     throw new ConfigError('limits.default_rows cannot be larger than limits.max_rows.');
   }
+  const dataDir = path.resolve(cwd, config.data_dir ?? defaultDataDir(env));
+  const adminPassword =
+    config.admin_password ??
+    (config.admin_password_file
+      ? readSecretFile(path.resolve(cwd, config.admin_password_file), 'admin_password_file')
+      : undefined);
   return {
     config,
     ...(existsSync(file) ? { file } : {}),
-    dataDir: path.resolve(cwd, config.data_dir ?? defaultDataDir(env)),
+    dataDir,
+    storeUrl: config.store_url ?? path.join(dataDir, 'pgmcp.sqlite'),
+    ...(adminPassword ? { adminPassword } : {}),
   };
 }
 

@@ -92,6 +92,24 @@ describe('loadConfig', () => {
     );
   });
 
+  it('resolves the store, auth switches and the admin password', () => {
+    const defaults = load(undefined, { HOME: '/home/ann' });
+    expect(defaults.storeUrl).toBe('/home/ann/.local/share/pgmcp/pgmcp.sqlite');
+    expect(defaults.config.auth).toMatchObject({ enabled: true, session_ttl_hours: 24, bcrypt_cost: 12 });
+    expect(defaults.adminPassword).toBeUndefined();
+    const custom = load('auth:\n  lockout:\n    max_failures: 3\n', {
+      PGMCP_STORE_URL: 'postgres://u@h/store',
+      PGMCP_AUTH: 'off',
+      PGMCP_ADMIN_PASSWORD: 'correct horse battery',
+    });
+    expect(custom.storeUrl).toBe('postgres://u@h/store');
+    expect(custom.config.auth).toMatchObject({ enabled: false, lockout: { max_failures: 3, minutes: 15 } });
+    expect(custom.adminPassword).toBe('correct horse battery');
+    expect(() => load(undefined, { PGMCP_AUTH: 'maybe' })).toThrow(
+      'PGMCP_AUTH: expected on or off, got "maybe"',
+    );
+  });
+
   it('reports a missing explicit config file', () => {
     expect(() => loadConfig({ config: 'nope.yaml' }, {}, dirWith())).toThrow(
       /The config file .*nope\.yaml does not exist/,
