@@ -1,0 +1,64 @@
+import type { ToolDefinition, ToolResultBlock } from '@pgmcp/api-contract';
+
+/** MCP tool annotations the agent reads (hints from the server; pgmcp's are truthful). */
+export interface AgentToolAnnotations {
+  title?: string;
+  readOnlyHint?: boolean;
+  destructiveHint?: boolean;
+  idempotentHint?: boolean;
+  openWorldHint?: boolean;
+}
+
+/** A tool the model may call: its definition for the model plus what the agent needs to decide on confirmation. */
+export interface AgentTool extends ToolDefinition {
+  title?: string;
+  annotations: AgentToolAnnotations;
+}
+
+/** The result of one tool call, ready for a tool_result block. */
+export interface ToolCallOutcome {
+  /** What the model reads: text, or text and image blocks. */
+  content: ToolResultBlock['content'];
+  isError: boolean;
+  /** The tool's structured result (e.g. query_database's `{columns, rows, row_count, …}`), for the UI only. */
+  structuredContent?: Record<string, unknown>;
+}
+
+/** Where the agent's tools come from: an MCP server through {@link createMcpToolbox}, or anything else. */
+export interface AgentToolbox {
+  /** The tools the model may use now; the agent calls it once per turn and after a tool that may write ran. */
+  listTools(signal: AbortSignal): Promise<AgentTool[]>;
+  /** Runs one tool; throwing is fine (the agent turns it into an error result the model reads). */
+  callTool(name: string, input: Record<string, unknown>, signal: AbortSignal): Promise<ToolCallOutcome>;
+}
+
+/**
+ * True when a tool may change something, by its annotations: `readOnlyHint` is not true (MCP's default
+ * is false) or `destructiveHint` is true. The agent asks for confirmation before running such a tool.
+ */
+export function mayWrite(tool: Pick<AgentTool, 'annotations'>): boolean {
+  return tool.annotations.readOnlyHint !== true || tool.annotations.destructiveHint === true;
+}
+
+/** The SQL or statement text a tool call carries, if any (`query`, `sql` or `statement` argument). */
+export function statementOf(input: Record<string, unknown>): string | undefined {
+  for (const key of ['query', 'sql', 'statement']) {
+    const value = input[key];
+    if (typeof value === 'string' && value.trim() !== '') return value;
+  }
+  return undefined;
+}
+
+/** The row count a tool's structured result reports (`row_count`, else the length of `rows`). */
+export function rowCountOf(structured: Record<string, unknown> | undefined): number | undefined {
+  if (!structured) return undefined;
+  const count = structured.row_count;
+  if (typeof count === 'number' && Number.isFinite(count)) return count;
+  return Array.isArray(structured.rows) ? structured.rows.length : undefined;
+}
+
+/** The text of a tool result's content, images left out. */
+export function resultText(content: ToolResultBlock['content']): string {
+  if (typeof content === 'string') return content;
+  return content.flatMap((block) => (block.type === 'text' ? [block.text] : [])).join('\n');
+}
