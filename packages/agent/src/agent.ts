@@ -197,9 +197,9 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function requirePositiveInt(value: number | undefined, name: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < 1) {
+function requirePositiveInt(value: number | undefined, name: string, fallback?: number): number {
+  if (value === undefined && fallback !== undefined) return fallback;
+  if (value === undefined || !Number.isInteger(value) || value < 1) {
     throw new AgentError(
       'BAD_OPTIONS',
       `createAgent: ${name} must be a positive integer, got ${String(value)}.`,
@@ -321,7 +321,7 @@ export function createAgent(options: AgentOptions): Agent {
         'createAgent: compaction.compact must be a function (messages) => Promise<messages>.',
       );
     }
-    requirePositiveInt(compaction.budgetTokens, 'compaction.budgetTokens', 1);
+    requirePositiveInt(compaction.budgetTokens, 'compaction.budgetTokens');
   }
   const needsConfirmation = options.needsConfirmation ?? mayWrite;
   const systemPrompt = resolveSystemPrompt(options.system);
@@ -590,10 +590,13 @@ async function runToolCalls(calls: ToolUseBlock[], ctx: ToolRunContext): Promise
     return answer;
   };
 
-  const runOne = async (call: ToolUseBlock): Promise<ToolRunOutcome> => {
+  const plans = calls.map((call) => {
     const tool = byName.get(call.name);
-    const sql = statementOf(call.input);
-    const needs = tool ? ctx.needsConfirmation(tool) : false;
+    const needs = ctx.notRunText === undefined && tool !== undefined && ctx.needsConfirmation(tool);
+    return { call, tool, sql: statementOf(call.input), needs };
+  });
+
+  const runOne = async ({ call, tool, sql, needs }: (typeof plans)[number]): Promise<ToolRunOutcome> => {
     const end = (
       status: ToolCallStatus,
       content: ToolResultBlock['content'],
@@ -683,18 +686,16 @@ async function runToolCalls(calls: ToolUseBlock[], ctx: ToolRunContext): Promise
     }
   };
 
-  for (const call of calls) {
-    const tool = byName.get(call.name);
-    const sql = statementOf(call.input);
+  for (const { call, sql, needs } of plans) {
     emit({
       type: 'tool_call_requested',
       id: call.id,
       name: call.name,
       input: call.input,
       ...(sql ? { sql } : {}),
-      needsConfirmation: ctx.notRunText === undefined && tool !== undefined && ctx.needsConfirmation(tool),
+      needsConfirmation: needs,
       iteration,
     });
   }
-  return Promise.all(calls.map(runOne));
+  return Promise.all(plans.map(runOne));
 }

@@ -655,6 +655,9 @@ describe('failures', () => {
     expect(() => createAgent({ llm, compaction: { budgetTokens: 10 } as never })).toThrow(
       /compaction.compact must be a function/,
     );
+    expect(() => createAgent({ llm, compaction: { compact: async (m) => m } as never })).toThrow(
+      'createAgent: compaction.budgetTokens must be a positive integer, got undefined.',
+    );
   });
 
   it('ignores an event handler that throws', async () => {
