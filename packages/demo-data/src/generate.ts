@@ -40,6 +40,10 @@ export const SIZES = {
 const NOW = `timestamptz '2026-01-01 00:00:00+00'`;
 /** Days from 2021-01-01 to 2025-12-31 inclusive. */
 const DAYS = 1826;
+/** Customers sign up evenly over the days from 2020-09-01 to 2025-12-01, in customer_id order. */
+const SIGNUP_DAYS = 1917;
+/** Days from 2020-09-01 to 2021-01-01: an order on day d can come from customers who signed up by then. */
+const SIGNUP_DAYS_BEFORE_2021 = 122;
 
 const COUPONS = ['WELCOME10', 'SAVE15', 'FRIENDS20', 'LOYALTY10', 'FREESHIP'];
 const COUPON_PERCENTS = [10, 15, 20, 10, 0];
@@ -196,7 +200,7 @@ export async function insertCustomers(client: DemoClient): Promise<void> {
              CASE WHEN ${rnd(113, 'i')} < 0.25 THEN ${pick(interests, 114, 'i')} END
            ]) AS x WHERE x IS NOT NULL ORDER BY x),
            ${rnd(115, 'i')} < 0.55,
-           date '2020-09-01' + floor((i - 1) * 1917 / ${SIZES.customers}.0)::int
+           date '2020-09-01' + floor((i - 1) * ${SIGNUP_DAYS} / ${SIZES.customers}.0)::int
     FROM generate_series(1, ${SIZES.customers}) AS i
     CROSS JOIN LATERAL (
       SELECT f AS first_name, l AS last_name,
@@ -221,25 +225,24 @@ export async function drawOrders(client: DemoClient): Promise<void> {
       order_id integer PRIMARY KEY, day integer NOT NULL, ordered_at timestamptz NOT NULL,
       customer_id integer NOT NULL, line_count integer NOT NULL, coupon integer
     ) ON COMMIT DROP`);
-  const s = 's';
   await client.query(`
     INSERT INTO demo_orders (order_id, day, ordered_at, customer_id, line_count, coupon)
     SELECT row_number() OVER (ORDER BY ordered_at, s), day, ordered_at,
-           1 + floor(least(${SIZES.customers}, floor((day + 122) * ${SIZES.customers} / 1917.0)::int + 1)
-                     * pow(${rnd(204, s)}, 1.3))::int,
-           ${between(205, s, 1, 5)},
-           CASE WHEN ${rnd(206, s)} < 0.18 THEN ('{${COUPON_DRAW.join(',')}}'::int[])[${between(207, s, 1, COUPON_DRAW.length)}] END
+           1 + floor(least(${SIZES.customers}, floor((day + ${SIGNUP_DAYS_BEFORE_2021}) * ${SIZES.customers} / ${SIGNUP_DAYS}.0)::int + 1)
+                     * pow(${rnd(204, 's')}, 1.3))::int,
+           ${between(205, 's', 1, 5)},
+           CASE WHEN ${rnd(206, 's')} < 0.18 THEN ('{${COUPON_DRAW.join(',')}}'::int[])[${between(207, 's', 1, COUPON_DRAW.length)}] END
     FROM (
       SELECT s, day, timestamptz '2021-01-01 00:00:00+00'
-                     + make_interval(days => day, secs => 25200 + floor(${rnd(203, s)} * 57600))
+                     + make_interval(days => day, secs => 25200 + floor(${rnd(203, 's')} * 57600))
                    AS ordered_at
       FROM (
         SELECT s,
-               CASE WHEN ${rnd(200, s)} < 0.12
-                      THEN make_date(2021 + least(4, floor(5 * sqrt(${rnd(201, s)}))::int), 11, 20)
-                           + floor(34 * ${rnd(202, s)})::int - date '2021-01-01'
-                    WHEN ${rnd(208, s)} < 0.35 THEN floor(${DAYS} * ${rnd(209, s)})::int
-                    ELSE floor(${DAYS} * sqrt(${rnd(209, s)}))::int
+               CASE WHEN ${rnd(200, 's')} < 0.12
+                      THEN make_date(2021 + least(4, floor(5 * sqrt(${rnd(201, 's')}))::int), 11, 20)
+                           + floor(34 * ${rnd(202, 's')})::int - date '2021-01-01'
+                    WHEN ${rnd(208, 's')} < 0.35 THEN floor(${DAYS} * ${rnd(209, 's')})::int
+                    ELSE floor(${DAYS} * sqrt(${rnd(209, 's')}))::int
                END AS day
         FROM generate_series(1, ${SIZES.orders}) AS s
       ) AS days
