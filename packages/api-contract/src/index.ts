@@ -30,3 +30,57 @@ export {
 
 // Error bodies.
 export { ErrorBodySchema, type ErrorBody } from './errors.js';
+
+// Accounts: auth, tokens, users, groups, privileges, connections.
+export {
+  AdminPermissionSchema,
+  ApiTokenSchema,
+  ChangePasswordRequestSchema,
+  ConnectionAccessSchema,
+  ConnectionGrantSchema,
+  ConnectionListSchema,
+  ConnectionSchema,
+  CreateGroupRequestSchema,
+  CreateTokenRequestSchema,
+  CreateTokenResponseSchema,
+  CreateUserRequestSchema,
+  CurrentConnectionSchema,
+  EffectiveAccessSchema,
+  GroupDetailSchema,
+  GroupListSchema,
+  GroupMemberRequestSchema,
+  GroupSchema,
+  LoginRequestSchema,
+  LoginResponseSchema,
+  McpItemKindSchema,
+  McpItemListSchema,
+  McpItemRefSchema,
+  McpItemSchema,
+  MeResponseSchema,
+  PrivilegeChangeSchema,
+  PrivilegeSchema,
+  SetItemPublicSchema,
+  SetPasswordRequestSchema,
+  TokenListSchema,
+  TokenScopeSchema,
+  UpdateGroupRequestSchema,
+  UpdateUserRequestSchema,
+  UserListSchema,
+  UserSchema,
+  type AdminPermission,
+  type ApiToken,
+  type Connection,
+  type CreateTokenRequest,
+  type CurrentConnection,
+  type EffectiveAccess,
+  type Group,
+  type LoginRequest,
+  type LoginResponse,
+  type MeResponse,
+  type Privilege,
+  type TokenScope,
+  type User,
+} from './auth.js';
+
+// The route table and the OpenAPI document built from it.
+export { ACCOUNT_ROUTES, buildOpenApiDocument, type RouteAuth, type RouteContract } from './routes.js';

@@ -41,7 +41,7 @@ export interface McpRegistry<S> {
   addTool<I extends z.ZodObject>(spec: ToolSpec<S, I>): void;
   addResource(spec: ResourceSpec<S>): void;
   addPrompt<A extends z.ZodObject>(spec: PromptSpec<S, A>): void;
-  /** Names of every registered item of a kind (sorted), e.g. to configure privileges. */
+  /** Names of every registered item of a kind (sorted; resources by URI), e.g. to configure privileges. */
   names(kind: McpItemKind): string[];
   /** The tools `context` may use, as `tools/list` shows them. */
   listTools(context: McpContext<S>): Promise<Tool[]>;
@@ -175,14 +175,14 @@ export function createMcpRegistry<S>(options: McpRegistryOptions<S>): McpRegistr
     const spec = resources.get(uri);
     if (!spec) {
       const known = [...resources.values()]
-        .filter((r) => allowed('resource', r.name, context))
+        .filter((r) => allowed('resource', r.uri, context))
         .map((r) => r.uri);
       throw new McpCoreError(
         'UNKNOWN_RESOURCE',
         `Unknown resource ${uri}.${known.length > 0 ? ` Known resources: ${known.join(', ')}.` : ''}`,
       );
     }
-    if (!allowed('resource', spec.name, context)) {
+    if (!allowed('resource', spec.uri, context)) {
       throw new McpCoreError(
         'NOT_ALLOWED',
         `You are not allowed to read the resource ${uri}. Ask an administrator to grant it.`,
@@ -208,7 +208,7 @@ export function createMcpRegistry<S>(options: McpRegistryOptions<S>): McpRegistr
 
     server.setRequestHandler('resources/list', () => {
       const list: Resource[] = [...resources.values()]
-        .filter((spec) => allowed('resource', spec.name, base))
+        .filter((spec) => allowed('resource', spec.uri, base))
         .map((spec) => ({
           uri: spec.uri,
           name: spec.name,
@@ -292,11 +292,7 @@ export function createMcpRegistry<S>(options: McpRegistryOptions<S>): McpRegistr
     },
     names(kind) {
       const names =
-        kind === 'tool'
-          ? [...tools.keys()]
-          : kind === 'prompt'
-            ? [...prompts.keys()]
-            : [...resources.values()].map((r) => r.name);
+        kind === 'tool' ? [...tools.keys()] : kind === 'prompt' ? [...prompts.keys()] : [...resources.keys()];
       return names.sort();
     },
     listTools,

@@ -25,7 +25,7 @@ export interface McpContext<S = unknown> {
 /** The kind of an MCP item, for authorisation. */
 export type McpItemKind = 'tool' | 'resource' | 'prompt';
 
-/** Decides whether the caller may see and use an item. Called for lists and for every use. */
+/** Decides whether the caller may see and use an item (resources are named by URI). Called for lists and for every use. */
 export type Authorizer<S> = (item: { kind: McpItemKind; name: string }, context: McpContext<S>) => boolean;
 
 type MaybePromise<T> = T | Promise<T>;
@@ -46,7 +46,7 @@ export interface ToolSpec<S = unknown, I extends z.ZodObject = z.ZodObject> {
 /** A resource with a fixed URI. */
 export interface ResourceSpec<S = unknown> {
   uri: string;
-  /** Short name, also the item name used for authorisation. */
+  /** Short display name; authorisation names a resource by its URI. */
   name: string;
   title?: string;
   description?: string;

@@ -163,7 +163,7 @@ describe.each<Era>(['modern', 'legacy'])('over Streamable HTTP (%s protocol)', (
 
   it('hides items the caller may not use and refuses them with a clear message', async () => {
     const client = await connect(buildRegistry().registry, era, {
-      denied: ['tool:add', 'resource:info', 'prompt:explain'],
+      denied: ['tool:add', 'resource:test://info', 'prompt:explain'],
     });
     expect((await client.listTools()).tools.map((t) => t.name)).not.toContain('add');
     const refused = await client.callTool({ name: 'add', arguments: { a: 1 } });
@@ -303,7 +303,7 @@ describe('registry', () => {
   it('lists item names for privilege configuration', () => {
     const { registry } = buildRegistry();
     expect(registry.names('tool')).toEqual(['add', 'fails', 'slow', 'zeta']);
-    expect(registry.names('resource')).toEqual(['info']);
+    expect(registry.names('resource')).toEqual(['test://info']);
     expect(registry.names('prompt')).toEqual(['explain']);
   });
 

@@ -76,6 +76,8 @@ export interface PoolManager {
   check(connection: string, timeoutMs?: number): Promise<ConnectionCheck>;
   /** Closes every pool of one session (logout, revocation, expiry). */
   closeSession(sessionKey: string): Promise<void>;
+  /** The session keys that currently hold pools. */
+  sessionKeys(): string[];
   /** Closes pools unused for longer than the idle timeout; runs on a timer too. */
   evictIdle(): Promise<number>;
   stats(): PoolStats;
@@ -336,6 +338,7 @@ export function createPoolManager(options: PoolManagerOptions): PoolManager {
       const entries = [...pools.values()].filter((e) => e.sessionKey === sessionKey);
       await Promise.all(entries.map(closeEntry));
     },
+    sessionKeys: () => [...new Set([...pools.values()].map((e) => e.sessionKey))],
     evictIdle,
     stats() {
       const entries = [...pools.values()];

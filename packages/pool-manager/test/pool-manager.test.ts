@@ -138,6 +138,7 @@ describe('pools', () => {
     });
     expect(seenByA).toBe('0');
     expect(pools.stats().sessions).toBe(2);
+    expect(pools.sessionKeys().sort()).toEqual(['token-a', 'token-b']);
   });
 
   it('closes a session\u2019s pools and their server connections', async () => {
