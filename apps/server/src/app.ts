@@ -1,15 +1,23 @@
+import { ACCOUNT_ROUTES, buildOpenApiDocument } from '@pgmcp/api-contract';
 import type { McpHttpHandler } from '@pgmcp/mcp-core';
-import type { ConnectionCheck, PoolManager } from '@pgmcp/pool-manager';
+import type { ConnectionCheck } from '@pgmcp/pool-manager';
 import { Hono } from 'hono';
-import { errorResponse, originAndHostGuard, requestBodyLimit, securityHeaders } from './http-edge.js';
-import type { Logger } from './logger.js';
+import { HTTPException } from 'hono/http-exception';
+import type { ServerDeps } from './deps.js';
+import {
+  ERROR_STATUS,
+  type ErrorCode,
+  errorResponse,
+  originAndHostGuard,
+  requestBodyLimit,
+  securityHeaders,
+} from './http-edge.js';
+import { adminRoutes } from './routes/admin-routes.js';
+import { callerRoutes } from './routes/auth-routes.js';
 
 /** What the Hono app is composed of. */
-export interface AppDeps {
-  version: string;
-  logger: Logger;
+export interface AppDeps extends ServerDeps {
   mcp: McpHttpHandler;
-  pools: PoolManager;
   http: { host: string; allowedOrigins: string[]; maxBodyBytes: number };
 }
 
@@ -72,6 +80,11 @@ export function createApp(deps: AppDeps): Hono {
 
   app.all('/mcp/v1', (c) => deps.mcp.fetch(c.req.raw));
 
+  app.route('/', callerRoutes(deps));
+  app.route('/', adminRoutes(deps));
+  const openapi = buildOpenApiDocument(ACCOUNT_ROUTES, { version: deps.version });
+  app.get('/api/v1/openapi.json', (c) => c.json(openapi));
+
   app.notFound((c) =>
     errorResponse(
       c,
@@ -80,6 +93,18 @@ export function createApp(deps: AppDeps): Hono {
     ),
   );
   app.onError((error, c) => {
+    if (error instanceof HTTPException && error.status < 500) {
+      // Hono's own refusals (e.g. a body that is not JSON) keep their status, as JSON.
+      const code = (Object.entries(ERROR_STATUS).find(([, status]) => status === error.status)?.[0] ??
+        'BAD_REQUEST') as ErrorCode;
+      const message = /Malformed JSON/i.test(error.message)
+        ? 'The request body is not valid JSON.'
+        : error.message;
+      return c.json(
+        { error: { code: code === 'BAD_REQUEST' && /JSON/.test(message) ? 'INVALID_JSON' : code, message } },
+        error.status,
+      );
+    }
     // Details go to the log only; the caller learns nothing about internals.
     deps.logger.error(
       { err: error, method: c.req.method, path: new URL(c.req.url).pathname },

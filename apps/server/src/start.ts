@@ -8,18 +8,22 @@ import {
   type ResolvedContext,
   serveMcpStdio,
 } from '@pgmcp/mcp-core';
+import { type Access, type AuthStore, fullAccess } from '@pgmcp/auth-store';
 import {
   createMemoryConnectionStore,
+  type CurrentConnectionStore,
   loadGuard,
   PG_TOOLS_INSTRUCTIONS,
-  type PgToolsState,
   registerPgTools,
 } from '@pgmcp/pg-tools';
 import { type ConnectionConfig, createPoolManager, type PoolManager } from '@pgmcp/pool-manager';
 import type { Hono } from 'hono';
+import { type Accounts, openAccounts } from './accounts.js';
 import { createApp } from './app.js';
+import { createCallerResolver, UNAUTHORIZED_MESSAGE } from './auth/caller.js';
 import { clientSetupText } from './banner.js';
 import { ConfigError, type ConfigFlags, type LoadedConfig, loadConfig, toPoolConnection } from './config.js';
+import type { ServerMcpState } from './deps.js';
 import { type EmbeddedDemo, startEmbeddedDemo } from './embedded-demo.js';
 import { createLogger, type Logger } from './logger.js';
 
@@ -45,6 +49,8 @@ export interface RunningServer {
   mcpUrl: string;
   app: Hono;
   pools: PoolManager;
+  /** The account store, for administration in-process (tests, embedding). */
+  auth: AuthStore;
   logger: Logger;
   close(): Promise<void>;
 }
@@ -53,21 +59,31 @@ interface Runtime {
   loaded: LoadedConfig;
   logger: Logger;
   pools: PoolManager;
-  registry: McpRegistry<PgToolsState>;
+  registry: McpRegistry<ServerMcpState>;
   embedded?: EmbeddedDemo;
   close(): Promise<void>;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
-/** The single-user caller of a server without accounts. */
-const LOCAL_CONTEXT: ResolvedContext<PgToolsState> = {
+/** The single user of stdio, or of HTTP with auth switched off. */
+const LOCAL_CONTEXT: ResolvedContext<ServerMcpState> = {
   principal: { id: 'local', name: 'local', kind: 'local' },
   sessionKey: 'local',
-  state: {},
+  state: { access: fullAccess() },
 };
 
-async function prepareRuntime(options: StartOptions, stdio: boolean): Promise<Runtime> {
+/** MCP state for a caller: authorisation and connection rights both come from their access. */
+function mcpState(access: Access): ServerMcpState {
+  return { access, connectionAccess: (name) => access.connectionAccess(name) };
+}
+
+/** Config, logger, connections (or the embedded demo), pools and the MCP registry with pgmcp's tools. */
+async function prepareRuntime(
+  options: StartOptions,
+  stdio: boolean,
+  sessions: (pools: PoolManager) => CurrentConnectionStore = () => createMemoryConnectionStore(),
+): Promise<Runtime & { sessions: CurrentConnectionStore }> {
   const loaded = loadConfig(options.flags, options.env, options.cwd);
   const { config } = loaded;
   // The SQL parser (WASM) loads once here rather than on the first call.
@@ -95,22 +111,21 @@ async function prepareRuntime(options: StartOptions, stdio: boolean): Promise<Ru
 
   let pools: PoolManager;
   try {
-    pools = createPoolManager({
-      connections,
-      onWarning: (message) => logger.warn(message),
-    });
+    pools = createPoolManager({ connections, onWarning: (message) => logger.warn(message) });
   } catch (error) {
     await embedded?.postgres.stop();
     throw new ConfigError((error as Error).message);
   }
-  const registry = createMcpRegistry<PgToolsState>({
+  const registry = createMcpRegistry<ServerMcpState>({
     identity: { name: 'pgmcp', version: PGMCP_VERSION, title: 'pgmcp — PostgreSQL for AI assistants' },
     instructions: PG_TOOLS_INSTRUCTIONS,
+    authorize: (item, context) => context.state.access.canUseItem(item.kind, item.name),
     onError: (error, where) => logger.error({ err: error, ...where }, 'MCP handler failed'),
   });
+  const store = sessions(pools);
   registerPgTools(registry, {
     pools,
-    sessions: createMemoryConnectionStore(),
+    sessions: store,
     ...(config.default_connection ? { defaultConnection: config.default_connection } : {}),
     limits: {
       defaultLimit: config.limits.default_rows,
@@ -134,6 +149,7 @@ async function prepareRuntime(options: StartOptions, stdio: boolean): Promise<Ru
     logger,
     pools,
     registry,
+    sessions: store,
     ...(embedded ? { embedded } : {}),
     async close() {
       await pools.close();
@@ -184,17 +200,59 @@ function listen(
  *   await server.close();
  */
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
-  const runtime = await prepareRuntime(options, false);
+  // The current connection of each credential lives in the account store once it is open.
+  let accounts: Accounts | undefined;
+  const runtime = await prepareRuntime(options, false, () => ({
+    get: (key) => (accounts && key !== 'local' ? accounts.currentConnections.get(key) : memory.get(key)),
+    set: (key, value) =>
+      accounts && key !== 'local' ? accounts.currentConnections.set(key, value) : memory.set(key, value),
+  }));
+  const memory = createMemoryConnectionStore();
   const { config } = runtime.loaded;
   const host = config.http.host;
+  const authEnabled = config.auth.enabled;
   try {
-    if (!LOOPBACK.has(host)) {
+    if (!authEnabled && !LOOPBACK.has(host)) {
       throw new ConfigError(
-        `pgmcp has no accounts yet, so it only binds to loopback (127.0.0.1, ::1 or localhost); "${host}" would expose every database to the network. Bind to 127.0.0.1 and put an authenticating proxy in front if others need access.`,
+        `Authentication is off (PGMCP_AUTH=off), so pgmcp only binds to loopback (127.0.0.1, ::1 or localhost); "${host}" would expose every database without a login. Switch auth on or bind to 127.0.0.1.`,
       );
     }
+    accounts = await openAccounts({
+      loaded: runtime.loaded,
+      logger: runtime.logger,
+      pools: runtime.pools,
+      registry: runtime.registry,
+    });
+    const auth = accounts.auth;
+    if (!authEnabled) {
+      runtime.logger.warn(
+        'AUTHENTICATION IS OFF (PGMCP_AUTH=off): every local process can use every database through pgmcp without logging in. Use this only on a single-user machine.',
+      );
+    } else if (!LOOPBACK.has(host)) {
+      runtime.logger.warn(
+        `Listening on ${host} over plain HTTP: put a TLS-terminating proxy in front before using it over a network.`,
+      );
+    }
+    const resolveCaller = createCallerResolver(authEnabled ? auth : undefined);
     const mcp = createMcpHttpHandler(runtime.registry, {
-      resolveContext: async () => LOCAL_CONTEXT,
+      resolveContext: async (request) => {
+        const caller = await resolveCaller(request);
+        if (!caller) {
+          return new Response(
+            JSON.stringify({ error: { code: 'UNAUTHORIZED', message: UNAUTHORIZED_MESSAGE } }),
+            {
+              status: 401,
+              headers: { 'content-type': 'application/json', 'www-authenticate': 'Bearer realm="pgmcp"' },
+            },
+          );
+        }
+        if (caller.kind === 'local') return LOCAL_CONTEXT;
+        return {
+          principal: { id: caller.user.id, name: caller.user.username, kind: caller.kind },
+          sessionKey: caller.credentialId,
+          state: mcpState(caller.access),
+        };
+      },
       maxBodyBytes: config.http.max_body_bytes,
       onError: (error) => runtime.logger.debug({ err: error }, 'MCP transport'),
     });
@@ -203,6 +261,12 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       logger: runtime.logger,
       mcp,
       pools: runtime.pools,
+      registry: runtime.registry,
+      auth,
+      authEnabled,
+      resolveCaller,
+      currentConnections: runtime.sessions,
+      trustedProxies: new Set(config.auth.trusted_proxies),
       http: { host, allowedOrigins: config.http.allowed_origins, maxBodyBytes: config.http.max_body_bytes },
     });
     const server = await listen(app, host, config.http.port, {
@@ -213,24 +277,36 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     const url = `http://${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${port}`;
     const mcpUrl = `${url}/mcp/v1`;
     runtime.logger.info({ address: url }, `pgmcp ${PGMCP_VERSION} listening`);
+    const admin = accounts.admin;
+    if (admin?.created) {
+      runtime.logger.info(
+        `Created the superuser "${admin.user.username}"${admin.generated ? '' : ' with the configured password'}`,
+      );
+    }
     if (options.banner ?? true) {
       process.stdout.write(
         clientSetupText({
           version: PGMCP_VERSION,
           mcpUrl,
           connections: runtime.pools.listConnections(),
+          authEnabled,
+          ...(admin?.created && admin.generated
+            ? { generatedAdmin: { username: admin.user.username, password: admin.password } }
+            : {}),
           ...(runtime.embedded
             ? { embedded: { dataDir: runtime.loaded.dataDir, version: runtime.embedded.postgres.version } }
             : {}),
         }),
       );
     }
+    const opened = accounts;
     let closing: Promise<void> | undefined;
     return {
       url,
       mcpUrl,
       app,
       pools: runtime.pools,
+      auth,
       logger: runtime.logger,
       close() {
         closing ??= (async () => {
@@ -241,12 +317,14 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
           });
           await mcp.close();
           await runtime.close();
+          await opened.close();
         })();
         return closing;
       },
     };
   } catch (error) {
     await runtime.close();
+    await accounts?.close();
     throw error;
   }
 }

@@ -12,9 +12,11 @@ export async function startTestServer(
   options: Partial<StartOptions> & { yaml?: string } = {},
 ): Promise<RunningServer> {
   const cwd = mkdtempSync(path.join(tmpdir(), 'pgmcp-server-test-'));
-  if (options.yaml) writeFileSync(path.join(cwd, 'pgmcp.yaml'), options.yaml);
+  // bcrypt cost 4 keeps logins fast in tests; tests that give their own YAML set what they need.
+  writeFileSync(path.join(cwd, 'pgmcp.yaml'), options.yaml ?? 'auth:\n  bcrypt_cost: 4\n');
   return startServer({
-    env: { PGMCP_PORT: '0', PGMCP_DATA_DIR: path.join(cwd, 'data'), ...env },
+    // Suites about accounts switch authentication on; the others test the server without it.
+    env: { PGMCP_PORT: '0', PGMCP_DATA_DIR: path.join(cwd, 'data'), PGMCP_AUTH: 'off', ...env },
     cwd,
     banner: false,
     logger: createLogger('silent', { pretty: false }),
@@ -25,9 +27,14 @@ export async function startTestServer(
 /** An official MCP client talking to `server` in-process (through app.fetch) or over its real socket. */
 export async function mcpClient(
   server: RunningServer,
-  { era = 'modern', socket = false }: { era?: 'modern' | 'legacy'; socket?: boolean } = {},
+  {
+    era = 'modern',
+    socket = false,
+    token,
+  }: { era?: 'modern' | 'legacy'; socket?: boolean; token?: string } = {},
 ): Promise<Client> {
   const transport = new StreamableHTTPClientTransport(new URL(server.mcpUrl), {
+    ...(token ? { requestInit: { headers: { Authorization: `Bearer ${token}` } } } : {}),
     ...(socket
       ? {}
       : { fetch: async (url: string | URL, init?: RequestInit) => server.app.fetch(new Request(url, init)) }),

@@ -54,10 +54,28 @@ describe('startServer', () => {
     }
   }, 120_000);
 
-  it('refuses to bind beyond loopback while it has no accounts', async () => {
+  it('refuses to bind beyond loopback with authentication off, and allows it with accounts', async () => {
     await expect(startTestServer({ PGMCP_DATABASE_URL: db.url, PGMCP_HOST: '0.0.0.0' })).rejects.toThrow(
-      /only binds to loopback .*"0\.0\.0\.0" would expose every database/,
+      /Authentication is off \(PGMCP_AUTH=off\), so pgmcp only binds to loopback .*"0\.0\.0\.0" would expose every database without a login/,
     );
+    const server = await startTestServer({
+      PGMCP_DATABASE_URL: db.url,
+      PGMCP_HOST: '0.0.0.0',
+      PGMCP_AUTH: 'on',
+    });
+    try {
+      const port = new URL(server.url).port;
+      const health = await fetch(`http://127.0.0.1:${port}/health`);
+      expect(health.status).toBe(200);
+      const mcp = await fetch(`http://127.0.0.1:${port}/mcp/v1`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
+      expect(mcp.status).toBe(401);
+    } finally {
+      await server.close();
+    }
   });
 
   it('says which port is taken', async () => {

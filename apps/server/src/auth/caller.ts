@@ -1,0 +1,159 @@
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { type Access, type AdminPermission, type AuthStore, fullAccess, type User } from '@pgmcp/auth-store';
+import type { Context, MiddlewareHandler } from 'hono';
+import { errorResponse } from '../http-edge.js';
+
+/** The session cookie the web client lives on (httpOnly, never readable by scripts). */
+export const SESSION_COOKIE = 'pgmcp_session';
+
+/** Who is calling, resolved from a bearer token, the session cookie, or (auth off) the local user. */
+export interface Caller {
+  kind: 'session' | 'api_token' | 'local';
+  /** Keys everything per credential: database pools, the current connection. */
+  credentialId: string;
+  user: User;
+  access: Access;
+  expiresAt?: Date;
+}
+
+/** Hono context variables set by the auth middleware. */
+export interface AuthVariables {
+  caller: Caller;
+}
+
+/** The single user of a server with auth switched off. */
+export const LOCAL_USER: User = {
+  id: 'local',
+  username: 'local',
+  displayName: 'Local user',
+  email: undefined,
+  enabled: true,
+  superuser: true,
+  serviceAccount: false,
+  hasPassword: false,
+  createdAt: new Date(0),
+  updatedAt: new Date(0),
+  lastLoginAt: undefined,
+  failedAttempts: 0,
+  lockedUntil: undefined,
+};
+
+const LOCAL_CALLER: Caller = { kind: 'local', credentialId: 'local', user: LOCAL_USER, access: fullAccess() };
+
+/** The bearer token or session cookie of a request. */
+export function credentialOf(request: Request): string | undefined {
+  const header = request.headers.get('authorization');
+  if (header) {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    return match?.[1];
+  }
+  const cookie = request.headers.get('cookie');
+  if (!cookie) return undefined;
+  for (const part of cookie.split(';')) {
+    const [name, ...rest] = part.trim().split('=');
+    if (name === SESSION_COOKIE) return decodeURIComponent(rest.join('='));
+  }
+  return undefined;
+}
+
+/** Resolves callers; with `auth` undefined (auth off), everyone is the local superuser. */
+export function createCallerResolver(auth: AuthStore | undefined) {
+  return async function resolveCaller(request: Request): Promise<Caller | undefined> {
+    if (!auth) return LOCAL_CALLER;
+    const token = credentialOf(request);
+    if (!token) return undefined;
+    const principal = await auth.authenticate(token);
+    if (!principal) return undefined;
+    return principal.kind === 'session'
+      ? {
+          kind: 'session',
+          credentialId: principal.credentialId,
+          user: principal.user,
+          access: principal.access,
+          expiresAt: principal.session.expiresAt,
+        }
+      : {
+          kind: 'api_token',
+          credentialId: principal.credentialId,
+          user: principal.user,
+          access: principal.access,
+          ...(principal.apiToken.expiresAt ? { expiresAt: principal.apiToken.expiresAt } : {}),
+        };
+  };
+}
+
+export const UNAUTHORIZED_MESSAGE =
+  'Log in first: POST /api/v1/auth/login with your username and password, or send "Authorization: Bearer <token>" with a session or API token.';
+
+/** The 401 answer, for REST and MCP alike. */
+export function unauthorized(c: Context): Response {
+  return errorResponse(c, 'UNAUTHORIZED', UNAUTHORIZED_MESSAGE, {
+    'WWW-Authenticate': 'Bearer realm="pgmcp"',
+  });
+}
+
+/** Requires a logged-in caller (and, when given, an admin permission); sets `c.var.caller`. */
+export function requireCaller(
+  resolveCaller: (request: Request) => Promise<Caller | undefined>,
+  permission?: AdminPermission,
+): MiddlewareHandler<{ Variables: AuthVariables }> {
+  return async (c, next) => {
+    const caller = await resolveCaller(c.req.raw);
+    if (!caller) return unauthorized(c);
+    if (permission && !caller.access.hasAdmin(permission)) {
+      return errorResponse(
+        c,
+        'FORBIDDEN',
+        `This needs the ${permission} permission, which you do not have. Ask an administrator.`,
+      );
+    }
+    c.set('caller', caller);
+    await next();
+  };
+}
+
+function normalizeIp(ip: string): string {
+  return ip.startsWith('::ffff:') ? ip.slice(7) : ip;
+}
+
+/**
+ * The client's address: the socket's peer, unless that peer is a trusted proxy, in which case
+ * the nearest untrusted address of X-Forwarded-For (read right to left).
+ */
+export function clientIp(c: Context, trustedProxies: ReadonlySet<string>): string | undefined {
+  let peer: string | undefined;
+  try {
+    peer = getConnInfo(c).remote.address;
+  } catch {
+    // In-process requests (tests) have no socket.
+    return undefined;
+  }
+  if (!peer) return undefined;
+  peer = normalizeIp(peer);
+  if (!trustedProxies.has(peer)) return peer;
+  const forwarded = (c.req.header('x-forwarded-for') ?? '')
+    .split(',')
+    .map((s) => normalizeIp(s.trim()))
+    .filter(Boolean);
+  for (let i = forwarded.length - 1; i >= 0; i--) {
+    const hop = forwarded[i]!;
+    if (!trustedProxies.has(hop)) return hop;
+  }
+  return forwarded[0] ?? peer;
+}
+
+/** Whether the client reached us over TLS (directly, or per a trusted proxy's X-Forwarded-Proto). */
+export function overTls(c: Context, trustedProxies: ReadonlySet<string>): boolean {
+  if (new URL(c.req.url).protocol === 'https:') return true;
+  let peer: string | undefined;
+  try {
+    peer = getConnInfo(c).remote.address;
+  } catch {
+    return false;
+  }
+  return (
+    !!peer &&
+    trustedProxies.has(normalizeIp(peer)) &&
+    c.req.header('x-forwarded-proto')?.split(',')[0]?.trim() === 'https'
+  );
+}
