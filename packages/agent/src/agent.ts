@@ -11,7 +11,7 @@ import type {
 } from '@pgmcp/api-contract';
 import type { AgentLlm } from './agent-llm.js';
 import { isUnauthorized } from './connect-mcp.js';
-import { AgentError } from './errors.js';
+import { AgentError, messageOf } from './errors.js';
 import type { AgentEvent, AgentEventHandler, ToolCallStatus, TurnStopReason } from './events.js';
 import { findHistoryProblem } from './history.js';
 import { resolveSystemPrompt, type SystemPromptOption } from './system-prompt.js';
@@ -191,10 +191,6 @@ function textOf(message: Message | undefined): string {
   if (!message) return '';
   if (typeof message.content === 'string') return message.content;
   return message.content.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('');
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 function requirePositiveInt(value: number | undefined, name: string, fallback?: number): number {
@@ -491,7 +487,6 @@ export function createAgent(options: AgentOptions): Agent {
       if (call.outcome === 'cancelled') return finish('cancelled');
       if (call.outcome === 'error') {
         const { code, message } = call.error!;
-        if (code === 'CANCELLED' && signal.aborted) return finish('cancelled');
         return finish('error', {
           error:
             code === 'UNAUTHORIZED'

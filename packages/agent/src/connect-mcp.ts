@@ -4,7 +4,7 @@ import {
   StreamableHTTPClientTransport,
   UnauthorizedError,
 } from '@modelcontextprotocol/client';
-import { AgentError } from './errors.js';
+import { AgentError, messageOf } from './errors.js';
 
 /** Options of {@link connectMcpClient}. */
 export interface McpConnectOptions {
@@ -76,8 +76,4 @@ export async function connectMcpClient(options: McpConnectOptions): Promise<Clie
 /** True for the SDK's ways of saying HTTP 401: UnauthorizedError, or an SdkHttpError with status 401. */
 export function isUnauthorized(error: unknown): boolean {
   return error instanceof UnauthorizedError || (error instanceof SdkHttpError && error.status === 401);
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -33,3 +33,8 @@ export class AgentError extends Error {
 export function isAgentError(error: unknown, code?: AgentErrorCode): error is AgentError {
   return error instanceof AgentError && (code === undefined || error.code === code);
 }
+
+/** The message of anything thrown, for error texts (never a stack trace). */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

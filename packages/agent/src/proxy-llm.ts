@@ -1,6 +1,6 @@
 import { type ChatRequest, ErrorBodySchema, type StreamEvent, StreamEventSchema } from '@pgmcp/api-contract';
 import type { AgentLlm } from './agent-llm.js';
-import { AgentError } from './errors.js';
+import { AgentError, messageOf } from './errors.js';
 import { createSseParser } from './sse.js';
 
 /** Options of {@link createProxyLlm}. */
@@ -190,8 +190,4 @@ export function createProxyLlm(options: ProxyLlmOptions): AgentLlm {
       }
     },
   };
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

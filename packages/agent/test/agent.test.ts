@@ -311,7 +311,9 @@ describe('confirmation of tools that may write', () => {
     const confirm = async (request: ConfirmationRequest) => {
       open++;
       maxOpen = Math.max(maxOpen, open);
-      await new Promise((r) => setTimeout(r, 60));
+      // The read-only call finishes while the first confirmation is still open.
+      await expect.poll(() => state.completed, { timeout: 5_000 }).toContain('read');
+      await new Promise((r) => setTimeout(r, 20));
       order.push(`${request.toolUseId}:${state.completed.join(',')}`);
       open--;
       return request.toolUseId === 'w2';
@@ -655,7 +657,7 @@ describe('failures', () => {
     expect(() => createAgent({ llm, compaction: { budgetTokens: 10 } as never })).toThrow(
       /compaction.compact must be a function/,
     );
-    expect(() => createAgent({ llm, compaction: { compact: async (m) => m } as never })).toThrow(
+    expect(() => createAgent({ llm, compaction: { compact: async (m: Message[]) => m } as never })).toThrow(
       'createAgent: compaction.budgetTokens must be a positive integer, got undefined.',
     );
   });
