@@ -1,5 +1,6 @@
 import { ConfigError, PGMCP_VERSION, startServer, startStdioServer } from '@pgmcp/server';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { registerAdminCommands } from './admin/register-admin-commands.js';
 
 /** Exit codes: 0 ok, 1 failure at run time, 2 bad usage or configuration. */
 export const EXIT = { OK: 0, FAILURE: 1, USAGE: 2 } as const;
@@ -123,6 +124,8 @@ Examples:
         runUntilStopped(handle, Boolean(options.stdio)),
       );
     });
+
+  registerAdminCommands(program, { out, err, run: (work) => void (pending = work) });
 
   return { program, result: () => pending };
 }

@@ -1,0 +1,34 @@
+import type { Command } from 'commander';
+import { addStoreOptions, type AdminIo } from './admin-context.js';
+import { registerGrantCommands } from './grant-commands.js';
+import { registerGroupCommands } from './group-commands.js';
+import { registerPrivilegesCommands } from './privileges-commands.js';
+import { registerTokenCommands } from './token-commands.js';
+import { registerUserCommands } from './user-commands.js';
+
+/** Options of {@link registerAdminCommands}. */
+export interface AdminCommandsIo {
+  out: NodeJS.WritableStream;
+  err: NodeJS.WritableStream;
+  /** Where passwords and confirmations are read (default process.stdin). */
+  input?: AdminIo['input'];
+  /** Receives the selected command's work; it resolves with the exit code. */
+  run(work: Promise<number>): void;
+}
+
+/**
+ * Adds the administration commands (user, token, group, grant, revoke, privileges) to `program`.
+ * They work on the configured store directly; no server needs to run.
+ */
+export function registerAdminCommands(program: Command, io: AdminCommandsIo): void {
+  const adminIo: AdminIo = { ...io, input: io.input ?? process.stdin };
+  const before = program.commands.length;
+  registerUserCommands(program, adminIo);
+  registerTokenCommands(program, adminIo);
+  registerGroupCommands(program, adminIo);
+  registerGrantCommands(program, adminIo);
+  registerPrivilegesCommands(program, adminIo);
+  const added = program.commands.slice(before);
+  addStoreOptions(added);
+  for (const command of added) command.helpGroup('Administration (works on the store directly):');
+}
