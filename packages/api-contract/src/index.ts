@@ -84,3 +84,56 @@ export {
 
 // The route table and the OpenAPI document built from it.
 export { ACCOUNT_ROUTES, buildOpenApiDocument, type RouteAuth, type RouteContract } from './routes.js';
+
+// The LLM proxy: providers and models (chat bodies are the message model above).
+export {
+  LLM_ROUTES,
+  LlmModelSchema,
+  LlmModelsQuerySchema,
+  LlmModelsResponseSchema,
+  LlmProviderInfoSchema,
+  LlmProvidersResponseSchema,
+  type LlmModel,
+  type LlmModelsQuery,
+  type LlmModelsResponse,
+  type LlmProviderInfo,
+  type LlmProvidersResponse,
+} from './llm.js';
+
+// Chat-history compaction and its analytics.
+export {
+  CHAT_ROUTES,
+  CompactionAnalyticsSchema,
+  CompactionInfoSchema,
+  CompactionSummarySchema,
+  CompactOptionsSchema,
+  CompactRequestSchema,
+  CompactResponseSchema,
+  TokenCounterTypeSchema,
+  type CompactionAnalytics,
+  type CompactionInfo,
+  type CompactionSummary,
+  type CompactOptions,
+  type CompactRequest,
+  type CompactResponse,
+  type TokenCounterType,
+} from './chat.js';
+
+// Stored conversations.
+export {
+  CONVERSATION_ROUTES,
+  ConversationInputSchema,
+  ConversationListQuerySchema,
+  ConversationListSchema,
+  ConversationSchema,
+  ConversationSummarySchema,
+  DeletedConversationsSchema,
+  RenameConversationSchema,
+  type Conversation,
+  type ConversationInput,
+  type ConversationList,
+  type ConversationListQuery,
+  type ConversationSummary,
+  type DeletedConversations,
+  type RenameConversation,
+} from './conversations.js';
