@@ -1,4 +1,5 @@
 import { type AuthStore, createAuthStore, type EnsureAdminResult } from '@pgmcp/auth-store';
+import { type ConversationStore, createConversationStore } from '@pgmcp/conversation-store';
 import type { McpRegistry } from '@pgmcp/mcp-core';
 import type { CurrentConnectionStore } from '@pgmcp/pg-tools';
 import type { PoolManager } from '@pgmcp/pool-manager';
@@ -14,6 +15,8 @@ const SWEEP_INTERVAL_MS = 60_000;
 export interface Accounts {
   database: SqlDatabase;
   auth: AuthStore;
+  /** Stored conversations, in the same database. */
+  conversations: ConversationStore;
   /** The current connection of each credential, kept in the store so every replica agrees. */
   currentConnections: CurrentConnectionStore;
   /** What the first-start bootstrap did (auth on only). */
@@ -52,6 +55,20 @@ export async function openAccounts(options: {
     await database.close();
     throw error;
   }
+  let conversations: ConversationStore;
+  try {
+    conversations = await createConversationStore({
+      database,
+      limits: {
+        maxMessages: loaded.config.conversations.max_messages,
+        maxMessagesBytes: loaded.config.conversations.max_bytes,
+      },
+    });
+  } catch (error) {
+    await auth.close();
+    await database.close();
+    throw error;
+  }
   logger.info({ store: database.description }, 'account store open');
 
   await auth.registerMcpItems(
@@ -87,6 +104,7 @@ export async function openAccounts(options: {
   return {
     database,
     auth,
+    conversations,
     currentConnections: {
       get: async (key) => {
         const current = await auth.getCurrentConnection(key);
@@ -102,6 +120,7 @@ export async function openAccounts(options: {
       clearInterval(sweeper);
       unsubscribe();
       await auth.close();
+      await conversations.close();
       await database.close();
     },
   };

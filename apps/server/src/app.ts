@@ -1,4 +1,10 @@
-import { ACCOUNT_ROUTES, buildOpenApiDocument } from '@pgmcp/api-contract';
+import {
+  ACCOUNT_ROUTES,
+  buildOpenApiDocument,
+  CHAT_ROUTES,
+  CONVERSATION_ROUTES,
+  LLM_ROUTES,
+} from '@pgmcp/api-contract';
 import type { McpHttpHandler } from '@pgmcp/mcp-core';
 import type { ConnectionCheck } from '@pgmcp/pool-manager';
 import { Hono } from 'hono';
@@ -14,6 +20,9 @@ import {
 } from './http-edge.js';
 import { adminRoutes } from './routes/admin-routes.js';
 import { callerRoutes } from './routes/auth-routes.js';
+import { chatRoutes } from './routes/chat-routes.js';
+import { conversationRoutes } from './routes/conversation-routes.js';
+import { llmRoutes } from './routes/llm-routes.js';
 
 /** What the Hono app is composed of. */
 export interface AppDeps extends ServerDeps {
@@ -82,7 +91,13 @@ export function createApp(deps: AppDeps): Hono {
 
   app.route('/', callerRoutes(deps));
   app.route('/', adminRoutes(deps));
-  const openapi = buildOpenApiDocument(ACCOUNT_ROUTES, { version: deps.version });
+  app.route('/', llmRoutes(deps));
+  app.route('/', chatRoutes(deps));
+  app.route('/', conversationRoutes(deps));
+  const openapi = buildOpenApiDocument(
+    [...ACCOUNT_ROUTES, ...LLM_ROUTES, ...CHAT_ROUTES, ...CONVERSATION_ROUTES],
+    { version: deps.version },
+  );
   app.get('/api/v1/openapi.json', (c) => c.json(openapi));
 
   app.notFound((c) =>

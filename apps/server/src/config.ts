@@ -44,6 +44,43 @@ export const ConnectionConfigSchema = z.strictObject({
 });
 export type ConnectionFileConfig = z.infer<typeof ConnectionConfigSchema>;
 
+// --- LLM proxy, compaction and conversations (llm-providers.ts reads these) ---
+/** One LLM provider of `llm.providers`; `api_key_file` names a file holding the key. */
+const LlmProviderConfigSchema = z.strictObject({
+  /** false switches the provider off even when its key is in the environment. */
+  enabled: z.boolean().optional(),
+  api_key: z.string().min(1).optional(),
+  api_key_file: z.string().optional(),
+  base_url: z.string().optional(),
+  default_model: z.string().min(1).optional(),
+  /** Per attempt; a stream must deliver every event within it. */
+  timeout_ms: positiveInt.optional(),
+  max_retries: z.number().int().min(0).max(10).optional(),
+});
+export type LlmProviderFileConfig = z.infer<typeof LlmProviderConfigSchema>;
+
+const LlmConfigSchema = z.strictObject({
+  default_provider: z.enum(['anthropic', 'openai', 'ollama']).optional(),
+  /** Model of the default provider (the others keep their own default_model). */
+  default_model: z.string().min(1).optional(),
+  providers: z
+    .strictObject({
+      anthropic: LlmProviderConfigSchema.optional(),
+      openai: LlmProviderConfigSchema.optional(),
+      ollama: LlmProviderConfigSchema.optional(),
+    })
+    .prefault({}),
+  /** Model calls per user and minute (0: no limit). */
+  requests_per_minute: z.number().int().min(0).default(60),
+  max_messages: positiveInt.default(1000),
+  max_request_bytes: positiveInt.default(4 * 1024 * 1024),
+  models_cache_seconds: z.number().min(0).default(60),
+  /** SSE comment sent when the model has been silent this long, so proxies keep the stream open. */
+  keepalive_seconds: z.number().positive().default(15),
+});
+export type LlmConfig = z.infer<typeof LlmConfigSchema>;
+// --- end LLM ---
+
 /** The whole configuration: pgmcp.yaml keys, overridden by PGMCP_* variables, overridden by flags. */
 export const ConfigSchema = z.strictObject({
   http: z
@@ -107,6 +144,25 @@ export const ConfigSchema = z.strictObject({
   admin_password: z.string().optional(),
   admin_password_file: z.string().optional(),
   log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** The LLM proxy: providers, keys, defaults and per-user limits. */
+  llm: LlmConfigSchema.prefault({}),
+  /** The server's one compactor (POST /api/v1/chat/compact). */
+  compaction: z
+    .strictObject({
+      cache_ttl_seconds: z.number().positive().default(3600),
+      cache_max_entries: positiveInt.default(100),
+      /** Model of the default provider that writes LLM summaries (default: that provider's default model). */
+      summary_model: z.string().min(1).optional(),
+      summary_timeout_ms: positiveInt.default(15_000),
+    })
+    .prefault({}),
+  /** Size limits of one stored conversation. */
+  conversations: z
+    .strictObject({
+      max_messages: positiveInt.default(5000),
+      max_bytes: positiveInt.default(8 * 1024 * 1024),
+    })
+    .prefault({}),
 });
 export type PgmcpConfig = z.infer<typeof ConfigSchema>;
 
@@ -143,6 +199,17 @@ const asSwitch = (raw: string) => {
   if (['off', 'false', '0', 'no'].includes(value)) return false;
   throw new Error(`expected on or off, got "${raw}"`);
 };
+/** OLLAMA_HOST as Ollama itself reads it: `host`, `host:port` or a URL; a bind-all address means this machine. */
+const asOllamaHost = (raw: string) => {
+  const value = raw.trim();
+  const withScheme = /^https?:\/\//i.test(value) ? value : `http://${value}`;
+  if (!URL.canParse(withScheme)) throw new Error(`expected host, host:port or an http(s) URL, got "${raw}"`);
+  const url = new URL(withScheme);
+  if (!url.port && withScheme !== value) url.port = '11434';
+  if (url.hostname === '0.0.0.0') url.hostname = '127.0.0.1';
+  if (url.hostname === '[::]') url.hostname = '[::1]';
+  return url.toString().replace(/\/+$/, '');
+};
 const asList = (raw: string) =>
   raw
     .split(',')
@@ -162,17 +229,24 @@ const ENV_BINDINGS: EnvBinding[] = [
   { name: 'PGMCP_AUTH', path: ['auth', 'enabled'], parse: asSwitch },
   { name: 'PGMCP_ADMIN_PASSWORD', path: ['admin_password'], parse: asString, secret: true },
   { name: 'PGMCP_TRUSTED_PROXIES', path: ['auth', 'trusted_proxies'], parse: asList },
+  {
+    name: 'ANTHROPIC_API_KEY',
+    path: ['llm', 'providers', 'anthropic', 'api_key'],
+    parse: asString,
+    secret: true,
+  },
+  { name: 'OPENAI_API_KEY', path: ['llm', 'providers', 'openai', 'api_key'], parse: asString, secret: true },
+  { name: 'PGMCP_ANTHROPIC_BASE_URL', path: ['llm', 'providers', 'anthropic', 'base_url'], parse: asString },
+  { name: 'PGMCP_OPENAI_BASE_URL', path: ['llm', 'providers', 'openai', 'base_url'], parse: asString },
+  { name: 'OLLAMA_HOST', path: ['llm', 'providers', 'ollama', 'base_url'], parse: asOllamaHost },
+  { name: 'PGMCP_LLM_PROVIDER', path: ['llm', 'default_provider'], parse: asString },
+  { name: 'PGMCP_LLM_MODEL', path: ['llm', 'default_model'], parse: asString },
 ];
 
 /** PGMCP_* names that belong to other parts of pgmcp (clients, tests), not to the server config. */
 const OTHER_PGMCP_VARIABLES = new Set(['PGMCP_CONFIG', 'PGMCP_TOKEN', 'PGMCP_SERVER']);
 /** Names later features will read; accepted now so that a deployment can set them early. */
-const RESERVED_VARIABLES = new Set([
-  'PGMCP_ANTHROPIC_BASE_URL',
-  'PGMCP_OPENAI_BASE_URL',
-  'PGMCP_LLM_PROVIDER',
-  'PGMCP_LLM_MODEL',
-]);
+const RESERVED_VARIABLES = new Set<string>();
 
 function levenshtein(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, i) => i);
@@ -344,6 +418,14 @@ export function loadConfig(
   }
   if (config.limits.default_rows > config.limits.max_rows) {
     throw new ConfigError('limits.default_rows cannot be larger than limits.max_rows.');
+  }
+  for (const [name, provider] of Object.entries(config.llm.providers)) {
+    if (provider?.api_key === undefined && provider?.api_key_file) {
+      provider.api_key = readSecretFile(
+        path.resolve(cwd, provider.api_key_file),
+        `llm.providers.${name}.api_key_file`,
+      );
+    }
   }
   const dataDir = path.resolve(cwd, config.data_dir ?? defaultDataDir(env));
   const adminPassword =

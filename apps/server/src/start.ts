@@ -9,6 +9,7 @@ import {
   serveMcpStdio,
 } from '@pgmcp/mcp-core';
 import { type Access, type AuthStore, fullAccess } from '@pgmcp/auth-store';
+import { type Compactor, createCompactor } from '@pgmcp/compactor';
 import {
   createMemoryConnectionStore,
   type CurrentConnectionStore,
@@ -25,6 +26,7 @@ import { clientSetupText } from './banner.js';
 import { ConfigError, type ConfigFlags, type LoadedConfig, loadConfig, toPoolConnection } from './config.js';
 import type { ServerMcpState } from './deps.js';
 import { type EmbeddedDemo, startEmbeddedDemo } from './embedded-demo.js';
+import { createLlmProviders } from './llm-providers.js';
 import { createLogger, type Logger } from './logger.js';
 
 /** pgmcp's version, from this package's package.json (src/ and dist/ sit one level below it). */
@@ -211,12 +213,30 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const { config } = runtime.loaded;
   const host = config.http.host;
   const authEnabled = config.auth.enabled;
+  let compactor: Compactor | undefined;
   try {
     if (!authEnabled && !LOOPBACK.has(host)) {
       throw new ConfigError(
         `Authentication is off (PGMCP_AUTH=off), so pgmcp only binds to loopback (127.0.0.1, ::1 or localhost); "${host}" would expose every database without a login. Switch auth on or bind to 127.0.0.1.`,
       );
     }
+    const llm = createLlmProviders(config.llm, runtime.logger);
+    // One compactor for the server's life, so its cache hits across requests; the default provider writes LLM summaries.
+    compactor = createCompactor({
+      cache: {
+        ttlMs: config.compaction.cache_ttl_seconds * 1000,
+        maxEntries: config.compaction.cache_max_entries,
+      },
+      ...(llm.defaultProvider
+        ? {
+            llm: {
+              client: llm.defaultProvider.client,
+              model: config.compaction.summary_model ?? llm.defaultProvider.defaultModel,
+              timeoutMs: config.compaction.summary_timeout_ms,
+            },
+          }
+        : {}),
+    });
     accounts = await openAccounts({
       loaded: runtime.loaded,
       logger: runtime.logger,
@@ -267,6 +287,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       resolveCaller,
       currentConnections: runtime.sessions,
       trustedProxies: new Set(config.auth.trusted_proxies),
+      llm,
+      compactor,
+      conversations: accounts.conversations,
       http: { host, allowedOrigins: config.http.allowed_origins, maxBodyBytes: config.http.max_body_bytes },
     });
     const server = await listen(app, host, config.http.port, {
@@ -300,6 +323,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       );
     }
     const opened = accounts;
+    const openCompactor = compactor;
     let closing: Promise<void> | undefined;
     return {
       url,
@@ -316,6 +340,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
             (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
           });
           await mcp.close();
+          openCompactor.close();
           await runtime.close();
           await opened.close();
         })();
@@ -323,6 +348,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       },
     };
   } catch (error) {
+    compactor?.close();
     await runtime.close();
     await accounts?.close();
     throw error;
