@@ -5,6 +5,7 @@ import {
   type Group,
   type McpItemKind,
   type McpItemRef,
+  type Privilege,
 } from '@pgmcp/auth-store';
 import { Argument, type Command } from 'commander';
 import {
@@ -84,20 +85,37 @@ async function changeItems(
   const granted = (await ctx.store.listGroupPrivileges(group.id)).mcpItems;
   for (const ref of refs) {
     const had = granted.some((item) => item.kind === ref.kind && item.name === ref.name);
-    if (verb === 'grant' && !had) await ctx.store.grantPrivilege(group.id, { type: 'mcp_item', ...ref });
-    if (verb === 'revoke' && had) await ctx.store.revokePrivilege(group.id, { type: 'mcp_item', ...ref });
-    const label = `${kind} ${ref.name}`;
-    const changed = verb === 'grant' ? !had : had;
-    changes.push({
-      text: changed
-        ? verb === 'grant'
-          ? `Granted ${label} to ${group.name}.`
-          : `Revoked ${label} from ${group.name}.`
-        : `${group.name} ${verb === 'grant' ? 'already had' : 'did not have'} ${label}.`,
-      json: { kind, name: ref.name, changed },
-    });
+    changes.push(
+      await applyToGroup(ctx, verb, group, had, { type: 'mcp_item', ...ref }, `${kind} ${ref.name}`, {
+        kind,
+        name: ref.name,
+      }),
+    );
   }
   return output({ group }, changes);
+}
+
+/** Grants a privilege the group lacks or revokes one it has, and says what happened (or that nothing did). */
+async function applyToGroup(
+  ctx: AdminContext,
+  verb: Verb,
+  group: Group,
+  had: boolean,
+  privilege: Privilege,
+  label: string,
+  json: Record<string, unknown>,
+): Promise<Change> {
+  const changed = verb === 'grant' ? !had : had;
+  if (changed && verb === 'grant') await ctx.store.grantPrivilege(group.id, privilege);
+  if (changed && verb === 'revoke') await ctx.store.revokePrivilege(group.id, privilege);
+  return {
+    text: changed
+      ? verb === 'grant'
+        ? `Granted ${label} to ${group.name}.`
+        : `Revoked ${label} from ${group.name}.`
+      : `${group.name} ${verb === 'grant' ? 'already had' : 'did not have'} ${label}.`,
+    json: { ...json, changed },
+  };
 }
 
 async function changeConnection(
@@ -148,18 +166,12 @@ async function changeAdmin(
   const held = (await ctx.store.listGroupPrivileges(group.id)).admin;
   const changes: Change[] = [];
   for (const permission of permissions) {
-    const had = held.includes(permission);
-    if (verb === 'grant' && !had) await ctx.store.grantPrivilege(group.id, { type: 'admin', permission });
-    if (verb === 'revoke' && had) await ctx.store.revokePrivilege(group.id, { type: 'admin', permission });
-    const changed = verb === 'grant' ? !had : had;
-    changes.push({
-      text: changed
-        ? verb === 'grant'
-          ? `Granted admin ${permission} to ${group.name}.`
-          : `Revoked admin ${permission} from ${group.name}.`
-        : `${group.name} ${verb === 'grant' ? 'already had' : 'did not have'} admin ${permission}.`,
-      json: { permission, changed },
-    });
+    const privilege = { type: 'admin', permission } as const;
+    changes.push(
+      await applyToGroup(ctx, verb, group, held.includes(permission), privilege, `admin ${permission}`, {
+        permission,
+      }),
+    );
   }
   return output({ group }, changes);
 }

@@ -1,3 +1,4 @@
+import type { User } from '@pgmcp/auth-store';
 import type { Command } from 'commander';
 import { accessSummary, describeGroups, explanationJson } from './access-report.js';
 import {
@@ -104,12 +105,12 @@ async function listUsers(ctx: AdminContext) {
   };
 }
 
-function lockText(ctx: AdminContext, username: string, failedAttempts: number, lockedUntil?: Date): string {
-  const failures = `${failedAttempts} failed login${failedAttempts === 1 ? '' : 's'}`;
-  if (lockedUntil && lockedUntil.getTime() > ctx.now.getTime()) {
-    return `locked until ${formatTime(lockedUntil)} (${failures}); pgmcp user unlock ${username} ends it`;
+function lockText(user: User, now: Date): string {
+  const failures = `${user.failedAttempts} failed login${user.failedAttempts === 1 ? '' : 's'}`;
+  if (isLocked(user, now)) {
+    return `locked until ${formatTime(user.lockedUntil)} (${failures}); pgmcp user unlock ${user.username} ends it`;
   }
-  return failedAttempts > 0 ? `not locked (${failures} since the last success)` : 'not locked';
+  return user.failedAttempts > 0 ? `not locked (${failures} since the last success)` : 'not locked';
 }
 
 async function showUser(ctx: AdminContext, username: string) {
@@ -126,7 +127,7 @@ async function showUser(ctx: AdminContext, username: string) {
     ['ID', user.id],
     ['Kind', userKind(user)],
     ['Status', user.enabled ? 'enabled' : 'disabled (cannot log in; API tokens suspended)'],
-    ['Lock', lockText(ctx, user.username, user.failedAttempts, user.lockedUntil)],
+    ['Lock', lockText(user, ctx.now)],
     ['Password', user.hasPassword ? 'set' : 'none (API tokens only)'],
     ['Created', formatTime(user.createdAt)],
     ['Last login', formatTime(user.lastLoginAt)],
