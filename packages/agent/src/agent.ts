@@ -18,6 +18,7 @@ import { resolveSystemPrompt, type SystemPromptOption } from './system-prompt.js
 import {
   type AgentTool,
   type AgentToolbox,
+  confirmIfWriting,
   mayWrite,
   resultText,
   rowCountOf,
@@ -76,8 +77,15 @@ export interface AgentOptions {
   toolConcurrency?: number;
   /** Asked before each call of a tool that may write. Without it such calls are declined. */
   confirm?: ConfirmToolCall;
-  /** Which tools need confirmation; default {@link mayWrite} (readOnlyHint not true, or destructiveHint true). */
-  needsConfirmation?: (tool: AgentTool) => boolean;
+  /**
+   * Which calls need confirmation; default {@link confirmIfWriting}: tools that may write
+   * (readOnlyHint not true, or destructiveHint true), except statements the server classifies as reads.
+   */
+  needsConfirmation?: (
+    tool: AgentTool,
+    input: Record<string, unknown>,
+    signal: AbortSignal,
+  ) => boolean | Promise<boolean>;
   /** Compacts the history before a model call when it is over budget. */
   compaction?: CompactionOptions;
   /** Receives every event of every turn. */
@@ -319,7 +327,10 @@ export function createAgent(options: AgentOptions): Agent {
     }
     requirePositiveInt(compaction.budgetTokens, 'compaction.budgetTokens');
   }
-  const needsConfirmation = options.needsConfirmation ?? mayWrite;
+  const needsConfirmation =
+    options.needsConfirmation ??
+    ((tool: AgentTool, input: Record<string, unknown>, signal: AbortSignal) =>
+      confirmIfWriting(tool, input, options.toolbox, signal));
   const systemPrompt = resolveSystemPrompt(options.system);
 
   async function runTurn(input: readonly Message[], turnOptions: RunTurnOptions = {}): Promise<TurnResult> {
@@ -544,7 +555,11 @@ function iterationLimitText(maxIterations: number): string {
 interface ToolRunContext {
   tools: AgentTool[];
   toolbox: AgentToolbox | undefined;
-  needsConfirmation: (tool: AgentTool) => boolean;
+  needsConfirmation: (
+    tool: AgentTool,
+    input: Record<string, unknown>,
+    signal: AbortSignal,
+  ) => boolean | Promise<boolean>;
   confirm: ConfirmToolCall | undefined;
   limiter: ReturnType<typeof createLimiter>;
   signal: AbortSignal;
@@ -585,11 +600,17 @@ async function runToolCalls(calls: ToolUseBlock[], ctx: ToolRunContext): Promise
     return answer;
   };
 
-  const plans = calls.map((call) => {
-    const tool = byName.get(call.name);
-    const needs = ctx.notRunText === undefined && tool !== undefined && ctx.needsConfirmation(tool);
-    return { call, tool, sql: statementOf(call.input), needs };
-  });
+  const plans = await Promise.all(
+    calls.map(async (call) => {
+      const tool = byName.get(call.name);
+      const needs =
+        ctx.notRunText === undefined &&
+        tool !== undefined &&
+        !signal.aborted &&
+        (await Promise.resolve(ctx.needsConfirmation(tool, call.input, signal)).catch(() => true));
+      return { call, tool, sql: statementOf(call.input), needs };
+    }),
+  );
 
   const runOne = async ({ call, tool, sql, needs }: (typeof plans)[number]): Promise<ToolRunOutcome> => {
     const end = (

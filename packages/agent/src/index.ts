@@ -28,6 +28,7 @@ export { createSseParser, type SseMessage, type SseParser } from './sse.js';
 
 // Tools: an MCP server through the official SDK client.
 export {
+  confirmIfWriting,
   mayWrite,
   resultText,
   rowCountOf,

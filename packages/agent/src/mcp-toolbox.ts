@@ -82,11 +82,21 @@ function toAgentTool(tool: Tool): AgentTool {
  * const toolbox = createMcpToolbox(client);
  */
 export function createMcpToolbox(client: McpToolClient, options: McpToolboxOptions = {}): AgentToolbox {
+  /** Whether the server offers pgmcp's test_query, learnt from the last tool list. */
+  let canTestQueries = false;
   return {
     async listTools(signal) {
       const { tools } = await client.listTools(undefined, { signal });
+      canTestQueries = tools.some((t) => t.name === 'test_query');
       const converted = tools.map(toAgentTool);
       return options.filter ? converted.filter(options.filter) : converted;
+    },
+    async statementWrites(sql, signal) {
+      if (!canTestQueries) return undefined;
+      // test_query parses (and plans) without running anything.
+      const result = await client.callTool({ name: 'test_query', arguments: { query: sql } }, { signal });
+      const writes = (result.structuredContent as { writes?: unknown } | undefined)?.writes;
+      return result.isError || typeof writes !== 'boolean' ? undefined : writes;
     },
     async callTool(name, input, signal) {
       const result = await client.callTool(

@@ -30,6 +30,11 @@ export interface AgentToolbox {
   listTools(signal: AbortSignal): Promise<AgentTool[]>;
   /** Runs one tool; throwing is fine (the agent turns it into an error result the model reads). */
   callTool(name: string, input: Record<string, unknown>, signal: AbortSignal): Promise<ToolCallOutcome>;
+  /**
+   * Whether a SQL statement would write, as the server's own parser sees it (pgmcp: `test_query`);
+   * undefined when that cannot be told. Lets a tool that may write skip the confirmation for reads.
+   */
+  statementWrites?(sql: string, signal: AbortSignal): Promise<boolean | undefined>;
 }
 
 /**
@@ -38,6 +43,23 @@ export interface AgentToolbox {
  */
 export function mayWrite(tool: Pick<AgentTool, 'annotations'>): boolean {
   return tool.annotations.readOnlyHint !== true || tool.annotations.destructiveHint === true;
+}
+
+/**
+ * The default confirmation rule: a tool that may write (see {@link mayWrite}) needs the user's yes —
+ * unless it carries a SQL statement that the toolbox can tell is a read. When in doubt, it asks.
+ */
+export async function confirmIfWriting(
+  tool: Pick<AgentTool, 'annotations'>,
+  input: Record<string, unknown>,
+  toolbox: AgentToolbox | undefined,
+  signal: AbortSignal,
+): Promise<boolean> {
+  if (!mayWrite(tool)) return false;
+  const sql = statementOf(input);
+  if (sql === undefined || !toolbox?.statementWrites) return true;
+  const writes = await toolbox.statementWrites(sql, signal).catch(() => undefined);
+  return writes !== false;
 }
 
 /** The SQL or statement text a tool call carries, if any (`query`, `sql` or `statement` argument). */

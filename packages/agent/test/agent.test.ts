@@ -324,6 +324,32 @@ describe('confirmation of tools that may write', () => {
     expect(state.rows).toEqual(['2']);
   });
 
+  it('skips the confirmation for a statement the server classifies as a read, and asks when it cannot tell', async () => {
+    const classified: string[] = [];
+    const classifying: AgentToolbox = {
+      listTools: (signal) => toolbox.listTools(signal),
+      callTool: (name, input, signal) => toolbox.callTool(name, input, signal),
+      statementWrites: async (sql) => {
+        classified.push(sql);
+        return sql.startsWith('SELECT') ? false : sql.startsWith('INSERT') ? true : undefined;
+      },
+    };
+    llm.script(
+      scriptedToolCalls([
+        { name: 'write_row', input: { statement: 'SELECT 1', value: 'read' } },
+        { name: 'write_row', input: { statement: "INSERT INTO t VALUES ('y')", value: 'y' } },
+        { name: 'write_row', input: { statement: 'VACUUM t', value: 'unknown' } },
+      ]),
+      scriptedText('done'),
+    );
+    const asked: string[] = [];
+    await createAgent({ llm, toolbox: classifying, confirm: (r) => (asked.push(r.sql ?? ''), true) }).runTurn(
+      ask('q'),
+    );
+    expect(classified).toEqual(['SELECT 1', "INSERT INTO t VALUES ('y')", 'VACUUM t']);
+    expect(asked).toEqual(["INSERT INTO t VALUES ('y')", 'VACUUM t']);
+  });
+
   it('lets a caller choose which tools need confirmation', async () => {
     llm.script(scriptedToolCalls([{ name: 'get_schema_info', input: {} }]), scriptedText('ok'));
     const asked: string[] = [];

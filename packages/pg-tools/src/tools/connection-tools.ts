@@ -68,7 +68,8 @@ Use it when the user mentions another database or you need to know where queries
     description: `Make another connection (and optionally another database on its server) the current one for the following calls in this session. The connection is tested first.
 
 Example: {"connection_id": "analytics"} or {"connection_id": "default", "database_name": "reporting"}`,
-    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    // It changes which connection later calls use, never any data.
+    annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     input: z.object({
       connection_id: z.string().min(1).describe('Name of the connection (see list_database_connections).'),
       database_name: z
