@@ -41,7 +41,7 @@ export const LLM_ERROR_STATUS: Record<LlmClientErrorCode, ContentfulStatusCode> 
   BAD_CONFIG: 500,
 };
 
-/** Statuses of the proxy's own refusals (the codes that are not LLM client codes). */
+/** LLM_NOT_CONFIGURED: the proxy is unavailable until an administrator configures a provider. */
 const LLM_NOT_CONFIGURED_STATUS = 503;
 /** Retry-After when a provider rate-limits without saying for how long. */
 const DEFAULT_RETRY_AFTER_SECONDS = 10;
