@@ -29,6 +29,8 @@ let lab: Lab;
 let baseline: StateSnapshot;
 let readOnly: Client;
 let writable: Client;
+/** A caller with only read access to the write-enabled connection (no default_transaction_read_only). */
+let reader: Client;
 let sessionsBefore: Record<string, Record<string, unknown>>;
 
 /** An attack aimed at the lab's own objects, whose effect the lab can observe. */
@@ -337,6 +339,7 @@ beforeAll(async () => {
   }
   readOnly = await lab.client('attacker-read-only');
   writable = await lab.client('attacker-writable');
+  reader = await lab.client('attacker-reader', { [READ_ONLY]: 'read', [WRITABLE]: 'read' });
   sessionsBefore = {
     [READ_ONLY]: await lab.sessionState(readOnly, READ_ONLY),
     [WRITABLE]: await lab.sessionState(writable, WRITABLE),
@@ -572,6 +575,47 @@ describe('the attack corpus on a write-enabled connection (superuser)', () => {
   );
 });
 
+describe('a caller with read access to the write-enabled connection', () => {
+  // Its pooled sessions lack default_transaction_read_only (layer 4): layers 1 and 3 must suffice.
+  it('gets the read-only refusal for every corpus statement and every probe; nothing changed', async () => {
+    const problems: string[] = [];
+    for (const entry of ATTACK_CORPUS.filter((e) => e.sql.trim() !== '')) {
+      const outcome = await lab.call(reader, 'query_database', { connection_id: WRITABLE, query: entry.sql });
+      if (outcome.verdict !== 'guard' || outcome.code !== entry.code)
+        problems.push(`expected ${entry.code}: ${describeOutcome('query_database', entry, outcome)}`);
+    }
+    for (const probe of probes) {
+      const outcome = await lab.call(reader, 'query_database', { connection_id: WRITABLE, query: probe.sql });
+      const expected = probe.verdict === 'inert' ? ['ran', 'database'] : [probe.verdict];
+      if (!expected.includes(outcome.verdict))
+        problems.push(describeOutcome('query_database', probe, outcome));
+    }
+    expect(problems).toEqual([]);
+    expect(lab.leaks).toEqual([]);
+    expect(await lab.snapshot()).toEqual(baseline);
+  });
+});
+
+describe('another database on the same server', () => {
+  it('is read-only through a read-only connection as well', async () => {
+    const other = new URL(db.adminUrl).pathname.slice(1);
+    const call = (query: string) =>
+      lab.call(readOnly, 'query_database', { connection_id: READ_ONLY, database_name: other, query });
+    expect(
+      await call("SELECT current_database(), current_setting('default_transaction_read_only')"),
+    ).toMatchObject({
+      verdict: 'ran',
+      structured: { rows: [[other, 'on']] },
+    });
+    for (const sql of ['CREATE TABLE pgmcp_safety_other (x int)', "SELECT pg_read_file('postgresql.conf')"]) {
+      expect(await call(sql)).toMatchObject({ verdict: 'guard' });
+    }
+    expect(
+      await adminQuery(db.adminUrl, "SELECT to_regclass('pgmcp_safety_other') IS NULL AS absent"),
+    ).toEqual([{ absent: true }]);
+  });
+});
+
 describe('afterwards', () => {
   it('pgmcp’s pooled sessions hold no prepared statement, cursor, LISTEN, temp schema, lock or changed setting', async () => {
     expect(sessionsBefore[READ_ONLY]).toMatchObject({
@@ -585,6 +629,14 @@ describe('afterwards', () => {
     });
     expect(await lab.sessionState(readOnly, READ_ONLY)).toEqual(sessionsBefore[READ_ONLY]);
     expect(await lab.sessionState(writable, WRITABLE)).toEqual(sessionsBefore[WRITABLE]);
+    expect(await lab.sessionState(reader, WRITABLE)).toMatchObject({
+      prepared_statements: 0,
+      cursors: 0,
+      listening_channels: 0,
+      advisory_locks: 0,
+      default_transaction_read_only: 'off',
+      custom_setting: null,
+    });
   });
 
   it('the victims are alive and untouched, and no notification arrived', async () => {

@@ -22,9 +22,9 @@ import {
   type StateSnapshot,
 } from './lab.js';
 
-/** Statements per batch, and batches: 1,000 real round trips, about 10 s alone on two cores. */
+/** Statements per batch, and batches: 800 real round trips, about 10 s alone on two cores. */
 const BATCH = 8;
-const BATCHES = 125;
+const BATCHES = 100;
 const SEED = 20_251_121;
 
 const db = useTestDatabase('safety-generative');

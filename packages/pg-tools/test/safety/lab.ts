@@ -18,6 +18,7 @@ import { readFile } from 'node:fs/promises';
 import type { Client } from '@modelcontextprotocol/client';
 import type { TestDatabase } from '@pgmcp/vitest-config/postgres';
 import pg from 'pg';
+import type { ConnectionAccess } from '../../src/index.js';
 import { adminQuery, textOf, type ToolsHarness, toolsHarness } from '../helpers.js';
 
 /** Read-only and write-enabled pgmcp connections to the lab database, both as the superuser. */
@@ -202,8 +203,8 @@ export interface Lab {
   /** Runs a shell command as the server's OS user (COPY … TO PROGRAM on a superuser connection). */
   serverShell(command: string): Promise<void>;
   snapshot(): Promise<StateSnapshot>;
-  /** A connected official MCP client for one pgmcp session. */
-  client(sessionKey: string): Promise<Client>;
+  /** A connected official MCP client for one pgmcp session; `access` limits the caller's rights. */
+  client(sessionKey: string, access?: Record<string, ConnectionAccess>): Promise<Client>;
   /** Calls a tool and classifies the outcome; records any secret seen in its output. */
   call(client: Client, tool: string, args: Record<string, unknown>): Promise<CallOutcome>;
   /** Calls whose output contained the secret token or the listing token. */
@@ -377,7 +378,7 @@ export async function openLab(db: TestDatabase): Promise<Lab> {
       }
     },
 
-    client: (sessionKey) => harness.client({ sessionKey }),
+    client: (sessionKey, access) => harness.client({ sessionKey, ...(access ? { access } : {}) }),
 
     async call(client, tool, args) {
       const before = harness.events.length;
