@@ -1,3 +1,7 @@
 import { createConfig } from '@pgmcp/eslint-config';
 
-export default createConfig({ tsconfigRootDir: import.meta.dirname, kind: 'package' });
+// index.js is typed by index.d.ts (vitest config files import it before any build).
+export default [
+  { ignores: ['index.js'] },
+  ...createConfig({ tsconfigRootDir: import.meta.dirname, kind: 'package' }),
+];

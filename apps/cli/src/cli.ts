@@ -1,9 +1,10 @@
-import { ConfigError, PGMCP_VERSION, startServer, startStdioServer } from '@pgmcp/server';
+import { ConfigError, PGMCP_VERSION } from '@pgmcp/server/config';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { registerAdminCommands } from './admin/register-admin-commands.js';
 
-/** Exit codes: 0 ok, 1 failure at run time, 2 bad usage or configuration. */
-export const EXIT = { OK: 0, FAILURE: 1, USAGE: 2 } as const;
+import { EXIT } from './exit-codes.js';
+
+export { EXIT };
 
 function parsePort(value: string): number {
   const port = Number(value);
@@ -120,9 +121,12 @@ Examples:
         ...(options.dataDir ? { dataDir: options.dataDir } : {}),
         ...(options.logLevel ? { logLevel: options.logLevel } : {}),
       };
-      pending = (options.stdio ? startStdioServer({ flags }) : startServer({ flags })).then((handle) =>
-        runUntilStopped(handle, Boolean(options.stdio)),
-      );
+      // The server loads only for serve, so administration commands start fast.
+      pending = import('@pgmcp/server')
+        .then(({ startServer, startStdioServer }) =>
+          options.stdio ? startStdioServer({ flags }) : startServer({ flags }),
+        )
+        .then((handle) => runUntilStopped(handle, Boolean(options.stdio)));
     });
 
   registerAdminCommands(program, { out, err, run: (work) => void (pending = work) });

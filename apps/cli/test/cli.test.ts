@@ -113,8 +113,14 @@ describe('pgmcp (built CLI)', () => {
       });
       child.once('exit', (code) => reject(new Error(`exited early with ${code}`)));
     });
-    expect(stdout).toContain(`claude mcp add --transport http pgmcp ${url}`);
-    expect(stdout).toContain(`{"mcpServers":{"pgmcp":{"url":"${url}"}}}`);
+    // Authentication is on by default: the first admin is created and the setup lines carry a token.
+    expect(stdout).toMatch(/created the superuser "admin" with the password\n {6}\S{12,}\n/);
+    expect(stdout).toContain(
+      `claude mcp add --transport http pgmcp ${url} --header "Authorization: Bearer <token>"`,
+    );
+    expect(stdout).toContain(
+      `{"mcpServers":{"pgmcp":{"url":"${url}","headers":{"Authorization":"Bearer <token>"}}}}`,
+    );
     expect(stdout).toContain(`npx @modelcontextprotocol/inspector --transport http --server-url ${url}`);
     const health = await fetch(url.replace('/mcp/v1', '/health'));
     expect(await health.json()).toMatchObject({ status: 'ok', connections: [{ name: 'default', ok: true }] });

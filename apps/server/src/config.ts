@@ -262,7 +262,8 @@ function levenshtein(a: string, b: string): number {
   return row[b.length]!;
 }
 
-function suggestion(name: string, candidates: string[]): string {
+/** ` Did you mean x?` when one of `candidates` is close to `name` (case-insensitive), else ''. */
+export function suggestion(name: string, candidates: readonly string[]): string {
   const best = candidates
     .map((candidate) => ({ candidate, distance: levenshtein(name.toLowerCase(), candidate.toLowerCase()) }))
     .sort((a, b) => a.distance - b.distance)[0];

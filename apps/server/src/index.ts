@@ -5,15 +5,11 @@ export {
   ConfigSchema,
   defaultDataDir,
   loadConfig,
+  suggestion,
   type ConfigFlags,
   type LoadedConfig,
   type PgmcpConfig,
 } from './config.js';
 export { createLogger, type Logger } from './logger.js';
-export {
-  PGMCP_VERSION,
-  startServer,
-  startStdioServer,
-  type RunningServer,
-  type StartOptions,
-} from './start.js';
+export { PGMCP_VERSION } from './version.js';
+export { startServer, startStdioServer, type RunningServer, type StartOptions } from './start.js';

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
 import {
@@ -9,6 +8,7 @@ import {
   serveMcpStdio,
 } from '@pgmcp/mcp-core';
 import { type Access, type AuthStore, fullAccess } from '@pgmcp/auth-store';
+import type { ConversationStore } from '@pgmcp/conversation-store';
 import { type Compactor, createCompactor } from '@pgmcp/compactor';
 import {
   createMemoryConnectionStore,
@@ -28,11 +28,7 @@ import type { ServerMcpState } from './deps.js';
 import { type EmbeddedDemo, startEmbeddedDemo } from './embedded-demo.js';
 import { createLlmProviders } from './llm-providers.js';
 import { createLogger, type Logger } from './logger.js';
-
-/** pgmcp's version, from this package's package.json (src/ and dist/ sit one level below it). */
-export const PGMCP_VERSION: string = (
-  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
-).version;
+import { PGMCP_VERSION } from './version.js';
 
 /** Options of {@link startServer} and {@link startStdioServer}. */
 export interface StartOptions {
@@ -53,6 +49,8 @@ export interface RunningServer {
   pools: PoolManager;
   /** The account store, for administration in-process (tests, embedding). */
   auth: AuthStore;
+  /** The stored conversations. */
+  conversations: ConversationStore;
   logger: Logger;
   close(): Promise<void>;
 }
@@ -331,6 +329,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       app,
       pools: runtime.pools,
       auth,
+      conversations: opened.conversations,
       logger: runtime.logger,
       close() {
         closing ??= (async () => {

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { AuthStoreError, createAuthStore, type AuthStore } from '@pgmcp/auth-store';
-import { ConfigError, loadConfig, type LoadedConfig } from '@pgmcp/server';
+import { ConfigError, loadConfig, type LoadedConfig } from '@pgmcp/server/config';
 import { parseStoreUrl, SqlStoreError } from '@pgmcp/sql-store';
 import { Option, type Command } from 'commander';
-import { EXIT } from '../cli.js';
+import { EXIT } from '../exit-codes.js';
 import { Cancelled, CliError } from './cli-error.js';
 import type { PromptInput } from './prompt.js';
 

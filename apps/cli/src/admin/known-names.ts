@@ -1,27 +1,6 @@
 import type { McpItemRef } from '@pgmcp/auth-store';
+import { suggestion } from '@pgmcp/server/config';
 import type { AdminContext } from './admin-context.js';
-
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j]!;
-      row[j] = Math.min(above + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length]!;
-}
-
-/** ` Did you mean x?` when a known name is close to `name`. */
-function didYouMean(name: string, known: readonly string[]): string {
-  const best = known
-    .map((candidate) => ({ candidate, d: distance(name.toLowerCase(), candidate.toLowerCase()) }))
-    .sort((a, b) => a.d - b.d)[0];
-  return best && best.d <= Math.max(2, Math.floor(name.length / 4)) ? ` Did you mean ${best.candidate}?` : '';
-}
 
 /**
  * Warns about MCP items the store has not registered: the server registers its real items when it
@@ -34,7 +13,7 @@ export async function warnAboutUnknownItems(ctx: AdminContext, refs: readonly Mc
     if (items.some((item) => item.kind === ref.kind && item.name === ref.name)) continue;
     const known = items.filter((item) => item.kind === ref.kind).map((item) => item.name);
     ctx.warn(
-      `the store does not know the ${ref.kind} '${ref.name}' yet.${didYouMean(ref.name, known)} ` +
+      `the store does not know the ${ref.kind} '${ref.name}' yet.${suggestion(ref.name, known)} ` +
         'The server registers its items when it starts; pgmcp privileges items lists the known ones.',
     );
   }
@@ -55,7 +34,7 @@ export function warnAboutUnknownConnections(ctx: AdminContext, names: readonly s
   for (const name of names) {
     if (known.includes(name)) continue;
     ctx.warn(
-      `${source} defines no connection '${name}' (known: ${known.join(', ')}).${didYouMean(name, known)}`,
+      `${source} defines no connection '${name}' (known: ${known.join(', ')}).${suggestion(name, known)}`,
     );
   }
 }
