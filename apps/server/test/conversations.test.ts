@@ -279,3 +279,12 @@ it('describes the conversation routes in the OpenAPI document', async () => {
   expect(Object.keys(paths['/api/v1/conversations']!).sort()).toEqual(['delete', 'get', 'post']);
   expect(Object.keys(paths['/api/v1/conversations/{id}']!).sort()).toEqual(['delete', 'get', 'patch', 'put']);
 });
+
+it('deletes a user\u2019s conversations when an administrator deletes the user', async () => {
+  const carol = await api.createUser(adminToken, 'departing');
+  const carolId = carol.id;
+  await create(carol.token, { messages: chat });
+  expect((await server.conversations.list(carolId)).conversations).toHaveLength(1);
+  expect((await api.call('DELETE', `/api/v1/users/${carolId}`, { token: adminToken })).status).toBe(204);
+  expect((await server.conversations.list(carolId)).conversations).toEqual([]);
+});

@@ -179,13 +179,17 @@ export function resolveConnection(config: ConnectionConfig, defaults: PoolLimits
   };
 }
 
-/** pg.Pool options for one (connection, database) pair. */
-export function poolOptions(connection: ResolvedConnection, database: string): pg.PoolConfig {
+/** pg.Pool options for one (connection, database) pair; `readOnly` defaults to the connection's own mode. */
+export function poolOptions(
+  connection: ResolvedConnection,
+  database: string,
+  readOnly = !connection.info.allowWrites,
+): pg.PoolConfig {
   const { info, pool } = connection;
   // Session defaults are sent in the startup packet, so they hold before any statement runs.
   const sessionSettings = [
     // Layer 4 of the read-only guarantee: every transaction of a read-only connection is read only.
-    ...(info.allowWrites ? [] : ['default_transaction_read_only=on']),
+    ...(readOnly ? ['default_transaction_read_only=on'] : []),
     // A session left in a transaction by a crashed caller must not hold locks for long.
     'idle_in_transaction_session_timeout=60000',
     // The SQL guard reads string literals the way the server will: backslashes are not escapes.

@@ -30,6 +30,11 @@ export interface SessionTarget {
   connection: string;
   /** Database on the connection's server; default: the connection's own. */
   database?: string;
+  /**
+   * Run the sessions read-only even though the connection allows writes (a caller with read
+   * access only). Read-only connections are always read-only. Part of the pool key.
+   */
+  readOnly?: boolean;
 }
 
 /** A checked-out database session. Always `release()` it. */
@@ -250,11 +255,12 @@ export function createPoolManager(options: PoolManagerOptions): PoolManager {
         ].join(', ')}.`,
       );
     }
-    const key = JSON.stringify([target.sessionKey, connection.info.name, database]);
+    const readOnly = !connection.info.allowWrites || target.readOnly === true;
+    const key = JSON.stringify([target.sessionKey, connection.info.name, database, readOnly]);
     let entry = pools.get(key);
     if (!entry) {
       makeRoom();
-      const pool = new pg.Pool(poolOptions(connection, database));
+      const pool = new pg.Pool(poolOptions(connection, database, readOnly));
       // An idle connection can die (server restart, network); without a listener that would crash the process.
       pool.on('error', (error) =>
         warn(

@@ -107,7 +107,18 @@ describe('pools', () => {
     // standard_conforming_strings is pinned so string literals mean what the SQL guard parsed.
     expect(await settings('ro')).toEqual({ ro: 'on', app: 'pgmcp', scs: 'on' });
     expect(await settings('rw')).toEqual({ ro: 'off', app: 'pgmcp', scs: 'on' });
-    expect(pools.stats().pools).toBe(2);
+    // A caller with read access only gets read-only sessions on a write-enabled connection too.
+    const readOnlyOnRw = await pools.withSession(
+      { sessionKey: 's1', connection: 'rw', readOnly: true },
+      async ({ client }) => {
+        const { rows } = await client.query<{ ro: string }>(
+          "SELECT current_setting('default_transaction_read_only') AS ro",
+        );
+        return rows[0]?.ro;
+      },
+    );
+    expect(readOnlyOnRw).toBe('on');
+    expect(pools.stats().pools).toBe(3);
     await expect(
       pools.withSession({ sessionKey: 's1', connection: 'ro' }, ({ client }) =>
         client.query('CREATE TABLE nope (a int)'),

@@ -94,6 +94,8 @@ export function adminRoutes(deps: ServerDeps): Hono<{ Variables: AuthVariables }
         return errorResponse(c, 'CONFLICT', 'You cannot delete your own account while logged in with it.');
       }
       await auth.deleteUser(id);
+      // Conversations live in their own store, without a foreign key to users.
+      await deps.conversations.deleteAll(id);
       return c.body(null, 204);
     }),
   );

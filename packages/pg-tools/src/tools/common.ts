@@ -63,7 +63,13 @@ export async function withTarget<T>(
 ): Promise<T> {
   try {
     return await runtime.pools.withSession(
-      { sessionKey: context.sessionKey, connection: target.info.name, database: target.database },
+      {
+        sessionKey: context.sessionKey,
+        connection: target.info.name,
+        database: target.database,
+        // Callers who may not write get read-only sessions even where the connection allows writes.
+        readOnly: !target.writes,
+      },
       work,
     );
   } catch (error) {
@@ -78,6 +84,8 @@ export interface GuardedRun {
   limit: number;
   offset: number;
   params?: unknown[];
+  /** Run in a read-only transaction whatever the statement is (e.g. EXPLAIN without ANALYZE of a write). */
+  readOnlyTransaction?: boolean;
 }
 
 /**
@@ -93,7 +101,8 @@ export async function runGuarded(
 ): Promise<{ result: StatementResult; analysis: StatementAnalysis }> {
   const verdict = await checkStatement(run.sql, { allowWrites: target.writes });
   if (!verdict.ok) throw refuse(runtime, context, target, run.tool, verdict);
-  const mode = verdict.analysis.writes && target.writes ? 'read-write' : 'read-only';
+  const mode =
+    verdict.analysis.writes && target.writes && !run.readOnlyTransaction ? 'read-write' : 'read-only';
   return withTarget(runtime, context, target, async (lease) => {
     try {
       const result = await runStatement(

@@ -272,11 +272,10 @@ function groupBy<T>(items: T[], key: (item: T) => number): Map<number, T[]> {
 
 async function loadDetails(client: pg.PoolClient, rows: RelationRow[]) {
   const oids = rows.map((r) => r.oid);
-  const [columns, constraints, indexes] = await Promise.all([
-    client.query<ColumnRow>(COLUMNS_SQL, [oids]),
-    client.query<ConstraintRow>(CONSTRAINTS_SQL, [oids]),
-    client.query<IndexRow>(INDEXES_SQL, [oids]),
-  ]);
+  // One client runs one query at a time; pg queues them anyway, and pg@9 refuses overlapping ones.
+  const columns = await client.query<ColumnRow>(COLUMNS_SQL, [oids]);
+  const constraints = await client.query<ConstraintRow>(CONSTRAINTS_SQL, [oids]);
+  const indexes = await client.query<IndexRow>(INDEXES_SQL, [oids]);
   return {
     columns: groupBy(columns.rows, (c) => c.oid),
     constraints: groupBy(constraints.rows, (c) => c.oid),

@@ -194,17 +194,14 @@ Example: {"query": "SELECT name FROM sales.customers WHERE id = 1"}`,
         const explainVerdict = await checkStatement(explain, { allowWrites: target.writes });
         if (explainVerdict.ok) {
           try {
-            const { result } = await runGuarded(
-              runtime,
-              context,
-              { ...target, writes: false },
-              {
-                tool: 'test_query',
-                sql: explain,
-                limit: 1,
-                offset: 0,
-              },
-            );
+            const { result } = await runGuarded(runtime, context, target, {
+              tool: 'test_query',
+              sql: explain,
+              limit: 1,
+              offset: 0,
+              // The guard judges it as the connection allows; it runs read-only because it never executes.
+              readOnlyTransaction: true,
+            });
             const output = parsePlan(result.rows[0]?.[0]);
             plan = { total_cost: output.Plan['Total Cost'], rows: output.Plan['Plan Rows'] };
             lines.push(
