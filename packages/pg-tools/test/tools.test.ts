@@ -329,6 +329,18 @@ describe.each(['modern', 'legacy'] as const)('pg-tools through the official MCP 
     });
     expect(write.structuredContent).toMatchObject({ kind: 'delete', writes: true, allowed: false });
     expect(textOf(write)).toContain('WOULD WRITE');
+    const plannedWrite = await client.callTool({
+      name: 'test_query',
+      arguments: { query: "INSERT INTO public.canary VALUES (99, 'planned')", connection_id: 'writer' },
+    });
+    expect(plannedWrite.structuredContent).toMatchObject({
+      kind: 'insert',
+      writes: true,
+      allowed: true,
+      valid: true,
+      plan: { rows: 1 },
+    });
+    expect(textOf(plannedWrite)).toContain('Planner estimate');
     const unknown = await client.callTool({
       name: 'test_query',
       arguments: { query: 'SELECT * FROM shop.missing' },
@@ -441,6 +453,15 @@ describe('connections', () => {
       arguments: { query: "INSERT INTO public.canary VALUES (9, 'x')", connection_id: 'writer' },
     });
     expect(write.isError).toBe(true);
+    // Read access on a write-enabled connection still gets read-only sessions (layer 4).
+    const session = await client.callTool({
+      name: 'query_database',
+      arguments: {
+        query: "SELECT current_setting('default_transaction_read_only') AS ro",
+        connection_id: 'writer',
+      },
+    });
+    expect(textOf(session)).toContain('ro\non');
     const hidden = await client.callTool({
       name: 'query_database',
       arguments: { query: 'SELECT 1', connection_id: 'slow' },
