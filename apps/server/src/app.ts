@@ -23,11 +23,14 @@ import { callerRoutes } from './routes/auth-routes.js';
 import { chatRoutes } from './routes/chat-routes.js';
 import { conversationRoutes } from './routes/conversation-routes.js';
 import { llmRoutes } from './routes/llm-routes.js';
+import { webStatic } from './web-static.js';
 
 /** What the Hono app is composed of. */
 export interface AppDeps extends ServerDeps {
   mcp: McpHttpHandler;
   http: { host: string; allowedOrigins: string[]; maxBodyBytes: number };
+  /** The built web client served at `/` (LoadedConfig.webDir). */
+  webDir: string;
 }
 
 /** One connection's readiness in `GET /health`. */
@@ -99,6 +102,7 @@ export function createApp(deps: AppDeps): Hono {
     { version: deps.version },
   );
   app.get('/api/v1/openapi.json', (c) => c.json(openapi));
+  app.use(webStatic({ dir: deps.webDir }));
 
   app.notFound((c) =>
     errorResponse(

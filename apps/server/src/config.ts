@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 
@@ -96,6 +97,8 @@ export const ConfigSchema = z.strictObject({
     })
     .prefault({}),
   data_dir: z.string().optional(),
+  /** The built web client served at / (default: apps/web/dist of this checkout). */
+  web_dir: z.string().optional(),
   /** One connection named "default", instead of the embedded demo database. */
   database_url: z.string().optional(),
   connections: z.array(ConnectionConfigSchema).default([]),
@@ -222,6 +225,7 @@ const ENV_BINDINGS: EnvBinding[] = [
   { name: 'PGMCP_PORT', path: ['http', 'port'], parse: asPort },
   { name: 'PGMCP_ALLOWED_ORIGINS', path: ['http', 'allowed_origins'], parse: asList },
   { name: 'PGMCP_DATA_DIR', path: ['data_dir'], parse: asString },
+  { name: 'PGMCP_WEB_DIR', path: ['web_dir'], parse: asString },
   { name: 'PGMCP_DATABASE_URL', path: ['database_url'], parse: asString, secret: true },
   { name: 'PGMCP_LOG_LEVEL', path: ['log_level'], parse: asString },
   { name: 'PGMCP_EMBEDDED_BIN_DIR', path: ['embedded', 'bin_dir'], parse: asString },
@@ -323,6 +327,8 @@ export interface LoadedConfig {
   /** The YAML file read, if any. */
   file?: string;
   dataDir: string;
+  /** The built web client: `web_dir`, else apps/web/dist next to this package (a path, not an import). */
+  webDir: string;
   /** The auth/conversation store: `store_url`, else the SQLite file pgmcp.sqlite in the data dir. */
   storeUrl: string;
   /** The admin password from admin_password(_file) or PGMCP_ADMIN_PASSWORD(_FILE), if set. */
@@ -438,6 +444,7 @@ export function loadConfig(
     config,
     ...(existsSync(file) ? { file } : {}),
     dataDir,
+    webDir: path.resolve(cwd, config.web_dir ?? fileURLToPath(new URL('../../web/dist/', import.meta.url))),
     storeUrl: config.store_url ?? path.join(dataDir, 'pgmcp.sqlite'),
     ...(adminPassword ? { adminPassword } : {}),
   };

@@ -289,6 +289,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       compactor,
       conversations: accounts.conversations,
       http: { host, allowedOrigins: config.http.allowed_origins, maxBodyBytes: config.http.max_body_bytes },
+      webDir: runtime.loaded.webDir,
     });
     const server = await listen(app, host, config.http.port, {
       request: config.http.request_timeout_ms,

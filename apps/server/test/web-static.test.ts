@@ -1,0 +1,151 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { useTestDatabase } from '@pgmcp/vitest-config/postgres';
+import { Hono } from 'hono';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
+import type { RunningServer } from '../src/start.js';
+import { WEB_CONTENT_SECURITY_POLICY, webStatic } from '../src/web-static.js';
+import { startTestServer } from './helpers.js';
+
+/** A stand-in for apps/web/dist: index.html, a hashed script, an unhashed icon, a file outside. */
+function builtWebDir(): string {
+  const root = mkdtempSync(path.join(tmpdir(), 'pgmcp-web-'));
+  const dir = path.join(root, 'dist');
+  mkdirSync(path.join(dir, 'assets'), { recursive: true });
+  writeFileSync(path.join(dir, 'index.html'), '<!doctype html><div id="root"></div>');
+  writeFileSync(path.join(dir, 'assets', 'index-AbC123xy.js'), 'console.log("app")');
+  writeFileSync(path.join(dir, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
+  writeFileSync(path.join(root, 'secret.txt'), 'not for the web');
+  return dir;
+}
+
+describe('webStatic', () => {
+  const dir = builtWebDir();
+  const app = new Hono();
+  app.get('/api/v1/ping', (c) => c.json({ ok: true }));
+  app.use(webStatic({ dir }));
+  app.notFound((c) => c.json({ error: { code: 'NOT_FOUND', message: 'no route' } }, 404));
+  const get = (url: string, headers: Record<string, string> = {}) =>
+    app.request(`http://127.0.0.1${url}`, { headers });
+
+  it('serves index.html at / with the strict CSP, revalidated on every visit', async () => {
+    const response = await get('/');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(response.headers.get('cache-control')).toBe('no-cache');
+    expect(await response.text()).toContain('id="root"');
+    const csp = response.headers.get('content-security-policy')!;
+    expect(csp).toBe(WEB_CONTENT_SECURITY_POLICY);
+    for (const directive of [
+      "default-src 'self'",
+      "script-src 'self'",
+      "connect-src 'self'",
+      "img-src 'self' data:",
+      "style-src 'self'",
+      "frame-ancestors 'none'",
+      "base-uri 'none'",
+      "form-action 'self'",
+      "object-src 'none'",
+    ]) {
+      expect(csp).toContain(directive);
+    }
+    expect(csp).not.toContain('unsafe-inline');
+    expect(csp).not.toContain('unsafe-eval');
+  });
+
+  it('caches hashed assets for a year and other files only with revalidation', async () => {
+    const script = await get('/assets/index-AbC123xy.js');
+    expect(script.status).toBe(200);
+    expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(script.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(await script.text()).toBe('console.log("app")');
+    const icon = await get('/favicon.svg');
+    expect(icon.headers.get('content-type')).toBe('image/svg+xml');
+    expect(icon.headers.get('cache-control')).toBe('no-cache');
+  });
+
+  it('answers 304 to a matching ETag', async () => {
+    const first = await get('/assets/index-AbC123xy.js');
+    const again = await get('/assets/index-AbC123xy.js', { 'if-none-match': first.headers.get('etag')! });
+    expect(again.status).toBe(304);
+    expect(await again.text()).toBe('');
+  });
+
+  it('falls back to index.html for client routes, but not for missing assets or the API', async () => {
+    const route = await get('/conversations/42', { accept: 'text/html' });
+    expect(route.status).toBe(200);
+    expect(await route.text()).toContain('id="root"');
+    expect((await get('/settings')).status).toBe(200);
+
+    const missing = await get('/assets/gone-XyZ98765.js');
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ error: { code: 'NOT_FOUND' } });
+    const api = await get('/api/v1/unknown', { accept: 'text/html' });
+    expect(api.status).toBe(404);
+    expect(api.headers.get('content-type')).toMatch(/json/);
+    expect((await get('/mcp/v2', { accept: 'text/html' })).status).toBe(404);
+    expect(await (await get('/api/v1/ping')).json()).toEqual({ ok: true });
+  });
+
+  it('never serves a file outside its directory', async () => {
+    for (const url of ['/../secret.txt', '/%2e%2e/secret.txt', '/assets/..%2f..%2fsecret.txt']) {
+      const response = await get(url);
+      expect(await response.text()).not.toContain('not for the web');
+    }
+  });
+
+  it('leaves other methods to the app', async () => {
+    const response = await app.request('http://127.0.0.1/', { method: 'POST' });
+    expect(response.status).toBe(404);
+  });
+
+  it('says how to build the client when it is not built', async () => {
+    const bare = new Hono();
+    const missing = path.join(tmpdir(), 'pgmcp-no-such-web-dir');
+    bare.use(webStatic({ dir: missing }));
+    const page = await bare.request('http://127.0.0.1/', { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(404);
+    expect(await page.text()).toContain('The web client is not built');
+    const json = await bare.request('http://127.0.0.1/');
+    expect(await json.json()).toMatchObject({
+      error: { code: 'NOT_FOUND', message: expect.stringContaining('pnpm build') },
+    });
+  });
+});
+
+describe('web_dir configuration', () => {
+  it('defaults to apps/web/dist of this checkout and follows PGMCP_WEB_DIR', () => {
+    const cwd = mkdtempSync(path.join(tmpdir(), 'pgmcp-web-config-'));
+    const expected = path.resolve(import.meta.dirname, '..', '..', 'web', 'dist');
+    expect(loadConfig({}, {}, cwd).webDir).toBe(expected);
+    expect(loadConfig({}, { PGMCP_WEB_DIR: 'public' }, cwd).webDir).toBe(path.join(cwd, 'public'));
+  });
+});
+
+describe('the server serves the web client', () => {
+  const db = useTestDatabase('server-web-static');
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startTestServer({ PGMCP_DATABASE_URL: db.url, PGMCP_WEB_DIR: builtWebDir() });
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('at / over its socket, with the CSP and the usual security headers, next to the API', async () => {
+    const page = await fetch(`${server.url}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toBe(WEB_CONTENT_SECURITY_POLICY);
+    expect(page.headers.get('x-frame-options')).toBe('DENY');
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(await page.text()).toContain('id="root"');
+
+    const health = await fetch(`${server.url}/health`, { headers: { accept: 'text/html' } });
+    expect(health.headers.get('content-type')).toMatch(/json/);
+    const unknown = await fetch(`${server.url}/api/v1/nothing`, { headers: { accept: 'text/html' } });
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toMatchObject({ error: { code: 'NOT_FOUND' } });
+  });
+});
