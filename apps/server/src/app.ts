@@ -10,14 +10,8 @@ import type { ConnectionCheck } from '@pgmcp/pool-manager';
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ServerDeps } from './deps.js';
-import {
-  ERROR_STATUS,
-  type ErrorCode,
-  errorResponse,
-  originAndHostGuard,
-  requestBodyLimit,
-  securityHeaders,
-} from './http-edge.js';
+import { ERROR_STATUS, type ErrorCode } from './error-codes.js';
+import { errorResponse, originAndHostGuard, requestBodyLimit, securityHeaders } from './http-edge.js';
 import { adminRoutes } from './routes/admin-routes.js';
 import { callerRoutes } from './routes/auth-routes.js';
 import { chatRoutes } from './routes/chat-routes.js';

@@ -1,25 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-
-/** The error codes of the REST surface and their HTTP statuses (STYLE.md: one table). */
-export const ERROR_STATUS = {
-  BAD_REQUEST: 400,
-  INVALID_JSON: 400,
-  UNAUTHORIZED: 401,
-  FORBIDDEN: 403,
-  FORBIDDEN_ORIGIN: 403,
-  FORBIDDEN_HOST: 403,
-  NOT_FOUND: 404,
-  METHOD_NOT_ALLOWED: 405,
-  CONFLICT: 409,
-  PAYLOAD_TOO_LARGE: 413,
-  UNSUPPORTED_MEDIA_TYPE: 415,
-  LOCKED: 423,
-  RATE_LIMITED: 429,
-  INTERNAL: 500,
-  UNAVAILABLE: 503,
-} as const;
-export type ErrorCode = keyof typeof ERROR_STATUS;
+import { ERROR_STATUS, type ErrorCode } from './error-codes.js';
 
 /** A `{"error":{"code","message"}}` answer with the status the code maps to. */
 export function errorResponse(

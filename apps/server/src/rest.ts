@@ -1,11 +1,28 @@
-import { AuthStoreError, type AuthStoreErrorCode } from '@pgmcp/auth-store';
+import { AuthStoreError } from '@pgmcp/auth-store';
 import type { Context } from 'hono';
 import { validator } from 'hono/validator';
 import type { z } from 'zod';
-import { ERROR_STATUS, type ErrorCode, errorResponse } from './http-edge.js';
+import { AUTH_STORE_ERRORS, ERROR_STATUS } from './error-codes.js';
+import { errorResponse } from './http-edge.js';
+
+type Issue = z.core.$ZodIssue;
+
+/**
+ * A union names no field of its own ("Invalid input"); report the issues of the alternative that
+ * got furthest into the value instead, e.g. `messages.0.content.1.type`.
+ */
+function flattenUnions(issues: readonly Issue[], prefix: PropertyKey[] = []): Issue[] {
+  return issues.flatMap((issue) => {
+    const path = [...prefix, ...issue.path];
+    if (issue.code !== 'invalid_union' || issue.errors.length === 0) return [{ ...issue, path }];
+    const depth = (list: readonly Issue[]) => Math.max(0, ...list.map((i) => i.path.length));
+    const best = [...issue.errors].sort((a, b) => depth(b) - depth(a))[0]!;
+    return depth(best) === 0 ? [{ ...issue, path }] : flattenUnions(best, path);
+  });
+}
 
 function describeIssues(error: z.ZodError): string {
-  return error.issues
+  return flattenUnions(error.issues)
     .map((issue) => {
       const path = issue.path.length > 0 ? issue.path.join('.') : 'body';
       if (issue.code === 'unrecognized_keys')
@@ -36,25 +53,10 @@ export function jsonBody<T extends z.ZodType>(schema: T) {
   });
 }
 
-/** How the auth store's error codes answer over HTTP. */
-const AUTH_STORE_STATUS: Record<AuthStoreErrorCode, ErrorCode> = {
-  INVALID_INPUT: 'BAD_REQUEST',
-  WEAK_PASSWORD: 'BAD_REQUEST',
-  PASSWORD_TOO_LONG: 'BAD_REQUEST',
-  INVALID_CREDENTIALS: 'UNAUTHORIZED',
-  ACCOUNT_DISABLED: 'FORBIDDEN',
-  ACCOUNT_LOCKED: 'LOCKED',
-  RATE_LIMITED: 'RATE_LIMITED',
-  NOT_FOUND: 'NOT_FOUND',
-  ALREADY_EXISTS: 'CONFLICT',
-  GROUP_CYCLE: 'CONFLICT',
-  LAST_SUPERUSER: 'CONFLICT',
-};
-
 /** Answers a store error with its mapped status, its own message and Retry-After where it has one; rethrows anything else. */
 export function storeError(c: Context, error: unknown): Response {
   if (!(error instanceof AuthStoreError)) throw error;
-  const code = AUTH_STORE_STATUS[error.code];
+  const code = AUTH_STORE_ERRORS[error.code];
   const retry = (error as AuthStoreError & { retryAfterSeconds?: number }).retryAfterSeconds;
   const headers: Record<string, string> =
     retry !== undefined ? { 'Retry-After': String(Math.max(1, Math.ceil(retry))) } : {};

@@ -106,7 +106,8 @@ describe('validation', () => {
     [
       'a block without its fields',
       { messages: [{ role: 'assistant', content: [{ type: 'tool_use', name: 'q' }] }] },
-      /messages\.0\.content/,
+      // Inside the content union, the field the block lacks is named.
+      /messages\.0\.content\.0\.id/,
     ],
     ['a zero budget', { messages: [{ role: 'user', content: 'x' }], max_tokens: 0 }, /max_tokens/],
     ['a negative window', { messages: [{ role: 'user', content: 'x' }], recent_window: -1 }, /recent_window/],

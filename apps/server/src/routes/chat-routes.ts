@@ -1,18 +1,10 @@
 import { type CompactionAnalytics, CompactRequestSchema, type CompactResponse } from '@pgmcp/api-contract';
-import { CompactorError, type CompactorErrorCode } from '@pgmcp/compactor';
+import { CompactorError } from '@pgmcp/compactor';
 import { Hono } from 'hono';
 import { type AuthVariables, requireCaller } from '../auth/caller.js';
 import type { ServerDeps } from '../deps.js';
-import { ERROR_STATUS, type ErrorCode } from '../http-edge.js';
+import { COMPACTOR_ERRORS, ERROR_STATUS } from '../error-codes.js';
 import { jsonBody } from '../rest.js';
-
-/** How the compactor's error codes answer over HTTP. */
-const COMPACTOR_STATUS: Record<CompactorErrorCode, ErrorCode> = {
-  INVALID_REQUEST: 'BAD_REQUEST',
-  INVALID_CONFIG: 'INTERNAL',
-  COMPACTOR_CLOSED: 'UNAVAILABLE',
-  TOKENIZER_UNAVAILABLE: 'UNAVAILABLE',
-};
 
 /** `/api/v1/chat/*`: compaction through the server's one long-lived compactor, and its analytics. */
 export function chatRoutes(deps: ServerDeps): Hono<{ Variables: AuthVariables }> {
@@ -25,7 +17,7 @@ export function chatRoutes(deps: ServerDeps): Hono<{ Variables: AuthVariables }>
       return c.json(result);
     } catch (error) {
       if (!(error instanceof CompactorError)) throw error;
-      const status = COMPACTOR_STATUS[error.code];
+      const status = COMPACTOR_ERRORS[error.code];
       if (status === 'INTERNAL') throw error;
       return c.json({ error: { code: error.code, message: error.message } }, ERROR_STATUS[status]);
     }

@@ -9,27 +9,20 @@ import {
 import {
   type Conversation as StoredConversation,
   ConversationStoreError,
-  type ConversationStoreErrorCode,
   type ConversationSummary as StoredSummary,
 } from '@pgmcp/conversation-store';
 import { type Context, Hono } from 'hono';
 import { type AuthVariables, requireCaller } from '../auth/caller.js';
 import type { ServerDeps } from '../deps.js';
-import { ERROR_STATUS, type ErrorCode, errorResponse } from '../http-edge.js';
+import { CONVERSATION_STORE_ERRORS, ERROR_STATUS } from '../error-codes.js';
+import { errorResponse } from '../http-edge.js';
 import { jsonBody } from '../rest.js';
-
-/** How the conversation store's error codes answer over HTTP. */
-const CONVERSATION_STORE_STATUS: Record<ConversationStoreErrorCode, ErrorCode> = {
-  INVALID_INPUT: 'BAD_REQUEST',
-  NOT_FOUND: 'NOT_FOUND',
-  TOO_LARGE: 'PAYLOAD_TOO_LARGE',
-};
 
 function conversationError(c: Context, error: unknown): Response {
   if (!(error instanceof ConversationStoreError)) throw error;
   return c.json(
     { error: { code: error.code, message: error.message } },
-    ERROR_STATUS[CONVERSATION_STORE_STATUS[error.code]],
+    ERROR_STATUS[CONVERSATION_STORE_ERRORS[error.code]],
   );
 }
 

@@ -7,11 +7,12 @@ import {
   type LlmProvidersResponse,
   type StreamEvent,
 } from '@pgmcp/api-contract';
-import { isLlmClientError, type LlmChatRequest, type LlmClientErrorCode } from '@pgmcp/llm-clients';
+import { isLlmClientError, type LlmChatRequest } from '@pgmcp/llm-clients';
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { type AuthVariables, requireCaller } from '../auth/caller.js';
 import type { ServerDeps } from '../deps.js';
+import { ERROR_STATUS, LLM_CLIENT_ERRORS } from '../error-codes.js';
 import { errorResponse } from '../http-edge.js';
 import {
   type ConfiguredProvider,
@@ -22,27 +23,9 @@ import {
 import { jsonBody } from '../rest.js';
 
 /** How each LLM client failure answers over HTTP; the body's code is the client's own code. */
-export const LLM_ERROR_STATUS: Record<LlmClientErrorCode, ContentfulStatusCode> = {
-  BAD_REQUEST: 400,
-  CONTEXT_TOO_LONG: 400,
-  MODEL_NOT_FOUND: 400,
-  REQUEST_TOO_LARGE: 413,
-  RATE_LIMITED: 429,
-  // The server's key or account is at fault, not the caller: the gateway failed.
-  BAD_API_KEY: 502,
-  PERMISSION_DENIED: 502,
-  QUOTA_EXCEEDED: 502,
-  ENDPOINT_NOT_FOUND: 502,
-  PROVIDER_ERROR: 502,
-  BAD_RESPONSE: 502,
-  PROVIDER_UNREACHABLE: 503,
-  CANCELLED: 503,
-  TIMEOUT: 504,
-  BAD_CONFIG: 500,
-};
 
 /** LLM_NOT_CONFIGURED: the proxy is unavailable until an administrator configures a provider. */
-const LLM_NOT_CONFIGURED_STATUS = 503;
+const LLM_NOT_CONFIGURED_STATUS = ERROR_STATUS.UNAVAILABLE;
 /** Retry-After when a provider rate-limits without saying for how long. */
 const DEFAULT_RETRY_AFTER_SECONDS = 10;
 
@@ -171,7 +154,7 @@ export function llmRoutes(deps: ServerDeps): Hono<Env> {
       error.code === 'RATE_LIMITED'
         ? Math.max(1, Math.ceil((error.retryAfterMs ?? DEFAULT_RETRY_AFTER_SECONDS * 1000) / 1000))
         : undefined;
-    return fail(c, code, LLM_ERROR_STATUS[error.code], message, retryAfter);
+    return fail(c, code, ERROR_STATUS[LLM_CLIENT_ERRORS[error.code]], message, retryAfter);
   };
 
   const toClientRequest = (
