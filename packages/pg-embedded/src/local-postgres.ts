@@ -152,7 +152,10 @@ async function initialise(
     if (ephemeral) args.push('--no-sync');
     const { code, output } = await runProgram(binaries.initdb, args, owner);
     if (code !== 0) {
-      throw new PgEmbeddedError('INITDB_FAILED', `initdb failed (exit ${code}): ${output.trim().slice(-2000)}`);
+      throw new PgEmbeddedError(
+        'INITDB_FAILED',
+        `initdb failed (exit ${code}): ${output.trim().slice(-2000)}`,
+      );
     }
   } finally {
     await rm(pwfile, { force: true });
@@ -173,7 +176,9 @@ async function waitUntilReady(
   for (;;) {
     if (exited) {
       const output = log();
-      const code = /lock file "postmaster.pid" already exists/.test(output) ? 'DATA_DIR_IN_USE' : 'START_FAILED';
+      const code = /lock file "postmaster.pid" already exists/.test(output)
+        ? 'DATA_DIR_IN_USE'
+        : 'START_FAILED';
       throw new PgEmbeddedError(code, `PostgreSQL exited during start: ${output.trim().slice(-2000)}`);
     }
     const client = new pg.Client({ host: HOST, port, user: SUPERUSER, password, database: 'postgres' });
