@@ -9,18 +9,9 @@
  */
 import type { Message } from '@pgmcp/api-contract';
 import { createCompactor, type CompactRequest } from '@pgmcp/compactor';
-import { percentile, printTable } from './corpus.js';
+import { percentile, printTable, seededRandom } from './corpus.js';
 
-let seed = 7;
-function random(): number {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = seed;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-}
-const int = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
-const pick = <T>(items: readonly T[]): T => items[int(0, items.length - 1)] as T;
+const { random, int, pick } = seededRandom(7);
 
 const TABLES = [
   'orders',

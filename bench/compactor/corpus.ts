@@ -29,3 +29,18 @@ export function printTable(header: readonly string[], rows: ReadonlyArray<readon
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const row of rows) console.log(line(row));
 }
+
+/** A seeded pseudo-random source (mulberry32), so generated data is the same on every run. */
+export function seededRandom(initialSeed: number) {
+  let seed = initialSeed;
+  const random = (): number => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = seed;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+  const int = (min: number, max: number) => min + Math.floor(random() * (max - min + 1));
+  const pick = <T>(items: readonly T[]): T => items[int(0, items.length - 1)] as T;
+  return { random, int, pick };
+}
