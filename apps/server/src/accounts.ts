@@ -21,6 +21,8 @@ export interface Accounts {
   currentConnections: CurrentConnectionStore;
   /** What the first-start bootstrap did (auth on only). */
   admin?: EnsureAdminResult;
+  /** Whether the store answers a trivial query (for /health). */
+  checkStore(): Promise<{ ok: boolean; dialect: string; error?: string }>;
   close(): Promise<void>;
 }
 
@@ -116,6 +118,18 @@ export async function openAccounts(options: {
         auth.setCurrentConnection(key, { connection: value.connection, database: value.database }),
     },
     ...(admin ? { admin } : {}),
+    async checkStore() {
+      try {
+        await database.ping();
+        return { ok: true, dialect: database.dialect };
+      } catch (error) {
+        return {
+          ok: false,
+          dialect: database.dialect,
+          error: error instanceof Error ? error.message.slice(0, 200) : String(error),
+        };
+      }
+    },
     async close() {
       clearInterval(sweeper);
       unsubscribe();

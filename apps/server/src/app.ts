@@ -38,9 +38,11 @@ export interface ConnectionHealth {
 
 /** Answer of `GET /health`. */
 export interface HealthReport {
-  status: 'ok' | 'degraded';
+  /** ok: everything answers; degraded: a database is down; unavailable: the store is down (503). */
+  status: 'ok' | 'degraded' | 'unavailable';
   version: string;
   uptime_seconds: number;
+  store: { ok: boolean; dialect: string; error?: string };
   connections: ConnectionHealth[];
 }
 
@@ -61,7 +63,8 @@ const HEALTH_CACHE_MS = 5_000;
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   const started = Date.now();
-  let lastChecks: { at: number; checks: Promise<ConnectionCheck[]> } | undefined;
+  let lastChecks:
+    { at: number; checks: Promise<ConnectionCheck[]>; store: Promise<HealthReport['store']> } | undefined;
 
   app.use(securityHeaders());
   app.use(originAndHostGuard({ bindHost: deps.http.host, allowedOrigins: deps.http.allowedOrigins }));
@@ -72,16 +75,21 @@ export function createApp(deps: AppDeps): Hono {
       lastChecks = {
         at: Date.now(),
         checks: Promise.all(deps.pools.listConnections().map((info) => deps.pools.check(info.name, 2_000))),
+        store: deps.checkStore(),
       };
     }
-    const connections = await lastChecks.checks;
+    const [connections, store] = await Promise.all([lastChecks.checks, lastChecks.store]);
+    // Without its store the server cannot authenticate anyone: not ready. A database that is
+    // down only degrades it (other connections still work), so replicas stay in rotation.
+    const status = !store.ok ? 'unavailable' : connections.every((check) => check.ok) ? 'ok' : 'degraded';
     const report: HealthReport = {
-      status: connections.every((check) => check.ok) ? 'ok' : 'degraded',
+      status,
       version: deps.version,
       uptime_seconds: Math.round((Date.now() - started) / 1000),
+      store,
       connections: connections.map(toHealth),
     };
-    return c.json(report);
+    return c.json(report, status === 'unavailable' ? 503 : 200);
   });
 
   app.all('/mcp/v1', (c) => deps.mcp.fetch(c.req.raw));

@@ -25,6 +25,8 @@ export interface ServerDeps {
   resolveCaller: (request: Request) => Promise<Caller | undefined>;
   currentConnections: CurrentConnectionStore;
   trustedProxies: ReadonlySet<string>;
+  /** Whether the account/conversation store answers. */
+  checkStore: () => Promise<{ ok: boolean; dialect: string; error?: string }>;
   /** The LLM proxy's providers (none configured: the LLM routes answer 503 saying what to set). */
   llm: LlmProviders;
   /** The one compactor: its cache and analytics live as long as the server. */

@@ -285,6 +285,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       resolveCaller,
       currentConnections: runtime.sessions,
       trustedProxies: new Set(config.auth.trusted_proxies),
+      checkStore: () => accounts!.checkStore(),
       llm,
       compactor,
       conversations: accounts.conversations,

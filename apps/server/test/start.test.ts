@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { useTestDatabase } from '@pgmcp/vitest-config/postgres';
+import { createTestDatabase, useTestDatabase } from '@pgmcp/vitest-config/postgres';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../src/config.js';
 import { mcpClient, startTestServer, textOf } from './helpers.js';
@@ -120,6 +120,27 @@ describe('startServer', () => {
       const up = await client.callTool({ name: 'query_database', arguments: { query: 'SELECT 2 AS two' } });
       expect(textOf(up)).toBe('two\n2\n(1 row)');
       await client.close();
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('reports the store in /health and answers 503 when it stops answering', async () => {
+    const store = await createTestDatabase('health-store');
+    const server = await startTestServer({ PGMCP_DATABASE_URL: db.url, PGMCP_STORE_URL: store.url });
+    try {
+      const healthy = await server.app.request('http://127.0.0.1/health');
+      expect(healthy.status).toBe(200);
+      expect(await healthy.json()).toMatchObject({ status: 'ok', store: { ok: true, dialect: 'postgres' } });
+      await store.drop();
+      // Health answers are reused for 5 s; wait for a fresh check.
+      await new Promise((r) => setTimeout(r, 5_100));
+      const down = await server.app.request('http://127.0.0.1/health');
+      expect(down.status).toBe(503);
+      expect(await down.json()).toMatchObject({
+        status: 'unavailable',
+        store: { ok: false, dialect: 'postgres' },
+      });
     } finally {
       await server.close();
     }

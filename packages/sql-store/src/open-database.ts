@@ -38,6 +38,8 @@ export interface SqlDatabase {
   readonly kysely: Kysely<unknown>;
   /** Where it lives, without secrets (safe to log). */
   readonly description: string;
+  /** Runs a trivial query, rejecting when the store does not answer (health checks). */
+  ping(): Promise<void>;
   /** Closes the SQLite file or ends the PostgreSQL pool. Idempotent. */
   close(): Promise<void>;
 }
@@ -152,7 +154,15 @@ function handle(
   release: () => Promise<void>,
 ): SqlDatabase {
   let closing: Promise<void> | undefined;
-  return { dialect, kysely, description, close: () => (closing ??= release()) };
+  return {
+    dialect,
+    kysely,
+    description,
+    ping: async () => {
+      await sql`SELECT 1`.execute(kysely);
+    },
+    close: () => (closing ??= release()),
+  };
 }
 
 function messageOf(error: unknown): string {

@@ -76,6 +76,13 @@ describe('openSqlDatabase on SQLite', () => {
     await database.close();
     await expect(database.close()).resolves.toBeUndefined();
   });
+
+  it('ping() answers while open and fails once closed', async () => {
+    const database = await openSqlDatabase({ url: ':memory:' });
+    await expect(database.ping()).resolves.toBeUndefined();
+    await database.close();
+    await expect(database.ping()).rejects.toThrow();
+  });
 });
 
 describe('openSqlDatabase on PostgreSQL', () => {
@@ -90,6 +97,7 @@ describe('openSqlDatabase on PostgreSQL', () => {
         database.kysely,
       );
       expect(rows).toEqual([{ n: 3, ms: 1763722765123 }]);
+      await expect(database.ping()).resolves.toBeUndefined();
     } finally {
       await database.close();
     }
