@@ -80,11 +80,14 @@ describe('HTTP edge', () => {
   });
 
   it('answers unknown routes with a JSON 404 and sets security headers everywhere', async () => {
-    const response = await server.app.request('http://127.0.0.1/nope');
+    // Unknown pages of the web client fall back to the app; unknown API routes are JSON 404s.
+    const response = await server.app.request('http://127.0.0.1/api/v1/nope');
     expect(response.status).toBe(404);
     expect(await response.json()).toEqual({
-      error: { code: 'NOT_FOUND', message: 'No route GET /nope. The MCP endpoint is /mcp/v1.' },
+      error: { code: 'NOT_FOUND', message: 'No route GET /api/v1/nope. The MCP endpoint is /mcp/v1.' },
     });
+    const post = await server.app.request('http://127.0.0.1/nope', { method: 'POST' });
+    expect(post.status).toBe(404);
     for (const res of [response, await server.app.request('http://127.0.0.1/health')]) {
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');
       expect(res.headers.get('x-frame-options')).toBe('DENY');

@@ -629,12 +629,13 @@ describe('afterwards', () => {
     });
     expect(await lab.sessionState(readOnly, READ_ONLY)).toEqual(sessionsBefore[READ_ONLY]);
     expect(await lab.sessionState(writable, WRITABLE)).toEqual(sessionsBefore[WRITABLE]);
+    // A caller with read access on a write-enabled connection gets read-only sessions (layer 4).
     expect(await lab.sessionState(reader, WRITABLE)).toMatchObject({
       prepared_statements: 0,
       cursors: 0,
       listening_channels: 0,
       advisory_locks: 0,
-      default_transaction_read_only: 'off',
+      default_transaction_read_only: 'on',
       custom_setting: null,
     });
   });
