@@ -1,6 +1,7 @@
 import { ConfigError, PGMCP_VERSION } from '@pgmcp/server/config';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { registerAdminCommands } from './admin/register-admin-commands.js';
+import { registerChatCommand } from './chat/register-chat-command.js';
 
 import { EXIT } from './exit-codes.js';
 
@@ -130,6 +131,7 @@ Examples:
     });
 
   registerAdminCommands(program, { out, err, run: (work) => void (pending = work) });
+  registerChatCommand(program, { out, err, run: (work) => void (pending = work) });
 
   return { program, result: () => pending };
 }
