@@ -174,6 +174,8 @@ export function createTurnView(options: TurnViewOptions): TurnView {
   const announced = new Set<string>();
   let lastStarted: string | undefined;
   let wroteText = false;
+  /** Tool lines were drawn since the last text: the next text starts after a blank line. */
+  let afterTools = false;
 
   const settle = () => {
     spinner?.stop();
@@ -210,8 +212,10 @@ export function createTurnView(options: TurnViewOptions): TurnView {
         case 'text':
           if (!showText) return;
           spinner?.stop();
-          if (!wroteText && event.text.trim() === '') return;
+          if ((!wroteText || afterTools) && event.text.trim() === '') return;
+          if (afterTools) write('\n');
           wroteText = true;
+          afterTools = false;
           markdown.push(event.text);
           return;
         case 'iteration_start':
@@ -256,6 +260,7 @@ export function createTurnView(options: TurnViewOptions): TurnView {
               line(`  ${style.yellow('⊘')} ${style.dim(`${who}not run (turn limit)`)}`);
               break;
           }
+          afterTools = true;
           if (spinner && !spinner.active) spinner.start('thinking…  (Esc to stop)');
           return;
         }
