@@ -69,7 +69,7 @@ export function stripAnsi(text: string): string {
 }
 
 /** Columns one code point takes in a terminal: 0 for combining marks, 2 for wide East Asian and emoji. */
-export function charWidth(codePoint: number): number {
+function charWidth(codePoint: number): number {
   if (codePoint < 32 || (codePoint >= 0x7f && codePoint < 0xa0)) return 0;
   if (
     (codePoint >= 0x300 && codePoint <= 0x36f) ||

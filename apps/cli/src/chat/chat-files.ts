@@ -18,7 +18,7 @@ export function chatDataDir(env: Env): string {
 }
 
 /** Reads a JSON file checked by `schema`; a missing or unreadable file gives `fallback`. */
-export function readJsonFile<T>(file: string, schema: z.ZodType<T>, fallback: T): T {
+function readJsonFile<T>(file: string, schema: z.ZodType<T>, fallback: T): T {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -43,7 +43,7 @@ export function writeJsonFile(file: string, value: unknown, { secret = false } =
 }
 
 /** The key a server's entries are stored under: its URL without a trailing slash. */
-export function serverKey(url: string): string {
+function serverKey(url: string): string {
   return url.replace(/\/+$/, '');
 }
 

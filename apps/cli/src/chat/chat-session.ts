@@ -307,12 +307,14 @@ export async function createChatSession(options: ChatSessionOptions): Promise<Ch
       const added: Message[] = [];
       let total: Usage = { input_tokens: 0, output_tokens: 0 };
       let result: TurnResult;
+      let relogged = false;
       for (;;) {
         result = await agent.runTurn(history, { signal: turn.signal, onEvent: turn.onEvent });
         added.push(...result.newMessages);
         total = addUsage(total, result.usage);
         // The server ended the session (expired, logged out): log in again and go on where the turn stopped.
-        if (isAgentError(result.error, 'UNAUTHORIZED') && (await backend.relogin())) {
+        if (isAgentError(result.error, 'UNAUTHORIZED') && !relogged && (await backend.relogin())) {
+          relogged = true;
           if (settings.database) await backend.selectDatabase(settings.database).catch(() => undefined);
           history = result.messages;
           continue;

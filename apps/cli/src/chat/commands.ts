@@ -16,7 +16,7 @@ interface CommandSpec {
 }
 
 /** Every slash command, in the order /help lists them. */
-export const COMMANDS: readonly CommandSpec[] = [
+const COMMANDS: readonly CommandSpec[] = [
   { name: 'help', args: '', help: 'this list' },
   {
     name: 'set',
@@ -182,7 +182,7 @@ export function assignPromptArguments(
 }
 
 /** Prints a conversation: questions, answers as markdown, tool calls with their SQL. */
-export function renderTranscript(messages: readonly Message[], style: Style, width: () => number): string {
+function renderTranscript(messages: readonly Message[], style: Style, width: () => number): string {
   const out: string[] = [];
   for (const message of messages) {
     const blocks =

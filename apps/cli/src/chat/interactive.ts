@@ -29,11 +29,7 @@ export function createTerminalPrompter(terminal: Terminal): Prompter {
 }
 
 /** Waits for y (true) or anything else (false); Ctrl-C also calls `onInterrupt`. */
-export function readYesNo(
-  terminal: Terminal,
-  signal: AbortSignal,
-  onInterrupt: () => void,
-): Promise<boolean> {
+function readYesNo(terminal: Terminal, signal: AbortSignal, onInterrupt: () => void): Promise<boolean> {
   return new Promise((resolve) => {
     const done = (answer: boolean) => {
       release();

@@ -30,7 +30,7 @@ const PROVIDERS: { name: LlmProvider; key?: string; baseUrl: string; model: stri
 ];
 
 /** What to set when local mode finds no provider. */
-export const NO_PROVIDER_MESSAGE =
+const NO_PROVIDER_MESSAGE =
   'No LLM provider is configured for local mode (--stdio). Set ANTHROPIC_API_KEY (or ANTHROPIC_API_KEY_FILE), ' +
   'OPENAI_API_KEY (or OPENAI_API_KEY_FILE; PGMCP_OPENAI_BASE_URL for an OpenAI-compatible server) or OLLAMA_HOST ' +
   '(e.g. 127.0.0.1:11434), or an "llm.providers" section in pgmcp.yaml. PGMCP_LLM_PROVIDER and PGMCP_LLM_MODEL ' +
@@ -43,7 +43,7 @@ interface LocalProvider {
 }
 
 /** Builds one LlmClient per provider the `llm` settings (file and environment) configure. */
-export function createLocalProviders(settings: PgmcpConfig['llm']): {
+function createLocalProviders(settings: PgmcpConfig['llm']): {
   providers: LocalProvider[];
   defaultProvider: LocalProvider;
 } {

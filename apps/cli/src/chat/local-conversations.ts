@@ -7,13 +7,13 @@ import { ChatError } from './chat-error.js';
 import { writeJsonFile } from './chat-files.js';
 
 /** The text of a message's text blocks. */
-export function textOfMessage(message: Message): string {
+function textOfMessage(message: Message): string {
   if (typeof message.content === 'string') return message.content;
   return message.content.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join(' ');
 }
 
 /** A title made from the first user message, like the server's. */
-export function titleFrom(messages: readonly Message[]): string {
+function titleFrom(messages: readonly Message[]): string {
   const first = messages.find((m) => m.role === 'user' && textOfMessage(m).trim() !== '');
   const text = first ? textOfMessage(first).replace(/\s+/g, ' ').trim() : 'New conversation';
   return text.length > 60 ? `${text.slice(0, 59)}…` : text;

@@ -8,14 +8,14 @@ import { highlightSql } from './sql-highlight.js';
 const SPINNER_FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
 /** A one-line spinner; it draws only while nothing else is on its line. */
-export interface Spinner {
+interface Spinner {
   start(label: string): void;
   stop(): void;
   readonly active: boolean;
 }
 
 /** Creates a {@link Spinner} that redraws every 80 ms. */
-export function createSpinner(write: (text: string) => void, style: Style): Spinner {
+function createSpinner(write: (text: string) => void, style: Style): Spinner {
   let timer: NodeJS.Timeout | undefined;
   let frame = 0;
   let label = '';
@@ -60,7 +60,7 @@ export function formatUsage(usage: Usage): string {
 }
 
 /** The arguments of a tool call worth showing on its line (the SQL is shown below it). */
-export function describeArguments(input: Record<string, unknown>, sql: string | undefined): string {
+function describeArguments(input: Record<string, unknown>, sql: string | undefined): string {
   return Object.entries(input)
     .filter(([, value]) => value !== undefined && !(sql !== undefined && value === sql))
     .map(
