@@ -1,0 +1,118 @@
+import type { MeResponse } from '@pgmcp/api-contract';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
+import { errorMessage, isApiError } from './api/api-error.js';
+import { type AppEnv, type AppEnvFactory, createBrowserEnv, type SessionMemory } from './env.js';
+import { LoginPage } from './session/login-page.js';
+import { Logo } from './ui/icons.js';
+
+// The workspace (agent, MCP client, chat) loads in its own chunk: the login page needs none of it.
+const loadWorkspace = () => import('./workspace/workspace.js').then((m) => ({ default: m.Workspace }));
+const Workspace = lazy(loadWorkspace);
+
+type Session =
+  | { status: 'loading' }
+  | { status: 'signed_out'; reason?: 'expired' | 'logged_out' }
+  | { status: 'signed_in'; me: MeResponse }
+  | { status: 'unreachable'; message: string };
+
+function Splash() {
+  return (
+    <div className="splash" aria-busy="true">
+      <Logo size={40} />
+    </div>
+  );
+}
+
+/** Props of {@link App}. */
+export interface AppProps {
+  /** Builds what the app talks to; the real server by default, fakes in tests. */
+  createEnv?: AppEnvFactory;
+}
+
+/**
+ * The web client: the login page until the session cookie is valid, then the workspace. When the
+ * session ends (expiry, logout elsewhere) it returns to the login page with the unsent message kept in
+ * memory, and reopens the same conversation after login.
+ */
+export function App({ createEnv = createBrowserEnv }: AppProps) {
+  const [session, setSession] = useState<Session>({ status: 'loading' });
+  const memory = useRef<SessionMemory>({ draft: '' });
+
+  const sessionLost = useCallback(() => {
+    setSession((current) =>
+      current.status === 'signed_in' ? { status: 'signed_out', reason: 'expired' } : current,
+    );
+  }, []);
+  const [env] = useState<AppEnv>(() => createEnv(sessionLost));
+
+  const check = useCallback(async () => {
+    try {
+      setSession({ status: 'signed_in', me: await env.api.me() });
+    } catch (error) {
+      if (isApiError(error, 'UNAUTHORIZED')) {
+        setSession({ status: 'signed_out' });
+        // Fetch the workspace while the user types the password.
+        void loadWorkspace();
+      } else setSession({ status: 'unreachable', message: errorMessage(error) });
+    }
+  }, [env]);
+
+  useEffect(() => {
+    void check();
+  }, [check]);
+
+  const login = async (username: string, password: string) => {
+    await env.api.login(username, password);
+    setSession({ status: 'signed_in', me: await env.api.me() });
+  };
+
+  const logout = async () => {
+    try {
+      await env.api.logout();
+    } catch {
+      // The session may already be gone; signing out locally is what the user asked for.
+    }
+    memory.current = { draft: '' };
+    setSession({ status: 'signed_out', reason: 'logged_out' });
+  };
+
+  switch (session.status) {
+    case 'loading':
+      return <Splash />;
+    case 'unreachable':
+      return (
+        <main className="login">
+          <div className="login-card">
+            <h1>pgmcp is not reachable</h1>
+            <p className="form-error" role="alert">
+              {session.message}
+            </p>
+            <button type="button" className="button primary" onClick={() => void check()}>
+              Try again
+            </button>
+          </div>
+        </main>
+      );
+    case 'signed_out':
+      return (
+        <LoginPage
+          onLogin={login}
+          {...(session.reason ? { reason: session.reason } : {})}
+          hasDraft={memory.current.draft.trim() !== ''}
+        />
+      );
+    case 'signed_in':
+      return (
+        <Suspense fallback={<Splash />}>
+          <Workspace
+            key={session.me.user.id}
+            env={env}
+            me={session.me}
+            memory={memory.current}
+            onLogout={() => void logout()}
+            onSessionLost={sessionLost}
+          />
+        </Suspense>
+      );
+  }
+}

@@ -1,0 +1,99 @@
+import { type FormEvent, useId, useState } from 'react';
+import { errorMessage } from '../api/api-error.js';
+import { Logo } from '../ui/icons.js';
+
+/** Props of {@link LoginPage}. */
+export interface LoginPageProps {
+  onLogin: (username: string, password: string) => Promise<void>;
+  /** Why the user is here again: the session expired, or they logged out. */
+  reason?: 'expired' | 'logged_out';
+  /** A message is waiting to be sent after login. */
+  hasDraft?: boolean;
+}
+
+/** Sign-in. The server answers with an httpOnly cookie; nothing is kept in the page. */
+export function LoginPage({ onLogin, reason, hasDraft }: LoginPageProps) {
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const errorId = useId();
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (busy) return;
+    setBusy(true);
+    setError(undefined);
+    try {
+      await onLogin(username.trim(), password);
+    } catch (e) {
+      setError(errorMessage(e));
+      setPassword('');
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <main className="login">
+      <form
+        className="login-card"
+        onSubmit={(event) => void submit(event)}
+        aria-describedby={error ? errorId : undefined}
+      >
+        <div className="login-brand">
+          <Logo size={40} />
+          <div>
+            <h1>pgmcp</h1>
+            <p className="muted">Ask your PostgreSQL in plain language</p>
+          </div>
+        </div>
+        {reason === 'expired' ? (
+          <p className="notice notice-warning" role="status">
+            Your session has ended. Sign in again{hasDraft ? ' — your unsent message is kept' : ''}.
+          </p>
+        ) : null}
+        {reason === 'logged_out' ? (
+          <p className="notice notice-info" role="status">
+            You are signed out.
+          </p>
+        ) : null}
+        <label className="field">
+          <span className="field-label">Username</span>
+          <input
+            name="username"
+            autoComplete="username"
+            // The first thing to do on this page.
+            autoFocus
+            required
+            value={username}
+            onChange={(event) => setUsername(event.target.value)}
+          />
+        </label>
+        <label className="field">
+          <span className="field-label">Password</span>
+          <input
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(event) => setPassword(event.target.value)}
+          />
+        </label>
+        {error ? (
+          <p id={errorId} className="form-error" role="alert">
+            {error}
+          </p>
+        ) : null}
+        <button type="submit" className="button primary wide" disabled={busy}>
+          {busy ? 'Signing in…' : 'Sign in'}
+        </button>
+        <p className="muted small login-help">
+          First start? <code>pnpm start</code> printed the <strong>admin</strong> password in its terminal (or
+          set <code>PGMCP_ADMIN_PASSWORD</code> before the first start).
+        </p>
+      </form>
+    </main>
+  );
+}

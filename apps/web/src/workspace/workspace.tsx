@@ -1,0 +1,203 @@
+import type { MeResponse } from '@pgmcp/api-contract';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
+import { errorMessage, isApiError } from '../api/api-error.js';
+import { ChatSession } from '../chat/chat-session.js';
+import { ChatView } from '../chat/chat-view.js';
+import { Sidebar } from '../conversations/sidebar.js';
+import { useConversations } from '../conversations/use-conversations.js';
+import type { AppEnv, SessionMemory } from '../env.js';
+import { preloadMarkdown } from '../markdown/markdown.js';
+import type { McpSession } from '../mcp/mcp-session.js';
+import { useStore } from '../store.js';
+import { useTheme } from '../ui/theme.js';
+import { StatusBar, TopBar } from './top-bar.js';
+import { useServerInfo } from './use-server-info.js';
+
+const SqlConsole = lazy(() => import('../console/sql-console.js').then((m) => ({ default: m.SqlConsole })));
+
+/** Questions that fit the demo database `pnpm start` creates. */
+const DEMO_SUGGESTIONS = [
+  'Which products sell best? Show the top 10 by revenue in 2025.',
+  'Show the open support tickets about shipping, most urgent first.',
+  'How did monthly revenue per department develop from 2021 to 2025?',
+  'Which warehouses are running low on stock?',
+];
+const GENERIC_SUGGESTIONS = [
+  'What is in this database? Give me a short tour.',
+  'Which tables are the largest, and what do they hold?',
+  'Show me the ten most recent rows of the most important table.',
+];
+
+/** Props of {@link Workspace}. */
+export interface WorkspaceProps {
+  env: AppEnv;
+  me: MeResponse;
+  /** Draft and open conversation, kept by the app across a re-login. */
+  memory: SessionMemory;
+  onLogout: () => void;
+  /** The session ended (expired, revoked): back to the login page. */
+  onSessionLost: () => void;
+}
+
+/** The signed-in app: conversations, chat, SQL console, selectors and status. */
+export function Workspace({ env, me, memory, onLogout, onSessionLost }: WorkspaceProps) {
+  const info = useServerInfo(env.api);
+  const conversations = useConversations(env.api);
+  const { theme, toggle } = useTheme();
+  const [view, setView] = useState<'chat' | 'console'>('chat');
+  const [consoleSeen, setConsoleSeen] = useState(false);
+  const [sidebarOpen, setSidebarOpen] = useState(false);
+
+  // One MCP connection for the chat and the console, opened on first use and retried after a failure.
+  const mcpPromise = useRef<Promise<McpSession>>(undefined);
+  const getMcp = useCallback(() => {
+    mcpPromise.current ??= env.connectMcp().catch((error: unknown) => {
+      mcpPromise.current = undefined;
+      throw error;
+    });
+    return mcpPromise.current;
+  }, [env]);
+  useEffect(
+    () => () => {
+      void mcpPromise.current?.then((s) => s.close()).catch(() => undefined);
+    },
+    [],
+  );
+  const callTool = useCallback<McpSession['callTool']>(
+    async (name, args, signal) => (await getMcp()).callTool(name, args, signal),
+    [getMcp],
+  );
+
+  const reload = useRef(conversations.reload);
+  reload.current = conversations.reload;
+  const [session] = useState(
+    () =>
+      new ChatSession({
+        llm: env.llm,
+        mcp: getMcp,
+        api: env.api,
+        onSaved: (saved) => {
+          memory.conversationId = saved.id;
+          void reload.current();
+        },
+        onUnauthorized: (draft) => {
+          if (draft) memory.draft = draft;
+          onSessionLost();
+        },
+      }),
+  );
+  const activeId = useStore(session.store, (s) => s.conversationId);
+  const [notice, setNotice] = useState<string>();
+
+  const open = useCallback(
+    async (id: string) => {
+      try {
+        const conversation = await env.api.getConversation(id);
+        session.open(conversation);
+        memory.conversationId = id;
+        setView('chat');
+        setSidebarOpen(false);
+      } catch (error) {
+        if (isApiError(error, 'NOT_FOUND')) memory.conversationId = undefined;
+        if (!isApiError(error, 'UNAUTHORIZED'))
+          setNotice(`Could not open the conversation: ${errorMessage(error)}`);
+      }
+    },
+    [env, session, memory],
+  );
+
+  const startNew = useCallback(() => {
+    session.reset();
+    memory.conversationId = undefined;
+    setView('chat');
+    setSidebarOpen(false);
+  }, [session, memory]);
+
+  // After a re-login, reopen the conversation that was on screen; load the markdown renderer early.
+  useEffect(() => {
+    preloadMarkdown();
+    if (memory.conversationId) void open(memory.conversationId);
+    // Once, on mount.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  const showView = (next: 'chat' | 'console') => {
+    if (next === 'console') setConsoleSeen(true);
+    setView(next);
+  };
+
+  const current = info.current;
+  const writes = current?.writes_allowed === true && current.access === 'read_write';
+  return (
+    <div className={`workspace ${sidebarOpen ? 'sidebar-open' : ''}`}>
+      <TopBar
+        info={info}
+        view={view}
+        onView={showView}
+        theme={theme}
+        onToggleTheme={toggle}
+        username={me.user.display_name ?? me.user.username}
+        onLogout={me.auth_enabled ? onLogout : undefined}
+        sidebarOpen={sidebarOpen}
+        onToggleSidebar={() => setSidebarOpen((v) => !v)}
+        onError={setNotice}
+      />
+      <div className="workspace-body">
+        <Sidebar
+          conversations={conversations}
+          activeId={activeId}
+          onOpen={(id) => void open(id)}
+          onNew={startNew}
+          onDeletedActive={startNew}
+          onRenamed={(id, title) => session.retitle(id, title)}
+        />
+        {sidebarOpen ? (
+          <button
+            type="button"
+            className="sidebar-scrim"
+            aria-label="Hide conversations"
+            onClick={() => setSidebarOpen(false)}
+          />
+        ) : null}
+        <main className="main">
+          {notice ? (
+            <div className="notice notice-warning banner" role="alert">
+              <p>{notice}</p>
+              <button type="button" className="button small ghost" onClick={() => setNotice(undefined)}>
+                Dismiss
+              </button>
+            </div>
+          ) : null}
+          <div className="view" hidden={view !== 'chat'}>
+            <ChatView
+              session={session}
+              mcp={getMcp}
+              callTool={callTool}
+              settings={{
+                ...(info.llm.provider ? { provider: info.llm.provider } : {}),
+                ...(info.llm.model ? { model: info.llm.model } : {}),
+                ...(info.llm.contextWindow ? { contextWindow: info.llm.contextWindow } : {}),
+                ...(current ? { connection: current.name } : {}),
+              }}
+              {...(info.llm.error ? { llmError: info.llm.error } : {})}
+              initialDraft={memory.draft}
+              onDraftChange={(draft) => {
+                memory.draft = draft;
+              }}
+              suggestions={current?.name === 'demo' ? DEMO_SUGGESTIONS : GENERIC_SUGGESTIONS}
+              onOpenConsole={() => showView('console')}
+            />
+          </div>
+          {consoleSeen ? (
+            <div className="view" hidden={view !== 'console'}>
+              <Suspense fallback={<p className="muted pad">Loading the console…</p>}>
+                <SqlConsole callTool={callTool} connection={current?.name} writesAllowed={writes} />
+              </Suspense>
+            </div>
+          ) : null}
+        </main>
+      </div>
+      <StatusBar info={info} username={me.user.username} />
+    </div>
+  );
+}

@@ -1,0 +1,127 @@
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createLogger, type RunningServer, startServer } from '@pgmcp/server';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+
+/** apps/web */
+export const WEB_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const WEB_DIST = path.join(WEB_ROOT, 'dist');
+export const ARTIFACTS = path.join(WEB_ROOT, 'test-artifacts');
+
+export const ADMIN_PASSWORD = 'e2e-Admin-Password-7f3c';
+/** The provider key the server holds; it must never reach the browser. */
+export const PROVIDER_KEY = 'sk-e2e-provider-key-9b1d4e7a2c';
+
+/** Starts the real pgmcp server on a free loopback port with auth on and the built web client. */
+export async function startWebServer(options: {
+  connections: { name: string; url: string; allow_writes?: boolean }[];
+  llmBaseUrl?: string;
+}): Promise<RunningServer> {
+  const cwd = mkdtempSync(path.join(tmpdir(), 'pgmcp-web-e2e-'));
+  const yaml = [
+    'auth:',
+    '  bcrypt_cost: 4',
+    'connections:',
+    ...options.connections.flatMap((c) => [
+      `  - name: ${c.name}`,
+      `    url: "${c.url}"`,
+      `    allow_writes: ${c.allow_writes === true}`,
+    ]),
+    '',
+  ].join('\n');
+  writeFileSync(path.join(cwd, 'pgmcp.yaml'), yaml);
+  return startServer({
+    env: {
+      PGMCP_PORT: '0',
+      PGMCP_DATA_DIR: path.join(cwd, 'data'),
+      PGMCP_AUTH: 'on',
+      PGMCP_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      PGMCP_WEB_DIR: WEB_DIST,
+      ...(options.llmBaseUrl
+        ? {
+            PGMCP_LLM_PROVIDER: 'openai',
+            OPENAI_API_KEY: PROVIDER_KEY,
+            PGMCP_OPENAI_BASE_URL: options.llmBaseUrl,
+            PGMCP_LLM_MODEL: 'gpt-4o',
+          }
+        : {}),
+    },
+    cwd,
+    banner: false,
+    logger: createLogger('silent', { pretty: false }),
+  });
+}
+
+/** Debian's chromium, headless, driven by playwright-core. */
+export function launchChromium(): Promise<Browser> {
+  const executablePath = process.env.PGMCP_TEST_CHROMIUM ?? '/usr/bin/chromium';
+  if (!existsSync(executablePath)) {
+    throw new Error(
+      `The browser tests need Chromium at ${executablePath}: install it (Debian: apt-get install chromium) or set PGMCP_TEST_CHROMIUM to its path.`,
+    );
+  }
+  return chromium.launch({
+    executablePath,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
+/** What the page reported that a test should fail on: CSP violations, uncaught errors. */
+export interface PageProblems {
+  csp: string[];
+  errors: string[];
+}
+
+/** A fresh browser context and page that records CSP violations and uncaught errors. */
+export async function openPage(
+  browser: Browser,
+  options: { width?: number; height?: number; colorScheme?: 'light' | 'dark' } = {},
+): Promise<{ context: BrowserContext; page: Page; problems: PageProblems }> {
+  const context = await browser.newContext({
+    viewport: { width: options.width ?? 1280, height: options.height ?? 820 },
+    colorScheme: options.colorScheme ?? 'light',
+    deviceScaleFactor: 1,
+  });
+  const page = await context.newPage();
+  const problems: PageProblems = { csp: [], errors: [] };
+  page.on('console', (message) => {
+    const text = message.text();
+    if (/Content Security Policy/i.test(text)) problems.csp.push(text);
+  });
+  page.on('pageerror', (error) => problems.errors.push(error.message));
+  return { context, page, problems };
+}
+
+/** Saves a screenshot under apps/web/test-artifacts/. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const file = path.join(ARTIFACTS, `${name}.png`);
+  // Let fonts, lazy chunks and transitions settle.
+  await page.waitForTimeout(250);
+  await page.screenshot({ path: file });
+  return file;
+}
+
+/** Signs in through the login form. */
+export async function logIn(page: Page, password = ADMIN_PASSWORD): Promise<void> {
+  await page.getByLabel('Username').fill('admin');
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** The session token from the httpOnly cookie (the test reads it from the browser context; the page cannot). */
+export async function sessionToken(context: BrowserContext): Promise<string> {
+  const cookie = (await context.cookies()).find((c) => c.name === 'pgmcp_session');
+  if (!cookie) throw new Error('no pgmcp_session cookie');
+  return cookie.value;
+}
