@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -113,14 +113,13 @@ export async function query<T extends pg.QueryResultRow>(url: string, sql: strin
   }
 }
 
-let sockets = 0;
-
 /**
  * `pgmcp chat` in a real pseudo-terminal: a tmux session on its own socket, driven with send-keys and
  * read with capture-pane (the text as a user sees it, colours left out).
  */
 export class TmuxChat {
-  private readonly socket = `pgmcp-chat-test-${process.pid}-${++sockets}`;
+  /** Its own server socket, removed on close (tmux leaves socket files behind). */
+  private readonly socket = path.join(mkdtempSync(path.join(tmpdir(), 'pgmcp-chat-tmux-')), 'tmux.sock');
 
   private constructor(private readonly env: Record<string, string>) {}
 
@@ -145,7 +144,7 @@ export class TmuxChat {
   }
 
   private async tmux(...args: string[]): Promise<string> {
-    const { stdout } = await execFileAsync('tmux', ['-L', this.socket, ...args], { env: this.env });
+    const { stdout } = await execFileAsync('tmux', ['-S', this.socket, ...args], { env: this.env });
     return stdout;
   }
 
@@ -196,6 +195,7 @@ export class TmuxChat {
 
   async close(): Promise<void> {
     await this.tmux('kill-server').catch(() => undefined);
+    rmSync(path.dirname(this.socket), { recursive: true, force: true });
   }
 }
 
