@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { seedDemoDatabase } from '@pgmcp/demo-data';
 import {
@@ -11,6 +11,7 @@ import {
 import type { RunningServer } from '@pgmcp/server';
 import { useTestDatabase } from '@pgmcp/vitest-config/postgres';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { writeJsonFile } from '../src/chat/chat-files.js';
 import {
   chatEnv,
   credentialsFile,
@@ -242,6 +243,29 @@ describe('pgmcp chat errors', () => {
     ]) {
       expect(help.stdout).toContain(flag);
     }
+  });
+
+  it('ends the stored session on the server with --logout', async () => {
+    const env = chatEnv();
+    const session = await login(server);
+    writeJsonFile(
+      credentialsFile(env),
+      { servers: { [server.url]: { token: session, expires_at: null } } },
+      { secret: true },
+    );
+    const result = await runChat(['--server', server.url, '--logout'], env);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(
+      `Logged out of ${server.url}; its session token was removed from ${credentialsFile(env)}.\n`,
+    );
+    expect(JSON.parse(readFileSync(credentialsFile(env), 'utf8'))).toEqual({ servers: {} });
+    const me = await fetch(`${server.url}/api/v1/auth/me`, {
+      headers: { authorization: `Bearer ${session}` },
+    });
+    expect(me.status).toBe(401);
+    expect((await runChat(['--server', server.url, '--logout'], env)).stdout).toBe(
+      `There was no stored session for ${server.url}.\n`,
+    );
   });
 
   it('keeps no credentials file after a token run', async () => {
