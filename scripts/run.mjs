@@ -99,7 +99,8 @@ switch (task) {
     break;
   }
   case 'test': {
-    process.exit(pnpmRun(['exec', 'turbo', 'run', 'test', '--concurrency=2', ...extra]));
+    // --continue: one failing package must not hide the others' results.
+    process.exit(pnpmRun(['exec', 'turbo', 'run', 'test', '--concurrency=2', '--continue', ...extra]));
     break;
   }
 }

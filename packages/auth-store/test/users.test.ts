@@ -136,12 +136,13 @@ describe.each(useStoreTestTargets('auth_users'))('users on $dialect', (target) =
   it('never leaves the system without an enabled superuser', async () => {
     const { store } = await freshStore(target);
     const admin = await store.createUser({ username: 'root', password: PASSWORD, superuser: true });
+    // One at a time: a promise created early could reject before anything awaits it.
     for (const attempt of [
-      store.updateUser(admin.id, { enabled: false }),
-      store.updateUser(admin.id, { superuser: false }),
-      store.deleteUser(admin.id),
+      () => store.updateUser(admin.id, { enabled: false }),
+      () => store.updateUser(admin.id, { superuser: false }),
+      () => store.deleteUser(admin.id),
     ]) {
-      await expect(attempt).rejects.toMatchObject({ code: 'LAST_SUPERUSER' });
+      await expect(attempt()).rejects.toMatchObject({ code: 'LAST_SUPERUSER' });
     }
     const second = await store.createUser({ username: 'root2', password: PASSWORD, superuser: true });
     await store.updateUser(admin.id, { superuser: false });
