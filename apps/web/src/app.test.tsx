@@ -121,6 +121,8 @@ describe('App', () => {
     const alert = await screen.findByText(FAKE_NOT_CONFIGURED);
     expect(alert.closest('[role="alert"]')).toBeTruthy();
     expect(screen.getByText('No LLM configured')).toBeTruthy();
+    // Every turn would fail the same way: the message box waits for a provider.
+    expect(screen.getByLabelText('Message')).toHaveProperty('disabled', true);
     await user.click(screen.getAllByRole('button', { name: /SQL console/ })[0]!);
     expect(await screen.findByRole('region', { name: 'SQL console' })).toBeTruthy();
   });

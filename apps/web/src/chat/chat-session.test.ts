@@ -160,3 +160,34 @@ describe('ChatSession.reset', () => {
     expect(api.conversations).toHaveLength(2);
   });
 });
+
+describe('streaming', () => {
+  it('changes only the streaming text per chunk; the history changes once per message', async () => {
+    const { llm, session } = setup();
+    const chunks = Array.from({ length: 40 }, (_, i) => ({ type: 'text' as const, text: `w${i} ` }));
+    llm.script({
+      events: [
+        ...chunks,
+        { type: 'done', stop_reason: 'end_turn', usage: { input_tokens: 1, output_tokens: 1 } },
+      ],
+      delayMs: 3,
+    });
+    const histories = new Set<unknown>();
+    let textUpdates = 0;
+    let lastText = '';
+    const unsubscribe = session.store.subscribe(() => {
+      const state = session.store.get();
+      histories.add(state.messages);
+      if (state.streamingText !== lastText) {
+        lastText = state.streamingText;
+        textUpdates++;
+      }
+    });
+    await session.send('Stream a long answer');
+    unsubscribe();
+    // The user's message, the assistant's message as it completed, and the final history of the turn.
+    expect(histories.size).toBeLessThanOrEqual(3);
+    expect(textUpdates).toBeGreaterThan(3);
+    expect(JSON.stringify(session.store.get().messages.at(-1))).toContain('w39');
+  });
+});

@@ -189,6 +189,11 @@ export function ChatView(props: ChatViewProps) {
         running={running}
         lastMessage={lastUserText(messages)}
         focusKey={conversationId ?? 'new'}
+        // Without a provider every turn would fail the same way; the banner above says what to set.
+        disabled={llmError !== undefined}
+        {...(llmError
+          ? { placeholder: 'The chat needs an LLM provider (see above). The SQL console works without one.' }
+          : {})}
       />
       <ConfirmDialog session={session} />
       {showPrompts ? (

@@ -485,7 +485,7 @@ describe('a server without an LLM provider', () => {
     const { context: ctx, page: p, problems: issues } = await openPage(browser);
     await p.goto(bare.url);
     await logIn(p);
-    await p.getByRole('textbox', { name: 'Message' }).waitFor();
+    await p.locator('.chat').waitFor();
     const token = await sessionToken(ctx);
     const refusal = (await (
       await fetch(`${bare.url}/api/v1/llm/providers`, { headers: { authorization: `Bearer ${token}` } })
@@ -495,6 +495,7 @@ describe('a server without an LLM provider', () => {
     await shown.waitFor();
     expect(await shown.textContent()).toBe(refusal.error.message);
     expect(refusal.error.message).toMatch(/ANTHROPIC_API_KEY.*OPENAI_API_KEY.*OLLAMA_HOST/s);
+    expect(await p.getByRole('textbox', { name: 'Message' }).isDisabled()).toBe(true);
     await screenshot(p, 'chat-no-llm-light');
 
     await p.locator('.view-tab', { hasText: 'SQL console' }).click();
