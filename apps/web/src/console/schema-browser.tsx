@@ -247,7 +247,7 @@ export function SchemaBrowser({ callTool, onQuery, connectionKey }: SchemaBrowse
                             column.primary_key ? 'PK' : undefined,
                             column.unique && !column.primary_key ? 'unique' : undefined,
                             column.foreign_key
-                              ? `→ ${column.foreign_key.schema}.${column.foreign_key.table}.${column.foreign_key.column}`
+                              ? `→ ${column.foreign_key.schema === selected.schema ? '' : `${column.foreign_key.schema}.`}${column.foreign_key.table}.${column.foreign_key.column}`
                               : undefined,
                             column.indexed && !column.primary_key ? 'indexed' : undefined,
                           ]
