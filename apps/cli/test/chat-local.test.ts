@@ -174,7 +174,8 @@ describe('pgmcp chat --stdio', () => {
     );
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
-      'pgmcp: PGMCP_LLM_PROVIDER (llm.default_provider) is "openai", but it is not configured: set OPENAI_API_KEY, or choose one of anthropic.\n',
+      // The same words as the server's start-up check: both build providers with one function.
+      'pgmcp: llm.default_provider (PGMCP_LLM_PROVIDER) is "openai", but OpenAI is not configured: set OPENAI_API_KEY or choose one of anthropic.\n',
     );
   });
 });

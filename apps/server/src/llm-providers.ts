@@ -11,6 +11,9 @@ import {
 import { ConfigError, type LlmConfig, type LlmProviderFileConfig } from './config.js';
 import type { Logger } from './logger.js';
 
+/** What provider setup logs: warnings about half-configured providers, retries, readiness. */
+export type ProviderLogger = Pick<Logger, 'warn' | 'info'>;
+
 /** The providers in the order the default is picked when none is configured. */
 const PROVIDER_ORDER: readonly LlmProvider[] = ['anthropic', 'openai', 'ollama'];
 
@@ -81,7 +84,7 @@ function isConfigured(name: LlmProvider, section: LlmProviderFileConfig | undefi
  *   const llm = createLlmProviders(loaded.config.llm, logger);
  *   const provider = llm.find(); // the default provider, if any
  */
-export function createLlmProviders(settings: LlmConfig, logger: Logger): LlmProviders {
+export function createLlmProviders(settings: LlmConfig, logger: ProviderLogger): LlmProviders {
   const secrets: string[] = [];
   const providers: ConfiguredProvider[] = [];
   for (const name of PROVIDER_ORDER) {

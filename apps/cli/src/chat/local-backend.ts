@@ -4,30 +4,11 @@ import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { type AgentLlm, createDirectLlm, createMcpToolbox } from '@pgmcp/agent';
 import type { StreamEvent } from '@pgmcp/api-contract';
 import { createCompactor } from '@pgmcp/compactor';
-import {
-  createLlmClient,
-  isLlmClientError,
-  type LlmClient,
-  type LlmProvider,
-  type ProviderConfig,
-  redactSecrets,
-} from '@pgmcp/llm-clients';
 import { ConfigError, loadConfig, type PgmcpConfig } from '@pgmcp/server/config';
+import { type ConfiguredProvider, createLlmProviders, type LlmProviders } from '@pgmcp/server/llm';
 import type { ChatBackend, DatabaseInfo } from './backend.js';
 import { ChatError, messageOf } from './chat-error.js';
 import { createLocalConversationStore } from './local-conversations.js';
-
-/** The providers in the order the default is picked, with the variables that configure them. */
-const PROVIDERS: { name: LlmProvider; key?: string; baseUrl: string; model: string }[] = [
-  {
-    name: 'anthropic',
-    key: 'ANTHROPIC_API_KEY',
-    baseUrl: 'PGMCP_ANTHROPIC_BASE_URL',
-    model: 'claude-sonnet-4-6',
-  },
-  { name: 'openai', key: 'OPENAI_API_KEY', baseUrl: 'PGMCP_OPENAI_BASE_URL', model: 'gpt-5-mini' },
-  { name: 'ollama', baseUrl: 'OLLAMA_HOST', model: 'llama3.2' },
-];
 
 /** What to set when local mode finds no provider. */
 const NO_PROVIDER_MESSAGE =
@@ -36,63 +17,21 @@ const NO_PROVIDER_MESSAGE =
   '(e.g. 127.0.0.1:11434), or an "llm.providers" section in pgmcp.yaml. PGMCP_LLM_PROVIDER and PGMCP_LLM_MODEL ' +
   'choose the default provider and model. Or leave out --stdio to use a pgmcp server, which holds the keys.';
 
-interface LocalProvider {
-  name: LlmProvider;
-  defaultModel: string;
-  client: LlmClient;
-}
-
-/** Builds one LlmClient per provider the `llm` settings (file and environment) configure. */
+/** The providers the `llm` settings configure, built exactly as the server builds them. */
 function createLocalProviders(settings: PgmcpConfig['llm']): {
-  providers: LocalProvider[];
-  defaultProvider: LocalProvider;
+  providers: readonly ConfiguredProvider[];
+  defaultProvider: ConfiguredProvider;
 } {
-  const secrets: string[] = [];
-  const providers: LocalProvider[] = [];
-  for (const setup of PROVIDERS) {
-    const section = settings.providers[setup.name];
-    if (!section || section.enabled === false) continue;
-    const usable =
-      setup.name === 'anthropic'
-        ? section.api_key !== undefined
-        : setup.name === 'openai'
-          ? section.api_key !== undefined || section.base_url !== undefined
-          : section.enabled === true || section.base_url !== undefined;
-    if (!usable) continue;
-    if (section.api_key !== undefined) secrets.push(section.api_key);
-    const isDefault =
-      settings.default_provider === setup.name || (!settings.default_provider && providers.length === 0);
-    const defaultModel =
-      (isDefault ? settings.default_model : undefined) ?? section.default_model ?? setup.model;
-    try {
-      const config = {
-        provider: setup.name,
-        ...(section.api_key !== undefined ? { apiKey: section.api_key } : {}),
-        ...(section.base_url !== undefined ? { baseUrl: section.base_url } : {}),
-        ...(section.timeout_ms !== undefined ? { timeoutMs: section.timeout_ms } : {}),
-        ...(section.max_retries !== undefined ? { maxRetries: section.max_retries } : {}),
-        defaultModel,
-      } as ProviderConfig;
-      providers.push({ name: setup.name, defaultModel, client: createLlmClient(config) });
-    } catch (error) {
-      if (!isLlmClientError(error, 'BAD_CONFIG')) throw error;
-      throw new ChatError(
-        'USAGE',
-        `llm.providers.${setup.name}: ${redactSecrets(error.message, secrets)} (the base URL comes from ${setup.baseUrl} or pgmcp.yaml).`,
-      );
-    }
+  let built: LlmProviders;
+  try {
+    // Retries and readiness are the server's log lines; a chat has nothing to log them to.
+    built = createLlmProviders(settings, { info: () => undefined, warn: () => undefined });
+  } catch (error) {
+    if (error instanceof ConfigError) throw new ChatError('USAGE', error.message);
+    throw error;
   }
-  const wanted = settings.default_provider;
-  const defaultProvider = wanted ? providers.find((p) => p.name === wanted) : providers[0];
-  if (wanted && !defaultProvider) {
-    const setup = PROVIDERS.find((p) => p.name === wanted)!;
-    throw new ChatError(
-      'NO_PROVIDER',
-      `PGMCP_LLM_PROVIDER (llm.default_provider) is "${wanted}", but it is not configured: set ${setup.key ?? setup.baseUrl}${providers.length > 0 ? `, or choose one of ${providers.map((p) => p.name).join(', ')}` : ''}.`,
-    );
-  }
-  if (!defaultProvider) throw new ChatError('NO_PROVIDER', NO_PROVIDER_MESSAGE);
-  return { providers, defaultProvider };
+  if (!built.defaultProvider) throw new ChatError('NO_PROVIDER', NO_PROVIDER_MESSAGE);
+  return { providers: built.providers, defaultProvider: built.defaultProvider };
 }
 
 /** Options of {@link startLocal}. */
