@@ -1,0 +1,331 @@
+/**
+ * bench/mcp-overhead: what pgmcp costs over a direct PostgreSQL query.
+ *
+ * 32 concurrent callers run an indexed single-row lookup for a fixed time against
+ *   1. a plain pg.Pool (the floor),
+ *   2. pgmcp over HTTP (query_database through the official MCP client), auth off,
+ *   3. pgmcp with authentication on (an API token per client),
+ *   4. DBHub (@bytebase/dbhub, HTTP mode, execute_sql read-only) on the same database,
+ * and prints throughput, latency percentiles and the ratios. Also reports pgmcp's login latency
+ * (bcrypt cost 12). Servers run in their own processes; the clients share this one.
+ *
+ *   pnpm exec turbo run build --filter=@pgmcp/cli...   # pgmcp runs from its build
+ *   pnpm --filter @pgmcp/bench exec tsx --conditions=@pgmcp/source mcp-overhead/run.ts [--seconds 10] [--clients 32]
+ *
+ * Set BENCH_DATABASE_URL to use an existing database instead of a throwaway embedded one.
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { startLocalPostgres } from '@pgmcp/pg-embedded';
+import pg from 'pg';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, '..', '..');
+const { values: args } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '2' },
+    clients: { type: 'string', default: '32' },
+    pool: { type: 'string', default: '10' },
+    rows: { type: 'string', default: '100000' },
+    'skip-dbhub': { type: 'boolean', default: false },
+  },
+});
+const SECONDS = Number(args.seconds);
+const WARMUP = Number(args.warmup);
+const CLIENTS = Number(args.clients);
+const POOL = Number(args.pool);
+const ROWS = Number(args.rows);
+const DBHUB_VERSION = '1.4.0';
+
+function log(message: string): void {
+  process.stderr.write(`${message}\n`);
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const lookup = () =>
+  `SELECT id, name, price FROM bench_items WHERE id = ${1 + Math.floor(Math.random() * ROWS)}`;
+
+interface Result {
+  name: string;
+  calls: number;
+  errors: number;
+  seconds: number;
+  latencies: number[];
+}
+
+/** Runs `workers` loops of `call` for WARMUP + SECONDS; only calls that start after the warm-up count. */
+async function drive(name: string, workers: ((sql: string) => Promise<unknown>)[]): Promise<Result> {
+  const latencies: number[] = [];
+  let errors = 0;
+  const start = performance.now();
+  const measureFrom = start + WARMUP * 1000;
+  const end = measureFrom + SECONDS * 1000;
+  await Promise.all(
+    workers.map(async (call) => {
+      while (performance.now() < end) {
+        const began = performance.now();
+        try {
+          await call(lookup());
+          if (began >= measureFrom) latencies.push(performance.now() - began);
+        } catch {
+          if (began >= measureFrom) errors++;
+        }
+      }
+    }),
+  );
+  return { name, calls: latencies.length, errors, seconds: SECONDS, latencies };
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function mcpClients(url: string, headers: Record<string, string> = {}): Promise<Client[]> {
+  const clients: Client[] = [];
+  for (let i = 0; i < CLIENTS; i++) {
+    const client = new Client({ name: `bench-${i}`, version: '1' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } }));
+    clients.push(client);
+  }
+  return clients;
+}
+
+function callTool(client: Client, tool: string, argument: string) {
+  return async (sql: string) => {
+    const result = await client.callTool({ name: tool, arguments: { [argument]: sql } });
+    if (result.isError) throw new Error(JSON.stringify(result.content));
+  };
+}
+
+function startProcess(
+  command: string,
+  argv: string[],
+  env: Record<string, string>,
+  ready: RegExp,
+): Promise<ChildProcess> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, argv, {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (ready.test(output)) resolve(child);
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) =>
+      reject(new Error(`${path.basename(argv[0] ?? command)} exited with ${code}: ${output.slice(-2000)}`)),
+    );
+  });
+}
+
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+/** DBHub declares Node >= 22.5, so it is installed on demand outside the workspace (it runs on 20 for PostgreSQL). */
+function ensureDbhub(): string {
+  const prefix = path.join(repo, 'bench', '.cache', 'dbhub');
+  const entry = path.join(prefix, 'node_modules', '@bytebase', 'dbhub', 'dist', 'index.js');
+  if (!existsSync(entry)) {
+    log(`installing @bytebase/dbhub@${DBHUB_VERSION} into ${prefix}`);
+    mkdirSync(prefix, { recursive: true });
+    execFileSync(
+      'npm',
+      [
+        'install',
+        '--prefix',
+        prefix,
+        '--no-save',
+        '--engine-strict=false',
+        '--no-audit',
+        '--no-fund',
+        `@bytebase/dbhub@${DBHUB_VERSION}`,
+      ],
+      {
+        stdio: 'inherit',
+      },
+    );
+  }
+  return entry;
+}
+
+async function seed(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await client.query(`
+    DROP TABLE IF EXISTS bench_items;
+    CREATE TABLE bench_items (id int PRIMARY KEY, name text NOT NULL, price numeric(10,2) NOT NULL, note text);
+    INSERT INTO bench_items SELECT g, 'item ' || g, (g % 1000) / 10.0, repeat('x', 40) FROM generate_series(1, ${ROWS}) g;
+    ANALYZE bench_items;`);
+  await client.end();
+}
+
+async function main(): Promise<void> {
+  const cli = path.join(repo, 'apps', 'cli', 'bin', 'pgmcp.js');
+  if (!existsSync(path.join(repo, 'apps', 'cli', 'dist', 'index.js'))) {
+    throw new Error('pgmcp is not built: run `pnpm exec turbo run build --filter=@pgmcp/cli...` first.');
+  }
+  const work = mkdtempSync(path.join(tmpdir(), 'pgmcp-bench-'));
+  const local = process.env.BENCH_DATABASE_URL
+    ? undefined
+    : await startLocalPostgres({
+        dataDir: path.join(work, 'pg'),
+        ephemeral: true,
+        settings: { max_connections: '300' },
+      });
+  const url = process.env.BENCH_DATABASE_URL ?? local!.url('postgres');
+  const children: ChildProcess[] = [];
+  const results: Result[] = [];
+  let loginMs: number[] = [];
+  try {
+    log(`seeding bench_items (${ROWS.toLocaleString('en-US')} rows)`);
+    await seed(url);
+
+    const direct = new pg.Pool({ connectionString: url, max: POOL });
+    log(`direct pg.Pool (max ${POOL}), ${CLIENTS} callers, ${SECONDS} s`);
+    results.push(
+      await drive(
+        'direct pg.Pool',
+        Array.from({ length: CLIENTS }, () => (sql: string) => direct.query(sql)),
+      ),
+    );
+    await direct.end();
+
+    for (const auth of ['off', 'on'] as const) {
+      const port = await freePort();
+      const env = {
+        PGMCP_DATABASE_URL: url,
+        PGMCP_PORT: String(port),
+        PGMCP_DATA_DIR: path.join(work, `pgmcp-${auth}`),
+        PGMCP_AUTH: auth,
+        PGMCP_ADMIN_PASSWORD: 'bench admin password',
+        PGMCP_LOG_LEVEL: 'warn',
+      };
+      const server = await startProcess(process.execPath, [cli, 'serve'], env, /Press Ctrl-C to stop/);
+      children.push(server);
+      const base = `http://127.0.0.1:${port}`;
+      let headers: Record<string, string> = {};
+      if (auth === 'on') {
+        loginMs = [];
+        let token = '';
+        for (let i = 0; i < 5; i++) {
+          const began = performance.now();
+          const response = await fetch(`${base}/api/v1/auth/login`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ username: 'admin', password: 'bench admin password' }),
+          });
+          loginMs.push(performance.now() - began);
+          token = ((await response.json()) as { token: string }).token;
+        }
+        const created = await fetch(`${base}/api/v1/tokens`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify({ note: 'bench' }),
+        });
+        headers = { authorization: `Bearer ${((await created.json()) as { token: string }).token}` };
+      }
+      const clients = await mcpClients(`${base}/mcp/v1`, headers);
+      log(`pgmcp (auth ${auth}), ${CLIENTS} MCP clients, ${SECONDS} s`);
+      results.push(
+        await drive(
+          `pgmcp${auth === 'on' ? ' (auth on, API token)' : ''}`,
+          clients.map((c) => callTool(c, 'query_database', 'query')),
+        ),
+      );
+      await Promise.all(clients.map((c) => c.close()));
+      await stopProcess(server);
+    }
+
+    if (!args['skip-dbhub']) {
+      const entry = ensureDbhub();
+      const port = await freePort();
+      const toml = path.join(work, 'dbhub.toml');
+      writeFileSync(
+        toml,
+        `[[sources]]\nid = "bench"\ndsn = "${url.includes('?') ? url : `${url}?sslmode=disable`}"\n\n[[tools]]\nname = "execute_sql"\nsource = "bench"\nreadonly = true\nmax_rows = 100\n`,
+      );
+      const dbhub = await startProcess(
+        process.execPath,
+        [entry, '--transport', 'http', '--port', String(port), '--config', toml],
+        {},
+        /listening|running|http:\/\//i,
+      );
+      children.push(dbhub);
+      await new Promise((r) => setTimeout(r, 500));
+      const clients = await mcpClients(`http://127.0.0.1:${port}/mcp`);
+      log(`DBHub ${DBHUB_VERSION}, ${CLIENTS} MCP clients, ${SECONDS} s`);
+      results.push(
+        await drive(
+          `DBHub ${DBHUB_VERSION} (readonly)`,
+          clients.map((c) => callTool(c, 'execute_sql', 'sql')),
+        ),
+      );
+      await Promise.all(clients.map((c) => c.close()));
+      await stopProcess(dbhub);
+    }
+  } finally {
+    for (const child of children) await stopProcess(child).catch(() => undefined);
+    await local?.stop();
+  }
+
+  const throughput = (r: Result) => r.calls / r.seconds;
+  const byName = (prefix: string) => results.find((r) => r.name.startsWith(prefix));
+  const rows = results.map((r) => {
+    const sorted = [...r.latencies].sort((a, b) => a - b);
+    return {
+      target: r.name,
+      'calls/s': throughput(r).toFixed(0),
+      'p50 ms': percentile(sorted, 50).toFixed(2),
+      'p95 ms': percentile(sorted, 95).toFixed(2),
+      'p99 ms': percentile(sorted, 99).toFixed(2),
+      errors: r.errors,
+    };
+  });
+  console.log(
+    `\nbench/mcp-overhead: ${CLIENTS} concurrent callers, indexed single-row lookup on ${ROWS.toLocaleString('en-US')} rows, ${SECONDS} s each (after ${WARMUP} s warm-up), pool ${POOL}, node ${process.version}`,
+  );
+  console.table(rows);
+  const directR = byName('direct');
+  const plain = byName('pgmcp') && results.find((r) => r.name === 'pgmcp');
+  const authed = byName('pgmcp (auth on');
+  const dbhubR = byName('DBHub');
+  const ratio = (a?: Result, b?: Result) => (a && b ? (throughput(a) / throughput(b)).toFixed(2) : 'n/a');
+  console.log('ratios (throughput):');
+  console.log(`  pgmcp / direct pg        ${ratio(plain, directR)}   (target >= 0.25)`);
+  console.log(`  pgmcp / DBHub            ${ratio(plain, dbhubR)}   (target >= 2)`);
+  console.log(`  pgmcp auth / pgmcp       ${ratio(authed, plain)}   (target >= 0.90)`);
+  if (loginMs.length > 0) {
+    const sorted = [...loginMs].sort((a, b) => a - b);
+    console.log(
+      `login (bcrypt cost 12): median ${percentile(sorted, 50).toFixed(0)} ms over ${sorted.length} logins`,
+    );
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
