@@ -6,6 +6,8 @@ export interface BannerInfo {
   mcpUrl: string;
   connections: ConnectionInfo[];
   authEnabled: boolean;
+  /** Whether the built web client is served at `/`. */
+  webClient: boolean;
   /** The first admin's password when the server generated it (printed this once). */
   generatedAdmin?: { username: string; password: string };
   embedded?: { dataDir: string; version: string };
@@ -60,7 +62,12 @@ export function clientSetupText(info: BannerInfo): string {
   return `
 pgmcp ${info.version} is ready.
 
-  MCP endpoint:  ${mcpUrl}
+${
+  info.webClient
+    ? `  Web client:    ${base}/   (chat and SQL console; log in as below)
+`
+    : ''
+}  MCP endpoint:  ${mcpUrl}
   Health:        ${base}/health
   Databases:
 ${connections}

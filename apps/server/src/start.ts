@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
 import {
@@ -313,6 +315,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
           mcpUrl,
           connections: runtime.pools.listConnections(),
           authEnabled,
+          webClient: existsSync(path.join(runtime.loaded.webDir, 'index.html')),
           ...(admin?.created && admin.generated
             ? { generatedAdmin: { username: admin.user.username, password: admin.password } }
             : {}),
