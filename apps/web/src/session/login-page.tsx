@@ -90,7 +90,7 @@ export function LoginPage({ onLogin, reason, hasDraft }: LoginPageProps) {
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
         <p className="muted small login-help">
-          First start? <code>pnpm start</code> printed the <strong>admin</strong> password in its terminal (or
+          First start? <code>npm start</code> printed the <strong>admin</strong> password in its terminal (or
           set <code>PGMCP_ADMIN_PASSWORD</code> before the first start).
         </p>
       </form>
