@@ -64,13 +64,11 @@ describe('pgmcp (built CLI)', () => {
   });
 
   it('warns when a password is passed on the command line', async () => {
-    const result = await run([
-      'serve',
-      '--database-url',
-      'postgres://u:secret@127.0.0.1:1/x',
-      '--host',
-      '0.0.0.0',
-    ]);
+    // With authentication off a non-loopback bind is refused, so the command ends at once.
+    const result = await run(
+      ['serve', '--database-url', 'postgres://u:secret@127.0.0.1:1/x', '--host', '0.0.0.0'],
+      cleanEnv({ PGMCP_AUTH: 'off' }),
+    );
     expect(result.stderr).toContain('a password in --database-url is visible to other users');
     expect(result.stderr).not.toContain('secret@');
     expect(result.code).toBe(2);
