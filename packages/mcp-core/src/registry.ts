@@ -1,11 +1,16 @@
 import {
   type CallToolResult,
   type GetPromptResult,
+  type ListPromptsResult,
+  type ListResourcesResult,
+  type ListResourceTemplatesResult,
+  type ListToolsResult,
   type Prompt,
   ProtocolError,
   ProtocolErrorCode,
   type ReadResourceResult,
   type Resource,
+  type Result,
   ResourceNotFoundError,
   Server,
   type Tool,
@@ -52,6 +57,11 @@ export interface McpRegistry<S> {
   readResource(uri: string, context: McpContext<S>): Promise<string>;
   /** Runs one tool call as `tools/call` would, including authorisation and input validation. */
   callTool(name: string, args: unknown, context: McpContext<S>): Promise<CallToolResult>;
+  /**
+   * Answers one request of a served method (tools, resources, prompts, ping) for `context`;
+   * undefined for methods left to the SDK. Errors are thrown as the SDK's ProtocolError.
+   */
+  dispatch(method: string, params: unknown, context: McpContext<S>): Promise<Result> | undefined;
   /** A low-level SDK server answering for `context`. */
   createServer(context: McpContext<S>): Server;
 }
@@ -191,6 +201,110 @@ export function createMcpRegistry<S>(options: McpRegistryOptions<S>): McpRegistr
     return spec.read(context);
   }
 
+  function listResources(context: McpContext<S>): Resource[] {
+    return [...resources.values()]
+      .filter((spec) => allowed('resource', spec.uri, context))
+      .map((spec) => ({
+        uri: spec.uri,
+        name: spec.name,
+        ...(spec.title ? { title: spec.title } : {}),
+        ...(spec.description ? { description: spec.description } : {}),
+        ...(spec.mimeType ? { mimeType: spec.mimeType } : {}),
+      }));
+  }
+
+  async function readResourceResult(uri: string, context: McpContext<S>): Promise<ReadResourceResult> {
+    let text: string;
+    try {
+      text = await readResource(uri, context);
+    } catch (error) {
+      if (error instanceof McpCoreError && error.code === 'UNKNOWN_RESOURCE')
+        throw new ResourceNotFoundError(uri);
+      if (error instanceof McpCoreError)
+        throw new ProtocolError(ProtocolErrorCode.InvalidParams, error.message);
+      if (error instanceof ToolError) throw new ProtocolError(ProtocolErrorCode.InternalError, error.message);
+      onError(error, { kind: 'resource', name: uri, principal: context.principal.name });
+      throw new ProtocolError(ProtocolErrorCode.InternalError, `Reading ${uri} failed unexpectedly.`);
+    }
+    const mimeType = resources.get(uri)?.mimeType;
+    return { contents: [{ uri, text, ...(mimeType ? { mimeType } : {}) }] };
+  }
+
+  function listPrompts(context: McpContext<S>): Prompt[] {
+    return [...prompts.values()]
+      .filter((spec) => allowed('prompt', spec.name, context))
+      .map((spec) => ({
+        name: spec.name,
+        ...(spec.title ? { title: spec.title } : {}),
+        ...(spec.description ? { description: spec.description } : {}),
+        arguments: promptArguments(spec.args),
+      }));
+  }
+
+  async function getPrompt(name: string, args: unknown, context: McpContext<S>): Promise<GetPromptResult> {
+    const spec = prompts.get(name);
+    if (!spec) {
+      throw new ProtocolError(
+        ProtocolErrorCode.InvalidParams,
+        `Unknown prompt "${name}". Call prompts/list to see the prompts available to you.`,
+      );
+    }
+    if (!allowed('prompt', name, context)) {
+      throw new ProtocolError(
+        ProtocolErrorCode.InvalidParams,
+        `You are not allowed to use the prompt "${name}". Ask an administrator to grant it.`,
+      );
+    }
+    const parsed = (spec.args ?? z.object({})).safeParse(args ?? {});
+    if (!parsed.success) {
+      throw new ProtocolError(
+        ProtocolErrorCode.InvalidParams,
+        `Invalid arguments for prompt ${name}: ${formatIssues(parsed.error)}.`,
+      );
+    }
+    const messages = await spec.render(parsed.data, context);
+    return { ...(spec.description ? { description: spec.description } : {}), messages };
+  }
+
+  /**
+   * The answer to one request of a method this registry serves, or undefined for methods it
+   * leaves to the SDK (initialize, notifications, subscriptions...). Shared by the SDK server
+   * below and the stateless HTTP fast path, so both answer alike.
+   */
+  function dispatch(method: string, params: unknown, context: McpContext<S>): Promise<Result> | undefined {
+    const p = (params ?? {}) as Record<string, unknown>;
+    const requireString = (field: string): string => {
+      const value = p[field];
+      if (typeof value !== 'string') {
+        throw new ProtocolError(
+          ProtocolErrorCode.InvalidParams,
+          `Invalid params: "${field}" must be a string.`,
+        );
+      }
+      return value;
+    };
+    switch (method) {
+      case 'ping':
+        return Promise.resolve({});
+      case 'tools/list':
+        return listTools(context).then((tools) => ({ tools }));
+      case 'tools/call':
+        return Promise.resolve().then(() => callTool(requireString('name'), p.arguments, context));
+      case 'resources/list':
+        return Promise.resolve({ resources: listResources(context) });
+      case 'resources/templates/list':
+        return Promise.resolve({ resourceTemplates: [] });
+      case 'resources/read':
+        return Promise.resolve().then(() => readResourceResult(requireString('uri'), context));
+      case 'prompts/list':
+        return Promise.resolve({ prompts: listPrompts(context) });
+      case 'prompts/get':
+        return Promise.resolve().then(() => getPrompt(requireString('name'), p.arguments, context));
+      default:
+        return undefined;
+    }
+  }
+
   function createServer(base: McpContext<S>): Server {
     const server = new Server(
       { ...options.identity },
@@ -200,79 +314,37 @@ export function createMcpRegistry<S>(options: McpRegistryOptions<S>): McpRegistr
       },
     );
     const withSignal = (signal: AbortSignal): McpContext<S> => ({ ...base, signal });
+    const serve = (method: string, params: unknown, signal: AbortSignal) =>
+      dispatch(method, params, withSignal(signal))!;
 
-    server.setRequestHandler('tools/list', async () => ({ tools: await listTools(base) }));
-    server.setRequestHandler('tools/call', (request, ctx) =>
-      callTool(request.params.name, request.params.arguments, withSignal(ctx.mcpReq.signal)),
+    server.setRequestHandler(
+      'tools/list',
+      (r, ctx) => serve(r.method, r.params, ctx.mcpReq.signal) as Promise<ListToolsResult>,
     );
-
-    server.setRequestHandler('resources/list', () => {
-      const list: Resource[] = [...resources.values()]
-        .filter((spec) => allowed('resource', spec.uri, base))
-        .map((spec) => ({
-          uri: spec.uri,
-          name: spec.name,
-          ...(spec.title ? { title: spec.title } : {}),
-          ...(spec.description ? { description: spec.description } : {}),
-          ...(spec.mimeType ? { mimeType: spec.mimeType } : {}),
-        }));
-      return { resources: list };
-    });
-    server.setRequestHandler('resources/templates/list', () => ({ resourceTemplates: [] }));
-    server.setRequestHandler('resources/read', async (request, ctx): Promise<ReadResourceResult> => {
-      const uri = request.params.uri;
-      let text: string;
-      try {
-        text = await readResource(uri, withSignal(ctx.mcpReq.signal));
-      } catch (error) {
-        if (error instanceof McpCoreError && error.code === 'UNKNOWN_RESOURCE')
-          throw new ResourceNotFoundError(uri);
-        if (error instanceof McpCoreError)
-          throw new ProtocolError(ProtocolErrorCode.InvalidParams, error.message);
-        if (error instanceof ToolError)
-          throw new ProtocolError(ProtocolErrorCode.InternalError, error.message);
-        onError(error, { kind: 'resource', name: uri, principal: base.principal.name });
-        throw new ProtocolError(ProtocolErrorCode.InternalError, `Reading ${uri} failed unexpectedly.`);
-      }
-      const mimeType = resources.get(uri)?.mimeType;
-      return { contents: [{ uri, text, ...(mimeType ? { mimeType } : {}) }] };
-    });
-
-    server.setRequestHandler('prompts/list', () => ({
-      prompts: [...prompts.values()]
-        .filter((spec) => allowed('prompt', spec.name, base))
-        .map((spec) => ({
-          name: spec.name,
-          ...(spec.title ? { title: spec.title } : {}),
-          ...(spec.description ? { description: spec.description } : {}),
-          arguments: promptArguments(spec.args),
-        })),
-    }));
-    server.setRequestHandler('prompts/get', async (request, ctx): Promise<GetPromptResult> => {
-      const { name } = request.params;
-      const spec = prompts.get(name);
-      if (!spec) {
-        throw new ProtocolError(
-          ProtocolErrorCode.InvalidParams,
-          `Unknown prompt "${name}". Call prompts/list to see the prompts available to you.`,
-        );
-      }
-      if (!allowed('prompt', name, base)) {
-        throw new ProtocolError(
-          ProtocolErrorCode.InvalidParams,
-          `You are not allowed to use the prompt "${name}". Ask an administrator to grant it.`,
-        );
-      }
-      const parsed = (spec.args ?? z.object({})).safeParse(request.params.arguments ?? {});
-      if (!parsed.success) {
-        throw new ProtocolError(
-          ProtocolErrorCode.InvalidParams,
-          `Invalid arguments for prompt ${name}: ${formatIssues(parsed.error)}.`,
-        );
-      }
-      const messages = await spec.render(parsed.data, withSignal(ctx.mcpReq.signal));
-      return { ...(spec.description ? { description: spec.description } : {}), messages };
-    });
+    server.setRequestHandler(
+      'tools/call',
+      (r, ctx) => serve(r.method, r.params, ctx.mcpReq.signal) as Promise<CallToolResult>,
+    );
+    server.setRequestHandler(
+      'resources/list',
+      (r, ctx) => serve(r.method, r.params, ctx.mcpReq.signal) as Promise<ListResourcesResult>,
+    );
+    server.setRequestHandler(
+      'resources/templates/list',
+      (r, ctx) => serve(r.method, r.params, ctx.mcpReq.signal) as Promise<ListResourceTemplatesResult>,
+    );
+    server.setRequestHandler(
+      'resources/read',
+      (r, ctx) => serve(r.method, r.params, ctx.mcpReq.signal) as Promise<ReadResourceResult>,
+    );
+    server.setRequestHandler(
+      'prompts/list',
+      (r, ctx) => serve(r.method, r.params, ctx.mcpReq.signal) as Promise<ListPromptsResult>,
+    );
+    server.setRequestHandler(
+      'prompts/get',
+      (r, ctx) => serve(r.method, r.params, ctx.mcpReq.signal) as Promise<GetPromptResult>,
+    );
     return server;
   }
 
@@ -298,6 +370,7 @@ export function createMcpRegistry<S>(options: McpRegistryOptions<S>): McpRegistr
     listTools,
     callTool,
     readResource,
+    dispatch,
     createServer,
   };
 }

@@ -1,5 +1,6 @@
 import { type AuthInfo, createMcpHandler } from '@modelcontextprotocol/server';
 import { serveStdio, type StdioServerHandle } from '@modelcontextprotocol/server/stdio';
+import { tryFastPath } from './fast-path.js';
 import type { McpRegistry } from './registry.js';
 import type { McpContext } from './types.js';
 
@@ -23,11 +24,14 @@ export interface McpHttpHandler {
 }
 
 const CONTEXT = Symbol('pgmcp.context');
+/** The SDK's default request body limit, 4 MiB. */
+const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
 type CarriesContext<S> = AuthInfo & { extra: { [CONTEXT]: ResolvedContext<S> } };
 
 /**
- * Serves the registry over Streamable HTTP: stateless, a fresh server per request, both the
- * 2026-07-28 protocol and legacy 2024-11-05 … 2025-11-25 clients on one endpoint.
+ * Serves the registry over Streamable HTTP: stateless, both the 2026-07-28 protocol and legacy
+ * 2024-11-05 … 2025-11-25 clients on one endpoint. Plain requests of legacy clients are answered
+ * directly from the registry (see fast-path.ts); everything else gets a fresh SDK server.
  *
  * @example
  *   const mcp = createMcpHttpHandler(registry, {
@@ -39,6 +43,7 @@ export function createMcpHttpHandler<S>(
   registry: McpRegistry<S>,
   options: McpHttpHandlerOptions<S>,
 ): McpHttpHandler {
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const handler = createMcpHandler(
     ({ authInfo }) => {
       const context = (authInfo as CarriesContext<S> | undefined)?.extra[CONTEXT];
@@ -47,7 +52,7 @@ export function createMcpHttpHandler<S>(
     },
     {
       legacy: 'stateless',
-      ...(options.maxBodyBytes ? { maxRequestBodySize: options.maxBodyBytes } : {}),
+      maxRequestBodySize: maxBodyBytes,
       ...(options.onError ? { onerror: options.onError } : {}),
     },
   );
@@ -56,13 +61,24 @@ export function createMcpHttpHandler<S>(
       const resolved = await options.resolveContext(request);
       if (resolved instanceof Response) return resolved;
       // The SDK passes authInfo through untouched to the server factory; it carries our context.
+      const fast = await tryFastPath(
+        request,
+        resolved,
+        (m, p, c) => registry.dispatch(m, p, c),
+        maxBodyBytes,
+        options.onError,
+      );
+      if (fast.kind === 'answered') return fast.response;
       const authInfo: CarriesContext<S> = {
         token: '',
         clientId: resolved.principal.id,
         scopes: [],
         extra: { [CONTEXT]: resolved },
       };
-      return handler.fetch(request, { authInfo });
+      return handler.fetch(request, {
+        authInfo,
+        ...(fast.parsedBody !== undefined ? { parsedBody: fast.parsedBody } : {}),
+      });
     },
     close: () => handler.close(),
   };

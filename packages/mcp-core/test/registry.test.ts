@@ -279,6 +279,99 @@ describe('http handler', () => {
   });
 });
 
+describe('the stateless fast path', () => {
+  const post = (
+    handler: ReturnType<typeof createMcpHttpHandler>,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ) =>
+    handler.fetch(
+      new Request('http://mcp.test/mcp/v1', {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          ...headers,
+        },
+        body: JSON.stringify(body),
+      }),
+    );
+  const handler = () =>
+    createMcpHttpHandler(buildRegistry().registry, {
+      resolveContext: async () => ({
+        principal: { id: 'u', name: 'ann', kind: 'user' },
+        sessionKey: 's',
+        state: { writes: false, denied: ['tool:zeta'] },
+      }),
+    });
+
+  it('answers a legacy client\u2019s plain request as JSON, from the same dispatch as the SDK server', async () => {
+    const response = await post(
+      handler(),
+      { jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'add', arguments: { a: 1, b: 2 } } },
+      { 'mcp-protocol-version': '2025-11-25' },
+    );
+    expect(response.headers.get('content-type')).toBe('application/json');
+    expect(await response.json()).toEqual({
+      jsonrpc: '2.0',
+      id: 7,
+      result: { content: [{ type: 'text', text: '3 for ann' }], structuredContent: { sum: 3 } },
+    });
+    const list = await post(handler(), { jsonrpc: '2.0', id: 'x', method: 'tools/list' });
+    expect(
+      ((await list.json()) as { result: { tools: { name: string }[] } }).result.tools.map((t) => t.name),
+    ).toEqual(['add', 'fails', 'slow']);
+  });
+
+  it('answers protocol errors as JSON-RPC errors with the SDK\u2019s codes', async () => {
+    const unknown = await post(handler(), {
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'tools/call',
+      params: { name: 'nope' },
+    });
+    expect(await unknown.json()).toMatchObject({
+      id: 1,
+      error: { code: -32602, message: expect.stringContaining('Unknown tool "nope"') },
+    });
+    const badParams = await post(handler(), {
+      jsonrpc: '2.0',
+      id: 2,
+      method: 'tools/call',
+      params: { name: 5 },
+    });
+    expect(await badParams.json()).toMatchObject({
+      id: 2,
+      error: { code: -32602, message: 'Invalid params: "name" must be a string.' },
+    });
+    const missing = await post(handler(), {
+      jsonrpc: '2.0',
+      id: 3,
+      method: 'resources/read',
+      params: { uri: 'test://none' },
+    });
+    expect(await missing.json()).toMatchObject({ id: 3, error: { code: -32602 } });
+  });
+
+  it('leaves initialize, notifications and the 2026-07-28 envelope to the SDK', async () => {
+    const init = await post(handler(), {
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 't', version: '1' } },
+    });
+    expect(init.headers.get('content-type')).toMatch(/text\/event-stream/);
+    const notification = await post(handler(), { jsonrpc: '2.0', method: 'notifications/initialized' });
+    expect(notification.status).toBe(202);
+    const unsupported = await post(
+      handler(),
+      { jsonrpc: '2.0', id: 1, method: 'tools/list' },
+      { 'mcp-protocol-version': '1999-01-01' },
+    );
+    expect(unsupported.status).toBe(400);
+  });
+});
+
 describe('registry', () => {
   it('refuses duplicate and invalid names', () => {
     const { registry } = buildRegistry();
