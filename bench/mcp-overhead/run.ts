@@ -108,7 +108,7 @@ async function mcpClients(url: string, headers: Record<string, string> = {}): Pr
 
 function callTool(client: Client, tool: string, argument: string) {
   return async (sql: string) => {
-    const result = await client.callTool({ name: tool, arguments: { [argument]: sql } });
+    const result = await client.callTool({ name: tool, arguments: { [argument]: sql } }, { timeout: 10_000 });
     if (result.isError) throw new Error(JSON.stringify(result.content));
   };
 }
@@ -138,10 +138,13 @@ function startProcess(
 }
 
 async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
+  if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');
+  // Not every server stops on SIGTERM; do not wait for ever.
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
   await exited;
+  clearTimeout(timer);
 }
 
 /** DBHub declares Node >= 22.5, so it is installed on demand outside the workspace (it runs on 20 for PostgreSQL). */
@@ -283,7 +286,11 @@ async function main(): Promise<void> {
           clients.map((c) => callTool(c, 'execute_sql', 'sql')),
         ),
       );
-      await Promise.all(clients.map((c) => c.close()));
+      // Closing sessions is not what is measured; do not let a slow close hold the run.
+      await Promise.race([
+        Promise.all(clients.map((c) => c.close())),
+        new Promise((r) => setTimeout(r, 5_000)),
+      ]);
       await stopProcess(dbhub);
     }
   } finally {

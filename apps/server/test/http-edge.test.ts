@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { useTestDatabase } from '@pgmcp/vitest-config/postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -64,6 +65,41 @@ describe('HTTP edge', () => {
     expect(await response.json()).toMatchObject({
       error: { code: 'PAYLOAD_TOO_LARGE', message: expect.stringContaining('larger than 10 MiB') },
     });
+  });
+
+  it('counts a chunked body without Content-Length and refuses it past the limit', async () => {
+    const { port } = new URL(server.url);
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      // Its own connection, not fetch's keep-alive pool: the server closes it after refusing.
+      const req = httpRequest(
+        {
+          host: '127.0.0.1',
+          port,
+          path: '/mcp/v1',
+          method: 'POST',
+          agent: false,
+          headers: { 'content-type': 'application/json' },
+        },
+        (res) => {
+          let body = '';
+          res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
+      req.on('error', reject);
+      const chunk = 'x'.repeat(1024 * 1024);
+      let sent = 0;
+      const write = () => {
+        while (sent < 12) {
+          sent++;
+          if (!req.write(chunk)) return void req.once('drain', write);
+        }
+        req.end();
+      };
+      write();
+    });
+    expect(answer.status).toBe(413);
+    expect(JSON.parse(answer.body)).toMatchObject({ error: { code: 'PAYLOAD_TOO_LARGE' } });
   });
 
   it('answers malformed JSON with JSON-RPC -32700', async () => {
