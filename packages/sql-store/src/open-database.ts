@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { SqlStoreError } from './errors.js';
-import { StoreSqliteDialect } from './sqlite-dialect.js';
+import { cacheStatements, StoreSqliteDialect } from './sqlite-dialect.js';
 import { describeStoreLocation, parseStoreUrl, type StoreLocation } from './store-url.js';
 
 /** The two SQL dialects a store runs on. */
@@ -104,7 +104,7 @@ function createSqliteKysely(
     const message = `Could not open the SQLite store ${description}: ${messageOf(error)}`;
     throw new SqlStoreError('OPEN_FAILED', message, { cause: error });
   }
-  return new Kysely<unknown>({ dialect: new StoreSqliteDialect({ database: sqlite }) });
+  return new Kysely<unknown>({ dialect: new StoreSqliteDialect({ database: cacheStatements(sqlite) }) });
 }
 
 async function openPostgres(
