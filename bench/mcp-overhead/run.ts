@@ -6,8 +6,11 @@
  *   2. pgmcp over HTTP (query_database through the official MCP client), auth off,
  *   3. pgmcp with authentication on (an API token per client),
  *   4. DBHub (@bytebase/dbhub, HTTP mode, execute_sql read-only) on the same database,
- * and prints throughput, latency percentiles and the ratios. Also reports pgmcp's login latency
- * (bcrypt cost 12). Servers run in their own processes; the clients share this one.
+ * and prints throughput, latency percentiles and the ratios. Each MCP server is driven twice: by
+ * official SDK clients (what an assistant sees, but the client library's CPU cost shares the
+ * machine) and by wire callers that post the same JSON-RPC over keep-alive HTTP (what the server
+ * can serve). Also reports pgmcp's login latency (bcrypt cost 12). Servers run in their own
+ * processes; the callers share this one.
  *
  *   pnpm exec turbo run build --filter=@pgmcp/cli...   # pgmcp runs from its build
  *   pnpm --filter @pgmcp/bench exec tsx --conditions=@pgmcp/source mcp-overhead/run.ts [--seconds 10] [--clients 32]
@@ -16,6 +19,7 @@
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -113,6 +117,109 @@ function callTool(client: Client, tool: string, argument: string) {
   };
 }
 
+/**
+ * Callers that speak MCP's HTTP wire format directly (keep-alive, one connection each, pre-built
+ * bodies): what the server can serve when the client library's own CPU cost is taken out. Each
+ * caller does the initialize handshake first, like a real client, and keeps the session id and
+ * protocol version the server gave it.
+ */
+async function wireCallers(
+  url: string,
+  headers: Record<string, string>,
+  tool: string,
+  argument: string,
+): Promise<{ callers: ((sql: string) => Promise<void>)[]; close: () => void }> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
+  const post = (body: unknown, extra: Record<string, string>) =>
+    new Promise<{ status: number; session?: string; message?: JsonRpcAnswer }>((resolve, reject) => {
+      const payload = JSON.stringify(body);
+      const request = http.request(
+        url,
+        {
+          method: 'POST',
+          agent,
+          timeout: 10_000,
+          headers: {
+            ...headers,
+            ...extra,
+            'content-type': 'application/json',
+            accept: 'application/json, text/event-stream',
+            'content-length': Buffer.byteLength(payload),
+          },
+        },
+        (response) => {
+          let text = '';
+          response.setEncoding('utf8');
+          response.on('data', (chunk: string) => (text += chunk));
+          response.on('end', () => {
+            const session = response.headers['mcp-session-id'];
+            // An SSE answer carries the JSON-RPC message in its last data line.
+            const json = response.headers['content-type']?.startsWith('text/event-stream')
+              ? text
+                  .split('\n')
+                  .filter((line) => line.startsWith('data:'))
+                  .pop()
+                  ?.slice(5)
+              : text;
+            resolve({
+              status: response.statusCode ?? 0,
+              ...(typeof session === 'string' ? { session } : {}),
+              ...(json ? { message: JSON.parse(json) as JsonRpcAnswer } : {}),
+            });
+          });
+        },
+      );
+      request.on('timeout', () => request.destroy(new Error('timed out')));
+      request.on('error', reject);
+      request.end(payload);
+    });
+  const callers: ((sql: string) => Promise<void>)[] = [];
+  for (let i = 0; i < CLIENTS; i++) {
+    const init = await post(
+      {
+        jsonrpc: '2.0',
+        id: 0,
+        method: 'initialize',
+        params: {
+          protocolVersion: '2025-11-25',
+          capabilities: {},
+          clientInfo: { name: `bench-wire-${i}`, version: '1' },
+        },
+      },
+      {},
+    );
+    const version = (init.message?.result as { protocolVersion?: string } | undefined)?.protocolVersion;
+    if (init.status !== 200 || !version) throw new Error(`initialize failed with HTTP ${init.status}`);
+    const session: Record<string, string> = {
+      'mcp-protocol-version': version,
+      ...(init.session ? { 'mcp-session-id': init.session } : {}),
+    };
+    await post({ jsonrpc: '2.0', method: 'notifications/initialized' }, session);
+    let id = 1;
+    callers.push(async (sql) => {
+      const answer = await post(
+        {
+          jsonrpc: '2.0',
+          id: id++,
+          method: 'tools/call',
+          params: { name: tool, arguments: { [argument]: sql } },
+        },
+        session,
+      );
+      const result = answer.message?.result as { isError?: boolean } | undefined;
+      if (answer.status !== 200 || !result || result.isError) {
+        throw new Error(`tools/call failed with HTTP ${answer.status}`);
+      }
+    });
+  }
+  return { callers, close: () => agent.destroy() };
+}
+
+interface JsonRpcAnswer {
+  result?: unknown;
+  error?: { code: number; message: string };
+}
+
 function startProcess(
   command: string,
   argv: string[],
@@ -202,6 +309,32 @@ async function main(): Promise<void> {
   const children: ChildProcess[] = [];
   const results: Result[] = [];
   let loginMs: number[] = [];
+  /** One MCP server, driven first by official SDK clients, then by wire callers. */
+  const measureMcp = async (
+    name: string,
+    url: string,
+    headers: Record<string, string>,
+    tool: string,
+    argument: string,
+  ) => {
+    const clients = await mcpClients(url, headers);
+    log(`${name}: ${CLIENTS} SDK clients, ${SECONDS} s`);
+    results.push(
+      await drive(
+        `${name} (SDK client)`,
+        clients.map((c) => callTool(c, tool, argument)),
+      ),
+    );
+    // Closing sessions is not what is measured; do not let a slow close hold the run.
+    await Promise.race([
+      Promise.all(clients.map((c) => c.close())),
+      new Promise((r) => setTimeout(r, 5_000)),
+    ]);
+    const wire = await wireCallers(url, headers, tool, argument);
+    log(`${name}: ${CLIENTS} wire callers, ${SECONDS} s`);
+    results.push(await drive(`${name} (wire)`, wire.callers));
+    wire.close();
+  };
   try {
     log(`seeding bench_items (${ROWS.toLocaleString('en-US')} rows)`);
     await seed(url);
@@ -250,15 +383,13 @@ async function main(): Promise<void> {
         });
         headers = { authorization: `Bearer ${((await created.json()) as { token: string }).token}` };
       }
-      const clients = await mcpClients(`${base}/mcp/v1`, headers);
-      log(`pgmcp (auth ${auth}), ${CLIENTS} MCP clients, ${SECONDS} s`);
-      results.push(
-        await drive(
-          `pgmcp${auth === 'on' ? ' (auth on, API token)' : ''}`,
-          clients.map((c) => callTool(c, 'query_database', 'query')),
-        ),
+      await measureMcp(
+        auth === 'on' ? 'pgmcp auth' : 'pgmcp',
+        `${base}/mcp/v1`,
+        headers,
+        'query_database',
+        'query',
       );
-      await Promise.all(clients.map((c) => c.close()));
       await stopProcess(server);
     }
 
@@ -278,19 +409,7 @@ async function main(): Promise<void> {
       );
       children.push(dbhub);
       await new Promise((r) => setTimeout(r, 500));
-      const clients = await mcpClients(`http://127.0.0.1:${port}/mcp`);
-      log(`DBHub ${DBHUB_VERSION}, ${CLIENTS} MCP clients, ${SECONDS} s`);
-      results.push(
-        await drive(
-          `DBHub ${DBHUB_VERSION} (readonly)`,
-          clients.map((c) => callTool(c, 'execute_sql', 'sql')),
-        ),
-      );
-      // Closing sessions is not what is measured; do not let a slow close hold the run.
-      await Promise.race([
-        Promise.all(clients.map((c) => c.close())),
-        new Promise((r) => setTimeout(r, 5_000)),
-      ]);
+      await measureMcp('DBHub', `http://127.0.0.1:${port}/mcp`, {}, 'execute_sql', 'sql');
       await stopProcess(dbhub);
     }
   } finally {
@@ -299,7 +418,6 @@ async function main(): Promise<void> {
   }
 
   const throughput = (r: Result) => r.calls / r.seconds;
-  const byName = (prefix: string) => results.find((r) => r.name.startsWith(prefix));
   const rows = results.map((r) => {
     const sorted = [...r.latencies].sort((a, b) => a - b);
     return {
@@ -315,15 +433,20 @@ async function main(): Promise<void> {
     `\nbench/mcp-overhead: ${CLIENTS} concurrent callers, indexed single-row lookup on ${ROWS.toLocaleString('en-US')} rows, ${SECONDS} s each (after ${WARMUP} s warm-up), pool ${POOL}, node ${process.version}`,
   );
   console.table(rows);
-  const directR = byName('direct');
-  const plain = byName('pgmcp') && results.find((r) => r.name === 'pgmcp');
-  const authed = byName('pgmcp (auth on');
-  const dbhubR = byName('DBHub');
-  const ratio = (a?: Result, b?: Result) => (a && b ? (throughput(a) / throughput(b)).toFixed(2) : 'n/a');
-  console.log('ratios (throughput):');
-  console.log(`  pgmcp / direct pg        ${ratio(plain, directR)}   (target >= 0.25)`);
-  console.log(`  pgmcp / DBHub            ${ratio(plain, dbhubR)}   (target >= 2)`);
-  console.log(`  pgmcp auth / pgmcp       ${ratio(authed, plain)}   (target >= 0.90)`);
+  const find = (name: string) => results.find((r) => r.name === name);
+  const ratio = (a?: Result, b?: Result) => (a && b ? (throughput(a) / throughput(b)).toFixed(2) : ' n/a');
+  const directR = find('direct pg.Pool');
+  console.log('ratios (throughput)          SDK client   wire   target');
+  for (const [label, a, b, target] of [
+    ['pgmcp / direct pg', 'pgmcp', undefined, '>= 0.25'],
+    ['pgmcp / DBHub', 'pgmcp', 'DBHub', '>= 2'],
+    ['pgmcp auth / pgmcp', 'pgmcp auth', 'pgmcp', '>= 0.90'],
+  ] as const) {
+    const of = (driver: string) => ratio(find(`${a} (${driver})`), b ? find(`${b} (${driver})`) : directR);
+    console.log(
+      `  ${label.padEnd(26)} ${of('SDK client').padStart(10)} ${of('wire').padStart(6)}   ${target}`,
+    );
+  }
   if (loginMs.length > 0) {
     const sorted = [...loginMs].sort((a, b) => a - b);
     console.log(
