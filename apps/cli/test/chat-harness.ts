@@ -6,7 +6,6 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { ChatView, FakeProvider } from '@pgmcp/llm-clients/testing';
 import { createLogger, type RunningServer, startServer } from '@pgmcp/server';
-import pg from 'pg';
 import { expect } from 'vitest';
 
 // Shared by the chat suites: the real server in-process (auth on), the built `pgmcp` binary as a
@@ -102,16 +101,7 @@ export async function runChat(
   return { code, stdout, stderr };
 }
 
-/** Runs a query on its own connection and returns the rows. */
-export async function query<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql)).rows;
-  } finally {
-    await client.end();
-  }
-}
+export { adminQuery } from '@pgmcp/vitest-config/postgres';
 
 /**
  * `pgmcp chat` in a real pseudo-terminal: a tmux session on its own socket, driven with send-keys and

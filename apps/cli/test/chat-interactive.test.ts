@@ -14,11 +14,11 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { writeJsonFile } from '../src/chat/chat-files.js';
 import {
   ADMIN_PASSWORD,
+  adminQuery,
   chatEnv,
   credentialsFile,
   freshQuestion,
   login,
-  query,
   startChatServer,
   storedToken,
   TmuxChat,
@@ -38,8 +38,8 @@ const COUNT_SQL = "SELECT count(*) AS cancelled FROM sales.orders WHERE status =
 
 beforeAll(async () => {
   await seedDemoDatabase(db.url);
-  await query(db.url, 'CREATE TABLE public.chat_notes (id serial PRIMARY KEY, note text NOT NULL)');
-  const [row] = await query<{ n: string }>(
+  await adminQuery(db.url, 'CREATE TABLE public.chat_notes (id serial PRIMARY KEY, note text NOT NULL)');
+  const [row] = await adminQuery<{ n: string }>(
     db.url,
     "SELECT count(*)::text AS n FROM sales.orders WHERE status::text = 'cancelled'",
   );
@@ -267,7 +267,7 @@ describe('pgmcp chat on a terminal', () => {
     expect(screen).toContain('Run it? [y/N] no');
     expect(screen).toContain('⊘ declined — not run');
     expect(screen).toContain('I did not write anything.');
-    expect(await query(db.url, 'SELECT note FROM public.chat_notes')).toEqual([]);
+    expect(await adminQuery(db.url, 'SELECT note FROM public.chat_notes')).toEqual([]);
 
     await session.line('Add the note again.');
     await session.waitFor('Run it? [y/N]', { times: 2 });
@@ -276,7 +276,7 @@ describe('pgmcp chat on a terminal', () => {
     screen = await session.after('Add the note again.');
     expect(screen).toContain('Run it? [y/N] yes');
     expect(screen).toMatch(/✓ INSERT · 1 row affected · \d+ ms/);
-    expect(await query(db.url, 'SELECT note FROM public.chat_notes')).toEqual([
+    expect(await adminQuery(db.url, 'SELECT note FROM public.chat_notes')).toEqual([
       { note: 'written from the terminal' },
     ]);
 
@@ -285,7 +285,7 @@ describe('pgmcp chat on a terminal', () => {
     expect(read).toMatch(
       /⏺ query_database\n {4}SELECT count\(\*\) AS notes FROM public\.chat_notes\n {2}✓ 1 row/,
     );
-    await query(db.url, 'TRUNCATE public.chat_notes');
+    await adminQuery(db.url, 'TRUNCATE public.chat_notes');
   });
 
   it('recalls earlier input with Up and Ctrl-R, also in the next session', async () => {

@@ -11,7 +11,7 @@ import {
 } from '@pgmcp/llm-clients/testing';
 import { useTestDatabase } from '@pgmcp/vitest-config/postgres';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { chatEnv, freshQuestion, query, runChat } from './chat-harness.js';
+import { adminQuery, chatEnv, freshQuestion, runChat } from './chat-harness.js';
 
 // Local mode: `pgmcp chat --stdio` spawns `pgmcp serve --stdio` (the same built binary) as its MCP
 // server and calls the provider directly — here a fake Anthropic API on 127.0.0.1.
@@ -42,8 +42,8 @@ function answerTopProduct(): void {
 
 beforeAll(async () => {
   await seedDemoDatabase(db.url);
-  await query(db.url, 'CREATE TABLE public.chat_notes (id serial PRIMARY KEY, note text NOT NULL)');
-  const [row] = await query<{ name: string; units: string }>(
+  await adminQuery(db.url, 'CREATE TABLE public.chat_notes (id serial PRIMARY KEY, note text NOT NULL)');
+  const [row] = await adminQuery<{ name: string; units: string }>(
     db.url,
     `SELECT p.name, sum(l.quantity)::text AS units FROM inventory.products p JOIN sales.order_items l USING (product_id) GROUP BY 1 ORDER BY sum(l.quantity) DESC, 1 LIMIT 1`,
   );
@@ -146,7 +146,7 @@ describe('pgmcp chat --stdio', () => {
     expect(declined.stderr).toContain(
       '1 statement that writes was declined: there is no terminal to ask on. Pass --yes to allow writes in scripts.',
     );
-    expect(await query(db.url, 'SELECT note FROM public.chat_notes')).toEqual([]);
+    expect(await adminQuery(db.url, 'SELECT note FROM public.chat_notes')).toEqual([]);
 
     const approved = await runChat(
       ['--stdio', '--config', config, '--yes', '-p', 'Note that I was here.'],
@@ -154,7 +154,9 @@ describe('pgmcp chat --stdio', () => {
     );
     expect(approved.code).toBe(0);
     expect(approved.stdout).toBe('Noted.\n');
-    expect(await query(db.url, 'SELECT note FROM public.chat_notes')).toEqual([{ note: 'from the chat' }]);
+    expect(await adminQuery(db.url, 'SELECT note FROM public.chat_notes')).toEqual([
+      { note: 'from the chat' },
+    ]);
   });
 
   it('names the variables to set when no provider is configured', async () => {

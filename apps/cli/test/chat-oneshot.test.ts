@@ -13,11 +13,11 @@ import { useTestDatabase } from '@pgmcp/vitest-config/postgres';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { writeJsonFile } from '../src/chat/chat-files.js';
 import {
+  adminQuery,
   chatEnv,
   credentialsFile,
   freshQuestion,
   login,
-  query,
   runChat,
   startChatServer,
 } from './chat-harness.js';
@@ -61,7 +61,7 @@ async function closedPort(): Promise<number> {
 beforeAll(async () => {
   await seedDemoDatabase(db.url);
   // Computed independently of the SQL the model writes, on a separate connection.
-  const [row] = await query<{ n: string }>(
+  const [row] = await adminQuery<{ n: string }>(
     db.url,
     `SELECT count(*)::text AS n FROM sales.orders WHERE status = 'delivered' AND date_part('year', ordered_at AT TIME ZONE 'UTC') = 2024`,
   );

@@ -2,7 +2,6 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import pg from 'pg';
 import { createLogger } from '../src/logger.js';
 import { type RunningServer, type StartOptions, startServer } from '../src/start.js';
 
@@ -51,12 +50,4 @@ export function textOf(result: unknown): string {
   return (result as { content: { text: string }[] }).content[0]?.text ?? '';
 }
 
-export async function adminQuery<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql)).rows;
-  } finally {
-    await client.end();
-  }
-}
+export { adminQuery } from '@pgmcp/vitest-config/postgres';

@@ -1,6 +1,6 @@
 import { createPoolManager, type PoolManager } from '@pgmcp/pool-manager';
-import { useTestDatabase } from '@pgmcp/vitest-config/postgres';
-import pg from 'pg';
+import { adminQuery, useTestDatabase } from '@pgmcp/vitest-config/postgres';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BoundedQueryPlan } from '../src/executor/bounded-query.js';
 import { runStatement, type TypeNameCache } from '../src/executor/run-statement.js';
@@ -8,15 +8,7 @@ import { runStatement, type TypeNameCache } from '../src/executor/run-statement.
 const db = useTestDatabase('executor');
 let pools: PoolManager;
 
-async function admin<T extends pg.QueryResultRow>(sql: string): Promise<T[]> {
-  const client = new pg.Client({ connectionString: db.url });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql)).rows;
-  } finally {
-    await client.end();
-  }
-}
+const admin = <T extends pg.QueryResultRow>(sql: string) => adminQuery<T>(db.url, sql);
 
 beforeAll(async () => {
   await admin(`

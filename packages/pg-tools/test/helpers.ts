@@ -1,7 +1,6 @@
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { createMcpHttpHandler, createMcpRegistry } from '@pgmcp/mcp-core';
 import { type ConnectionConfig, createPoolManager, type PoolManager } from '@pgmcp/pool-manager';
-import pg from 'pg';
 import {
   type ConnectionAccess,
   createMemoryConnectionStore,
@@ -110,13 +109,4 @@ export function textOf(result: unknown): string {
   return content[0]?.text ?? '';
 }
 
-/** Runs SQL as the superuser, outside pgmcp, to check what really happened. */
-export async function adminQuery<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql)).rows;
-  } finally {
-    await client.end();
-  }
-}
+export { adminQuery } from '@pgmcp/vitest-config/postgres';

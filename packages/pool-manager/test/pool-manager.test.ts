@@ -1,6 +1,5 @@
 import { createServer } from 'node:net';
-import { useTestDatabase } from '@pgmcp/vitest-config/postgres';
-import pg from 'pg';
+import { adminQuery, useTestDatabase } from '@pgmcp/vitest-config/postgres';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPoolManager, type PoolManager, PoolManagerError, resolveConnection } from '../src/index.js';
 
@@ -18,14 +17,8 @@ afterEach(async () => {
 });
 
 async function adminCount(sql: string, params: unknown[] = []): Promise<number> {
-  const client = new pg.Client({ connectionString: db.adminUrl });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ n: string }>(sql, params);
-    return Number(rows[0]?.n);
-  } finally {
-    await client.end();
-  }
+  const [row] = await adminQuery<{ n: string }>(db.adminUrl, sql, params);
+  return Number(row?.n);
 }
 
 /** A port on which nothing listens. */

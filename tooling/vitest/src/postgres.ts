@@ -23,11 +23,19 @@ function withDatabase(url: string, database: string): string {
   return parsed.toString();
 }
 
-async function adminQuery(adminUrl: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
+/**
+ * Runs SQL on a connection of its own (opened and closed around it) and returns the rows: for
+ * setting up fixtures and for checking, from outside the code under test, what really happened.
+ */
+export async function adminQuery<T extends pg.QueryResultRow = pg.QueryResultRow>(
+  url: string,
+  sql: string,
+  params: unknown[] = [],
+): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    await client.query(sql);
+    return (await client.query<T>(sql, params)).rows;
   } finally {
     await client.end();
   }
@@ -47,7 +55,9 @@ export async function createTestDatabase(label = 'test'): Promise<TestDatabase> 
     url: withDatabase(adminUrl, name),
     adminUrl,
     major: inject('pgMajor'),
-    drop: () => adminQuery(adminUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
+    drop: async () => {
+      await adminQuery(adminUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    },
   };
 }
 

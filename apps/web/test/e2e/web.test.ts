@@ -11,8 +11,8 @@ import {
   toolCallReply,
 } from '@pgmcp/llm-clients/testing';
 import type { RunningServer } from '@pgmcp/server';
-import { useTestDatabase } from '@pgmcp/vitest-config/postgres';
-import pg from 'pg';
+import { adminQuery, useTestDatabase } from '@pgmcp/vitest-config/postgres';
+import type pg from 'pg';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -34,15 +34,7 @@ import {
 
 const db = useTestDatabase('web-e2e');
 
-async function query<T extends pg.QueryResultRow>(sql: string): Promise<T[]> {
-  const client = new pg.Client({ connectionString: db.url });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql)).rows;
-  } finally {
-    await client.end();
-  }
-}
+const query = <T extends pg.QueryResultRow>(sql: string) => adminQuery<T>(db.url, sql);
 
 const REVENUE_SQL =
   "SELECT sum(total_amount) AS revenue FROM sales.orders WHERE status = 'delivered' AND ordered_at >= '2024-01-01T00:00:00Z' AND ordered_at < '2025-01-01T00:00:00Z'";
