@@ -1,10 +1,6 @@
 import {
   type CallToolResult,
   type GetPromptResult,
-  type ListPromptsResult,
-  type ListResourcesResult,
-  type ListResourceTemplatesResult,
-  type ListToolsResult,
   type Prompt,
   ProtocolError,
   ProtocolErrorCode,
@@ -79,6 +75,17 @@ export function formatIssues(error: z.ZodError): string {
     })
     .join('; ');
 }
+
+/** The request methods the registry answers itself (the SDK handles the rest). */
+const DISPATCHED_METHODS = [
+  'tools/list',
+  'tools/call',
+  'resources/list',
+  'resources/templates/list',
+  'resources/read',
+  'prompts/list',
+  'prompts/get',
+] as const;
 
 function inputJsonSchema(schema: z.ZodObject): Tool['inputSchema'] {
   const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
@@ -317,34 +324,10 @@ export function createMcpRegistry<S>(options: McpRegistryOptions<S>): McpRegistr
     const serve = (method: string, params: unknown, signal: AbortSignal) =>
       dispatch(method, params, withSignal(signal))!;
 
-    server.setRequestHandler(
-      'tools/list',
-      (r, ctx) => serve(r.method, r.params, ctx.mcpReq.signal) as Promise<ListToolsResult>,
-    );
-    server.setRequestHandler(
-      'tools/call',
-      (r, ctx) => serve(r.method, r.params, ctx.mcpReq.signal) as Promise<CallToolResult>,
-    );
-    server.setRequestHandler(
-      'resources/list',
-      (r, ctx) => serve(r.method, r.params, ctx.mcpReq.signal) as Promise<ListResourcesResult>,
-    );
-    server.setRequestHandler(
-      'resources/templates/list',
-      (r, ctx) => serve(r.method, r.params, ctx.mcpReq.signal) as Promise<ListResourceTemplatesResult>,
-    );
-    server.setRequestHandler(
-      'resources/read',
-      (r, ctx) => serve(r.method, r.params, ctx.mcpReq.signal) as Promise<ReadResourceResult>,
-    );
-    server.setRequestHandler(
-      'prompts/list',
-      (r, ctx) => serve(r.method, r.params, ctx.mcpReq.signal) as Promise<ListPromptsResult>,
-    );
-    server.setRequestHandler(
-      'prompts/get',
-      (r, ctx) => serve(r.method, r.params, ctx.mcpReq.signal) as Promise<GetPromptResult>,
-    );
+    // The SDK types each method's handler; dispatch() answers them all with the right shape.
+    for (const method of DISPATCHED_METHODS) {
+      server.setRequestHandler(method, (r, ctx) => serve(r.method, r.params, ctx.mcpReq.signal) as never);
+    }
     return server;
   }
 
