@@ -1,4 +1,4 @@
-import { ConfigError, PGMCP_VERSION } from '@pgmcp/server/config';
+import { ConfigError, type ConfigFlags, PGMCP_VERSION } from '@pgmcp/server/config';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { registerAdminCommands } from './admin/register-admin-commands.js';
 import { registerChatCommand } from './chat/register-chat-command.js';
@@ -15,14 +15,8 @@ function parsePort(value: string): number {
   return port;
 }
 
-interface ServeOptions {
+interface ServeOptions extends ConfigFlags {
   stdio?: boolean;
-  config?: string;
-  host?: string;
-  port?: number;
-  databaseUrl?: string;
-  dataDir?: string;
-  logLevel?: string;
 }
 
 function warnAboutPasswordInArgs(url: string | undefined, err: NodeJS.WritableStream): void {

@@ -20,6 +20,29 @@ export interface DatabaseInfo {
   current: boolean;
 }
 
+/** A connection as the REST API and `list_database_connections` describe it (snake_case). */
+export interface WireConnection {
+  name: string;
+  description?: string | null;
+  host: string;
+  port: number;
+  database: string;
+  writes_allowed: boolean;
+  current: boolean;
+}
+
+export function toDatabaseInfo(c: WireConnection): DatabaseInfo {
+  return {
+    name: c.name,
+    ...(c.description ? { description: c.description } : {}),
+    host: c.host,
+    port: c.port,
+    database: c.database,
+    writesAllowed: c.writes_allowed,
+    current: c.current,
+  };
+}
+
 /** The LLM providers available and the default one. */
 export interface ProviderList {
   providers: { name: string; defaultModel: string }[];

@@ -6,7 +6,7 @@ import type { StreamEvent } from '@pgmcp/api-contract';
 import { createCompactor } from '@pgmcp/compactor';
 import { ConfigError, loadConfig, type PgmcpConfig } from '@pgmcp/server/config';
 import { type ConfiguredProvider, createLlmProviders, type LlmProviders } from '@pgmcp/server/llm';
-import type { ChatBackend, DatabaseInfo } from './backend.js';
+import { type ChatBackend, toDatabaseInfo, type WireConnection } from './backend.js';
 import { ChatError, messageOf } from './chat-error.js';
 import { createLocalConversationStore } from './local-conversations.js';
 
@@ -155,24 +155,7 @@ export async function startLocal(options: LocalBackendOptions): Promise<ChatBack
     },
     async databases() {
       const structured = await callTool('list_database_connections', {});
-      const list = (structured?.connections ?? []) as {
-        name: string;
-        description?: string;
-        host: string;
-        port: number;
-        database: string;
-        writes_allowed: boolean;
-        current: boolean;
-      }[];
-      return list.map((c): DatabaseInfo => ({
-        name: c.name,
-        ...(c.description ? { description: c.description } : {}),
-        host: c.host,
-        port: c.port,
-        database: c.database,
-        writesAllowed: c.writes_allowed,
-        current: c.current,
-      }));
+      return ((structured?.connections ?? []) as WireConnection[]).map(toDatabaseInfo);
     },
     async selectDatabase(name, database) {
       await callTool('select_database_connection', {

@@ -1,5 +1,5 @@
 import { connectMcpClient, createMcpToolbox, createProxyLlm, isAgentError } from '@pgmcp/agent';
-import type { ChatBackend, ConversationStore, Prompter } from './backend.js';
+import { type ChatBackend, type ConversationStore, type Prompter, toDatabaseInfo } from './backend.js';
 import { ChatError, isChatError, messageOf } from './chat-error.js';
 import type { CredentialStore } from './chat-files.js';
 import { createServerApi, ServerAnswerError } from './server-api.js';
@@ -162,15 +162,7 @@ export async function connectServer(options: ServerBackendOptions): Promise<Chat
     },
     models: (provider) => api.models(provider),
     async databases() {
-      return (await api.connections()).map((c) => ({
-        name: c.name,
-        ...(c.description ? { description: c.description } : {}),
-        host: c.host,
-        port: c.port,
-        database: c.database,
-        writesAllowed: c.writes_allowed,
-        current: c.current,
-      }));
+      return (await api.connections()).map(toDatabaseInfo);
     },
     selectDatabase: (name, database) => api.setCurrentConnection(name, database),
     compact: (request, signal) => api.compact(request, signal),
