@@ -133,7 +133,8 @@ export class Access {
         (map, grant) => map.set(grant.name, stronger(map.get(grant.name), grant.access)),
         new Map<string, ConnectionAccess>(),
       );
-    this.#scopeAdmin = scope?.admin && new Set(scope.admin);
+    // A scoped token exercises only the admin permissions its scope names (none without the list).
+    this.#scopeAdmin = scope && new Set(scope.admin ?? []);
   }
 
   /** True for a superuser without a token scope: every check passes. */

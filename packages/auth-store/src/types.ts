@@ -39,9 +39,10 @@ export interface ConnectionGrant {
 }
 
 /**
- * What an API token is limited to. Each field left out means "no restriction on that dimension"
- * (the owner's rights apply); a field present lists everything the token may use there (an empty
- * list allows nothing). A scope never widens: the effective access is the intersection of the
+ * What an API token is limited to. `mcpItems` or `connections` left out means "no restriction on
+ * that dimension" (the owner's rights apply); `admin` and `api` left out mean none, so a token
+ * scoped for MCP use never carries administration or the REST API with it. A field present lists
+ * everything the token may use there (an empty list allows nothing). A scope never widens: the effective access is the intersection of the
  * owner's rights and the scope, so naming more than the owner has is allowed but gives nothing.
  */
 export interface TokenScope {
@@ -49,8 +50,13 @@ export interface TokenScope {
   readonly mcpItems?: readonly McpItemRef[];
   /** Connections the token may use and at most which access. */
   readonly connections?: readonly ConnectionGrant[];
-  /** Admin permissions the token may exercise. */
+  /** Admin permissions the token may exercise; a scoped token without this list has none. */
   readonly admin?: readonly AdminPermission[];
+  /**
+   * Parts of the REST API the token may use (e.g. `tokens`, `conversations`, `llm`; the server
+   * names them); a scoped token without this list reaches none of them.
+   */
+  readonly api?: readonly string[];
 }
 
 /** One privilege granted to a group. */

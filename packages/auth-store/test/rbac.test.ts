@@ -110,13 +110,17 @@ describe.each(useStoreTestTargets('auth_rbac'))('access control on $dialect', (t
     expect(access.hasAdmin('manage_tokens')).toBe(false);
     expect((await store.accessForApiToken(apiToken.id)).connectionAccess('prod')).toBe('read');
 
-    // A scope that restricts only connections leaves items and admin at the owner's rights.
+    // A scope that restricts only connections leaves MCP items at the owner's rights, but a scoped
+    // token carries no admin permission its scope does not name (security issue: scoped tokens
+    // minted unscoped admin tokens).
     const partial = await store.createApiToken(ann.id, { scope: { connections: [] } });
     const partialAccess = (await store.authenticate(partial.token))!.access;
     expect(partialAccess.canUseItem('tool', 'execute_explain')).toBe(true);
     expect(partialAccess.canUseItem('resource', 'pg://system_info')).toBe(true);
     expect(partialAccess.connectionAccess('staging')).toBeUndefined();
-    expect(partialAccess.hasAdmin('manage_tokens')).toBe(true);
+    expect(partialAccess.hasAdmin('manage_tokens')).toBe(false);
+    const withAdmin = await store.createApiToken(ann.id, { scope: { connections: [], admin: ['manage_tokens'] } });
+    expect((await store.authenticate(withAdmin.token))!.access.hasAdmin('manage_tokens')).toBe(true);
   });
 
   it('narrows a superuser’s scoped token too', async () => {
