@@ -1,4 +1,4 @@
-import { ConfigError, type ConfigFlags, PGMCP_VERSION } from '@pgmcp/server/config';
+import { ConfigError, type ConfigFlags, PGMCP_VERSION } from '@pgmcp/config';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { registerAdminCommands } from './admin/register-admin-commands.js';
 import { registerChatCommand } from './chat/register-chat-command.js';

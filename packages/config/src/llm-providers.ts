@@ -8,11 +8,15 @@ import {
   type ProviderConfig,
   redactSecrets,
 } from '@pgmcp/llm-clients';
-import { ConfigError, type LlmConfig, type LlmProviderFileConfig } from './config.js';
-import type { Logger } from './logger.js';
+import { ConfigError } from './errors.js';
+import type { LlmConfig, LlmProviderFileConfig } from './schema/llm.js';
 
-/** What provider setup logs: warnings about half-configured providers, retries, readiness. */
-export type ProviderLogger = Pick<Logger, 'warn' | 'info'>;
+/** What provider setup logs: warnings about half-configured providers, retries, readiness (a pino logger fits). */
+export interface ProviderLogger {
+  warn(message: string): void;
+  info(message: string): void;
+  info(fields: Record<string, unknown>, message: string): void;
+}
 
 /** The providers in the order the default is picked when none is configured. */
 const PROVIDER_ORDER: readonly LlmProvider[] = ['anthropic', 'openai', 'ollama'];

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { ConfigError, loadConfig } from '../src/index.js';
 
 function dirWith(yaml?: string): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'pgmcp-config-'));

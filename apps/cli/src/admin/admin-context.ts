@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { AuthStoreError, createAuthStore, type AuthStore } from '@pgmcp/auth-store';
-import { ConfigError, loadConfig, type LoadedConfig } from '@pgmcp/server/config';
+import { authStoreOptions, ConfigError, loadConfig, type LoadedConfig } from '@pgmcp/config';
 import { parseStoreUrl, SqlStoreError } from '@pgmcp/sql-store';
 import { Option, type Command } from 'commander';
 import { EXIT } from '../exit-codes.js';
@@ -97,11 +97,9 @@ async function openStore(
         'PGMCP_STORE_URL; pgmcp serve or pgmcp user add creates a new one.',
     );
   }
-  const { auth } = loaded.config;
   const store = await createAuthStore({
+    ...authStoreOptions(loaded.config),
     url: loaded.storeUrl,
-    bcryptCost: auth.bcrypt_cost,
-    lockout: { maxFailures: auth.lockout.max_failures, durationMs: auth.lockout.minutes * 60_000 },
     // One command, one process: nothing to cache.
     cache: { ttlMs: 0 },
   });

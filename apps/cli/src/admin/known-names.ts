@@ -1,5 +1,5 @@
 import type { McpItemRef } from '@pgmcp/auth-store';
-import { suggestion } from '@pgmcp/server/config';
+import { suggestion } from '@pgmcp/config';
 import type { AdminContext } from './admin-context.js';
 
 /**

@@ -1,7 +1,7 @@
 import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { defaultDataDir } from '@pgmcp/server/config';
+import { defaultDataDir } from '@pgmcp/config';
 import { z } from 'zod';
 
 type Env = Record<string, string | undefined>;

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { PGMCP_VERSION } from '@pgmcp/server/config';
+import { PGMCP_VERSION } from '@pgmcp/config';
 import { createStyle, wantsColor } from './ansi.js';
 import type { ChatBackend } from './backend.js';
 import { ChatError, exitCodeOf, isChatError } from './chat-error.js';

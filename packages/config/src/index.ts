@@ -1,0 +1,33 @@
+// Configuration: pgmcp.yaml + PGMCP_* variables + flags, validated once (Node only).
+export { ConfigSchema, type PgmcpConfig } from './config-schema.js';
+export { defaultDataDir } from './data-dir.js';
+export { ConfigError, type ConfigErrorCode } from './errors.js';
+export { loadConfig, type ConfigFlags, type LoadedConfig } from './load-config.js';
+export { readSecretFile } from './secret-file.js';
+export { suggestion } from './suggestion.js';
+export { PGMCP_VERSION } from './version.js';
+export { ConnectionConfigSchema, type ConnectionFileConfig } from './schema/connections.js';
+export { type AuthConfig } from './schema/auth.js';
+export { type HttpConfig } from './schema/http.js';
+export { type LlmConfig, type LlmProviderFileConfig } from './schema/llm.js';
+
+// The LLM providers as pgmcp builds them from the `llm` section.
+export {
+  createLlmProviders,
+  LLM_NOT_CONFIGURED_MESSAGE,
+  providerKeyVariable,
+  providerLabel,
+  type ConfiguredProvider,
+  type LlmProviders,
+  type ProviderLogger,
+} from './llm-providers.js';
+
+// Configuration → package options, shared by the server and the CLI.
+export {
+  authStoreOptions,
+  compactorOptions,
+  conversationStoreOptions,
+  pgToolsOptions,
+  poolConnections,
+  toPoolConnection,
+} from './package-options.js';

@@ -1,0 +1,27 @@
+import { z } from 'zod';
+import { positiveInt } from './common.js';
+
+/** `auth:` — logins, sessions, lockout and the proxies whose forwarded headers are believed. */
+export const AuthConfigSchema = z.strictObject({
+  /** off: no login, single local user; allowed only while bound to loopback. */
+  enabled: z.boolean().default(true),
+  session_ttl_hours: z
+    .number()
+    .positive()
+    .max(24 * 90)
+    .default(24),
+  lockout: z
+    .strictObject({ max_failures: positiveInt.default(5), minutes: z.number().positive().default(15) })
+    .prefault({}),
+  ip_rate_limit: z
+    .strictObject({
+      max_failures: positiveInt.default(10),
+      window_minutes: z.number().positive().default(15),
+    })
+    .prefault({}),
+  /** Proxies (IP addresses) whose X-Forwarded-For and X-Forwarded-Proto are believed. */
+  trusted_proxies: z.array(z.string()).default([]),
+  /** bcrypt cost of new password hashes (12; lower only for tests). */
+  bcrypt_cost: z.number().int().min(4).max(15).default(12),
+});
+export type AuthConfig = z.infer<typeof AuthConfigSchema>;
