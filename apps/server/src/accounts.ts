@@ -1,17 +1,19 @@
 import { type AuthStore, createAuthStore, type EnsureAdminResult } from '@pgmcp/auth-store';
+import { authStoreOptions, conversationStoreOptions, type LoadedConfig } from '@pgmcp/config';
 import { type ConversationStore, createConversationStore } from '@pgmcp/conversation-store';
 import type { McpRegistry } from '@pgmcp/mcp-core';
-import type { CurrentConnectionStore } from '@pgmcp/pg-tools';
+import { createMemoryConnectionStore, type CurrentConnectionStore } from '@pgmcp/pg-tools';
 import type { PoolManager } from '@pgmcp/pool-manager';
 import { openSqlDatabase, type SqlDatabase } from '@pgmcp/sql-store';
-import type { LoadedConfig } from './config.js';
-import type { ServerMcpState } from './deps.js';
 import type { Logger } from './logger.js';
+
+/** The session key of the single local user (auth off, stdio). */
+const LOCAL_KEY = 'local';
 
 /** How often expired credentials are swept and their pools closed. */
 const SWEEP_INTERVAL_MS = 60_000;
 
-/** The account store and the machinery around it. */
+/** The account store and what lives beside it in the same database. */
 export interface Accounts {
   database: SqlDatabase;
   auth: AuthStore;
@@ -19,71 +21,99 @@ export interface Accounts {
   conversations: ConversationStore;
   /** The current connection of each credential, kept in the store so every replica agrees. */
   currentConnections: CurrentConnectionStore;
-  /** What the first-start bootstrap did (auth on only). */
-  admin?: EnsureAdminResult;
   /** Whether the store answers a trivial query (for /health). */
   checkStore(): Promise<{ ok: boolean; dialect: string; error?: string }>;
   close(): Promise<void>;
 }
 
-/**
- * Opens the store (SQLite file in the data dir, or PostgreSQL), registers the MCP items so
- * privileges can name them, creates the first admin, and ties credentials to database pools:
- * a logout, revocation or expiry closes that credential's pools.
- */
-export async function openAccounts(options: {
-  loaded: LoadedConfig;
-  logger: Logger;
-  pools: PoolManager;
-  registry: McpRegistry<ServerMcpState>;
-}): Promise<Accounts> {
-  const { loaded, logger, pools, registry } = options;
-  const { auth: settings } = loaded.config;
+/** Opens the store (SQLite file in the data dir, or PostgreSQL) with the auth and conversation stores on it. */
+export async function openAccounts(loaded: LoadedConfig, logger: Logger): Promise<Accounts> {
   const database = await openSqlDatabase({ url: loaded.storeUrl, applicationName: 'pgmcp-store' });
-  let auth: AuthStore;
+  let auth: AuthStore | undefined;
   try {
     auth = await createAuthStore({
+      ...authStoreOptions(loaded.config),
       database,
-      bcryptCost: settings.bcrypt_cost,
-      sessionTtlMs: settings.session_ttl_hours * 3_600_000,
-      lockout: { maxFailures: settings.lockout.max_failures, durationMs: settings.lockout.minutes * 60_000 },
-      ipRateLimit: {
-        maxFailures: settings.ip_rate_limit.max_failures,
-        windowMs: settings.ip_rate_limit.window_minutes * 60_000,
-      },
       onListenerError: (error) => logger.error({ err: error }, 'revocation listener failed'),
     });
-  } catch (error) {
-    await database.close();
-    throw error;
-  }
-  let conversations: ConversationStore;
-  try {
-    conversations = await createConversationStore({
+    const conversations = await createConversationStore({
+      ...conversationStoreOptions(loaded.config),
       database,
-      limits: {
-        maxMessages: loaded.config.conversations.max_messages,
-        maxMessagesBytes: loaded.config.conversations.max_bytes,
-      },
     });
+    logger.info({ store: database.description }, 'account store open');
+    const store = auth;
+    const local = createMemoryConnectionStore();
+    return {
+      database,
+      auth: store,
+      conversations,
+      currentConnections: {
+        // The local user (auth off) has no credential in the store: its choice lives in memory.
+        get: async (key) => {
+          if (key === LOCAL_KEY) return local.get(key);
+          const current = await store.getCurrentConnection(key);
+          return current
+            ? { connection: current.connection, ...(current.database ? { database: current.database } : {}) }
+            : undefined;
+        },
+        set: (key, value) =>
+          key === LOCAL_KEY
+            ? local.set(key, value)
+            : store.setCurrentConnection(key, { connection: value.connection, database: value.database }),
+      },
+      async checkStore() {
+        try {
+          await database.ping();
+          return { ok: true, dialect: database.dialect };
+        } catch (error) {
+          return {
+            ok: false,
+            dialect: database.dialect,
+            error: error instanceof Error ? error.message.slice(0, 200) : String(error),
+          };
+        }
+      },
+      async close() {
+        await store.close();
+        await conversations.close();
+        await database.close();
+      },
+    };
   } catch (error) {
-    await auth.close();
+    await auth?.close();
     await database.close();
     throw error;
   }
-  logger.info({ store: database.description }, 'account store open');
+}
 
+/**
+ * Prepares the store for this server: registers the MCP items so privileges can name them and
+ * creates the first admin (auth on only).
+ */
+export async function prepareAccounts(
+  auth: AuthStore,
+  registry: Pick<McpRegistry<unknown>, 'names'>,
+  options: { authEnabled: boolean; adminPassword?: string },
+): Promise<EnsureAdminResult | undefined> {
   await auth.registerMcpItems(
     (['tool', 'resource', 'prompt'] as const).flatMap((kind) =>
       registry.names(kind).map((name) => ({ kind, name })),
     ),
   );
+  if (!options.authEnabled) return undefined;
+  return auth.ensureAdmin(options.adminPassword ? { password: options.adminPassword } : {});
+}
 
-  let admin: EnsureAdminResult | undefined;
-  if (settings.enabled) {
-    admin = await auth.ensureAdmin(loaded.adminPassword ? { password: loaded.adminPassword } : {});
-  }
-
+/**
+ * Ties credentials to database pools: a logout, revocation or expiry closes that credential's
+ * pools, here at once and, for credentials ended on another replica, at the next sweep.
+ * Returns the function that stops it.
+ */
+export function closePoolsOfEndedCredentials(
+  auth: AuthStore,
+  pools: PoolManager,
+  logger: Logger,
+): () => void {
   const unsubscribe = auth.onRevoke((event) => {
     logger.info(
       { credential: event.credentialId, reason: event.reason },
@@ -102,40 +132,8 @@ export async function openAccounts(options: {
     sweep().catch((error: unknown) => logger.warn({ err: error }, 'sweeping expired credentials failed'));
   }, SWEEP_INTERVAL_MS);
   sweeper.unref();
-
-  return {
-    database,
-    auth,
-    conversations,
-    currentConnections: {
-      get: async (key) => {
-        const current = await auth.getCurrentConnection(key);
-        return current
-          ? { connection: current.connection, ...(current.database ? { database: current.database } : {}) }
-          : undefined;
-      },
-      set: (key, value) =>
-        auth.setCurrentConnection(key, { connection: value.connection, database: value.database }),
-    },
-    ...(admin ? { admin } : {}),
-    async checkStore() {
-      try {
-        await database.ping();
-        return { ok: true, dialect: database.dialect };
-      } catch (error) {
-        return {
-          ok: false,
-          dialect: database.dialect,
-          error: error instanceof Error ? error.message.slice(0, 200) : String(error),
-        };
-      }
-    },
-    async close() {
-      clearInterval(sweeper);
-      unsubscribe();
-      await auth.close();
-      await conversations.close();
-      await database.close();
-    },
+  return () => {
+    clearInterval(sweeper);
+    unsubscribe();
   };
 }

@@ -1,16 +1,6 @@
-import type { Context, MiddlewareHandler } from 'hono';
+import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { ERROR_STATUS, type ErrorCode } from './error-codes.js';
-
-/** A `{"error":{"code","message"}}` answer with the status the code maps to. */
-export function errorResponse(
-  c: Context,
-  code: ErrorCode,
-  message: string,
-  headers: Record<string, string> = {},
-): Response {
-  return c.json({ error: { code, message } }, ERROR_STATUS[code], headers);
-}
+import { RestError } from './errors/rest-error.js';
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
@@ -22,10 +12,21 @@ function hostnameOf(value: string): string | undefined {
   }
 }
 
+/** Whether `origin` is the origin of the server the Host header names (scheme from the origin itself). */
+function isOwnOrigin(origin: string, host: string): boolean {
+  try {
+    const from = new URL(origin);
+    return new URL(`${from.protocol}//${host}`).host === from.host;
+  } catch {
+    return false;
+  }
+}
+
 /**
- * DNS-rebinding protection for every route: the Host header must name this server (loopback,
- * the bind address, or an allowed origin's host) and a browser's Origin must be loopback or
- * allowed. A page on evil.example that resolves to 127.0.0.1 is refused with 403.
+ * DNS-rebinding and cross-site protection for every route: the Host header must name this server
+ * (loopback, the bind address, or an allowed origin's host), and a browser's Origin must be this
+ * server's own origin (scheme, host and port) or one of `allowedOrigins`. A page on evil.example
+ * that resolves to 127.0.0.1, or on another loopback port, is refused with 403.
  */
 export function originAndHostGuard(options: {
   bindHost: string;
@@ -44,28 +45,23 @@ export function originAndHostGuard(options: {
     const host = c.req.header('host') ?? new URL(c.req.url).host;
     const hostname = hostnameOf(host);
     if (!hostname || !allowedHosts.has(hostname)) {
-      return errorResponse(
-        c,
+      throw new RestError(
         'FORBIDDEN_HOST',
         `Host "${host}" is not served here. Use a loopback address or add the host's origin to http.allowed_origins (PGMCP_ALLOWED_ORIGINS).`,
       );
     }
     const origin = c.req.header('origin');
-    if (origin !== undefined && origin !== 'null') {
-      const originHost = hostnameOf(origin);
-      const exact = allowedOrigins.has(origin.replace(/\/+$/, '').toLowerCase());
-      if (!exact && !(originHost && LOOPBACK_HOSTS.has(originHost))) {
-        return errorResponse(
-          c,
-          'FORBIDDEN_ORIGIN',
-          `Origin "${origin}" is not allowed. Add it to http.allowed_origins (PGMCP_ALLOWED_ORIGINS) to let that site call pgmcp.`,
-        );
-      }
-    } else if (origin === 'null') {
-      return errorResponse(
-        c,
+    if (origin === 'null') {
+      throw new RestError('FORBIDDEN_ORIGIN', 'Requests from opaque origins (Origin: null) are not allowed.');
+    }
+    if (
+      origin !== undefined &&
+      !isOwnOrigin(origin, host) &&
+      !allowedOrigins.has(origin.replace(/\/+$/, '').toLowerCase())
+    ) {
+      throw new RestError(
         'FORBIDDEN_ORIGIN',
-        'Requests from opaque origins (Origin: null) are not allowed.',
+        `Origin "${origin}" is not allowed. Add it to http.allowed_origins (PGMCP_ALLOWED_ORIGINS) to let that site call pgmcp.`,
       );
     }
     await next();
@@ -101,19 +97,19 @@ export function securityHeaders(): MiddlewareHandler {
 
 /** Bodies over `maxBytes` are refused with 413 before they are read in full. */
 export function requestBodyLimit(maxBytes: number): MiddlewareHandler {
-  const refuse = (c: Context) =>
-    errorResponse(
-      c,
+  const refuse = (): never => {
+    throw new RestError(
       'PAYLOAD_TOO_LARGE',
       `The request body is larger than ${Math.round(maxBytes / 1024 / 1024)} MiB. Send less data per request.`,
     );
+  };
   const streaming = bodyLimit({ maxSize: maxBytes, onError: refuse });
   return async (c, next) => {
     // Decide from the headers when they say it all: touching the body would make the Node
     // adapter build a web stream for every request.
     const declared = c.req.header('content-length');
     if (declared !== undefined && c.req.header('transfer-encoding') === undefined) {
-      return Number(declared) > maxBytes ? refuse(c) : next();
+      return Number(declared) > maxBytes ? refuse() : next();
     }
     if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
     // Chunked, or without any length (in-process requests): count the bytes as they come.

@@ -1,4 +1,4 @@
-import { ConfigError } from './config.js';
+import { ConfigError } from '@pgmcp/config';
 import { startServer } from './start.js';
 
 /** `node dist/main.js`: the server configured by pgmcp.yaml and PGMCP_* variables. */

@@ -1,36 +1,30 @@
 import { existsSync } from 'node:fs';
-import path from 'node:path';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { type ServerType, serve } from '@hono/node-server';
-import {
-  createMcpHttpHandler,
-  createMcpRegistry,
-  type McpRegistry,
-  type ResolvedContext,
-  serveMcpStdio,
-} from '@pgmcp/mcp-core';
-import { type Access, type AuthStore, fullAccess } from '@pgmcp/auth-store';
-import type { ConversationStore } from '@pgmcp/conversation-store';
+import { fullAccess, type AuthStore } from '@pgmcp/auth-store';
 import { type Compactor, createCompactor } from '@pgmcp/compactor';
 import {
-  createMemoryConnectionStore,
-  type CurrentConnectionStore,
-  loadGuard,
-  PG_TOOLS_INSTRUCTIONS,
-  registerPgTools,
-} from '@pgmcp/pg-tools';
-import { type ConnectionConfig, createPoolManager, type PoolManager } from '@pgmcp/pool-manager';
+  compactorOptions,
+  ConfigError,
+  type ConfigFlags,
+  createLlmProviders,
+  loadConfig,
+  PGMCP_VERSION,
+} from '@pgmcp/config';
+import type { ConversationStore } from '@pgmcp/conversation-store';
+import { createMcpHttpHandler, type ResolvedContext, serveMcpStdio } from '@pgmcp/mcp-core';
+import { createMemoryConnectionStore, loadGuard } from '@pgmcp/pg-tools';
+import type { PoolManager } from '@pgmcp/pool-manager';
 import type { Hono } from 'hono';
-import { type Accounts, openAccounts } from './accounts.js';
+import { closePoolsOfEndedCredentials, openAccounts, prepareAccounts } from './accounts.js';
 import { createApp } from './app.js';
-import { createCallerResolver, UNAUTHORIZED_MESSAGE } from './auth/caller.js';
+import { createCallerResolver, unauthorized } from './auth/caller.js';
 import { clientSetupText } from './banner.js';
-import { ConfigError, type ConfigFlags, type LoadedConfig, loadConfig, toPoolConnection } from './config.js';
-import type { ServerMcpState } from './deps.js';
-import { type EmbeddedDemo, startEmbeddedDemo } from './embedded-demo.js';
-import { createLlmProviders } from './llm-providers.js';
+import { openDatabases } from './databases.js';
 import { createLogger, type Logger } from './logger.js';
-import { PGMCP_VERSION } from './version.js';
+import { createServerRegistry } from './mcp-registry.js';
+import { mcpState, type ServerMcpState } from './mcp-state.js';
 
 /** Options of {@link startServer} and {@link startStdioServer}. */
 export interface StartOptions {
@@ -57,15 +51,6 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-interface Runtime {
-  loaded: LoadedConfig;
-  logger: Logger;
-  pools: PoolManager;
-  registry: McpRegistry<ServerMcpState>;
-  embedded?: EmbeddedDemo;
-  close(): Promise<void>;
-}
-
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
 /** The single user of stdio, or of HTTP with auth switched off. */
@@ -75,87 +60,19 @@ const LOCAL_CONTEXT: ResolvedContext<ServerMcpState> = {
   state: { access: fullAccess() },
 };
 
-/** MCP state for a caller: authorisation and connection rights both come from their access. */
-function mcpState(access: Access): ServerMcpState {
-  return { access, connectionAccess: (name) => access.connectionAccess(name) };
-}
-
-/** Config, logger, connections (or the embedded demo), pools and the MCP registry with pgmcp's tools. */
-async function prepareRuntime(
-  options: StartOptions,
-  stdio: boolean,
-  sessions: (pools: PoolManager) => CurrentConnectionStore = () => createMemoryConnectionStore(),
-): Promise<Runtime & { sessions: CurrentConnectionStore }> {
-  const loaded = loadConfig(options.flags, options.env, options.cwd);
-  const { config } = loaded;
-  // The SQL parser (WASM) loads once here rather than on the first call.
-  const guardReady = loadGuard();
-  // In stdio mode stdout carries the protocol, so everything else goes to stderr (the logger does).
-  const logger = options.logger ?? createLogger(config.log_level);
-
-  const connections: ConnectionConfig[] = config.connections.map(toPoolConnection);
-  if (config.database_url) {
-    connections.unshift({
-      name: 'default',
-      url: config.database_url,
-      description: 'Set by PGMCP_DATABASE_URL',
-    });
-  }
-  let embedded: EmbeddedDemo | undefined;
-  if (connections.length === 0) {
-    embedded = await startEmbeddedDemo({
-      dataDir: loaded.dataDir,
-      ...(config.embedded.bin_dir ? { binDir: config.embedded.bin_dir } : {}),
-      logger,
-    });
-    connections.push(embedded.connection);
-  }
-
-  let pools: PoolManager;
-  try {
-    pools = createPoolManager({ connections, onWarning: (message) => logger.warn(message) });
-  } catch (error) {
-    await embedded?.postgres.stop();
-    throw new ConfigError((error as Error).message);
-  }
-  const registry = createMcpRegistry<ServerMcpState>({
-    identity: { name: 'pgmcp', version: PGMCP_VERSION, title: 'pgmcp — PostgreSQL for AI assistants' },
-    instructions: PG_TOOLS_INSTRUCTIONS,
-    authorize: (item, context) => context.state.access.canUseItem(item.kind, item.name),
-    onError: (error, where) => logger.error({ err: error, ...where }, 'MCP handler failed'),
-  });
-  const store = sessions(pools);
-  registerPgTools(registry, {
-    pools,
-    sessions: store,
-    ...(config.default_connection ? { defaultConnection: config.default_connection } : {}),
-    limits: {
-      defaultLimit: config.limits.default_rows,
-      maxLimit: config.limits.max_rows,
-      maxBytes: config.limits.max_output_bytes,
-    },
-    onSecurityEvent: (event) => logger.warn({ security: event }, 'statement refused by the SQL guard'),
-  });
-
-  await guardReady;
-  // A database that is down at start is a warning, not a crash: calls retry it.
-  for (const check of await Promise.all(pools.listConnections().map((c) => pools.check(c.name)))) {
-    if (check.ok)
-      logger.info(`Connection "${check.connection}" is reachable (PostgreSQL ${check.serverVersion})`);
-    else logger.warn(`Connection "${check.connection}" is not reachable yet: ${check.error?.message ?? ''}`);
-  }
-  if (stdio) logger.info('pgmcp is serving MCP on stdio');
-
+/** What start-up opened, closed in reverse order on shutdown or when a later step fails. */
+function createCleanup() {
+  const steps: (() => unknown)[] = [];
+  let closing: Promise<void> | undefined;
   return {
-    loaded,
-    logger,
-    pools,
-    registry,
-    sessions: store,
-    ...(embedded ? { embedded } : {}),
-    async close() {
-      await pools.close();
-      await embedded?.postgres.stop();
+    add(step: () => unknown) {
+      steps.push(step);
+    },
+    run(): Promise<void> {
+      closing ??= (async () => {
+        for (const step of steps.reverse()) await step();
+      })();
+      return closing;
     },
   };
 }
@@ -185,6 +102,7 @@ function listen(
         error.code === 'EADDRINUSE'
           ? new ConfigError(
               `Port ${port} on ${host} is already in use. Stop the other program or choose another port (--port or PGMCP_PORT).`,
+              'CONFLICT',
             )
           : error,
       );
@@ -192,9 +110,18 @@ function listen(
   });
 }
 
+function closeServer(server: ServerType): Promise<void> {
+  return new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    // Idle keep-alive sockets would hold close() open.
+    (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+  });
+}
+
 /**
- * Starts pgmcp over HTTP: `/mcp/v1` and `/health` on the configured address, backed by the
- * configured connections or, when none is configured, by the embedded demo database.
+ * Starts pgmcp over HTTP: `/mcp/v1`, the REST API and the web client on the configured address,
+ * backed by the configured connections or, when none is configured, by the embedded demo
+ * database. In order: configuration, stores, databases, the MCP registry, the app, the socket.
  *
  * @example
  *   const server = await startServer({ flags: { port: 8080 } });
@@ -202,70 +129,47 @@ function listen(
  *   await server.close();
  */
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
-  // The current connection of each credential lives in the account store once it is open.
-  let accounts: Accounts | undefined;
-  const runtime = await prepareRuntime(options, false, () => ({
-    get: (key) => (accounts && key !== 'local' ? accounts.currentConnections.get(key) : memory.get(key)),
-    set: (key, value) =>
-      accounts && key !== 'local' ? accounts.currentConnections.set(key, value) : memory.set(key, value),
-  }));
-  const memory = createMemoryConnectionStore();
-  const { config } = runtime.loaded;
-  const host = config.http.host;
+  const loaded = loadConfig(options.flags, options.env, options.cwd);
+  const { config } = loaded;
+  const logger = options.logger ?? createLogger(config.log_level);
+  const { host } = config.http;
   const authEnabled = config.auth.enabled;
-  let compactor: Compactor | undefined;
+  if (!authEnabled && !LOOPBACK.has(host)) {
+    throw new ConfigError(
+      `Authentication is off (PGMCP_AUTH=off), so pgmcp only binds to loopback (127.0.0.1, ::1 or localhost); "${host}" would expose every database without a login. Switch auth on or bind to 127.0.0.1.`,
+      'CONFLICT',
+    );
+  }
+  // The SQL parser (WASM) loads while the stores and databases open, rather than on the first call.
+  const guardReady = loadGuard();
+  const cleanup = createCleanup();
   try {
-    if (!authEnabled && !LOOPBACK.has(host)) {
-      throw new ConfigError(
-        `Authentication is off (PGMCP_AUTH=off), so pgmcp only binds to loopback (127.0.0.1, ::1 or localhost); "${host}" would expose every database without a login. Switch auth on or bind to 127.0.0.1.`,
-      );
-    }
-    const llm = createLlmProviders(config.llm, runtime.logger);
-    // One compactor for the server's life, so its cache hits across requests; the default provider writes LLM summaries.
-    compactor = createCompactor({
-      cache: {
-        ttlMs: config.compaction.cache_ttl_seconds * 1000,
-        maxEntries: config.compaction.cache_max_entries,
-      },
-      ...(llm.defaultProvider
-        ? {
-            llm: {
-              client: llm.defaultProvider.client,
-              model: config.compaction.summary_model ?? llm.defaultProvider.defaultModel,
-              timeoutMs: config.compaction.summary_timeout_ms,
-            },
-          }
-        : {}),
+    const llm = createLlmProviders(config.llm, logger);
+
+    const accounts = await openAccounts(loaded, logger);
+    cleanup.add(() => accounts.close());
+
+    const databases = await openDatabases(loaded, logger);
+    cleanup.add(() => databases.close());
+    const { pools } = databases;
+
+    const registry = createServerRegistry({ config, pools, sessions: accounts.currentConnections, logger });
+    const admin = await prepareAccounts(accounts.auth, registry, {
+      authEnabled,
+      ...(loaded.adminPassword ? { adminPassword: loaded.adminPassword } : {}),
     });
-    accounts = await openAccounts({
-      loaded: runtime.loaded,
-      logger: runtime.logger,
-      pools: runtime.pools,
-      registry: runtime.registry,
-    });
-    const auth = accounts.auth;
-    if (!authEnabled) {
-      runtime.logger.warn(
-        'AUTHENTICATION IS OFF (PGMCP_AUTH=off): every local process can use every database through pgmcp without logging in. Use this only on a single-user machine.',
-      );
-    } else if (!LOOPBACK.has(host)) {
-      runtime.logger.warn(
-        `Listening on ${host} over plain HTTP: put a TLS-terminating proxy in front before using it over a network.`,
-      );
-    }
-    const resolveCaller = createCallerResolver(authEnabled ? auth : undefined);
-    const mcp = createMcpHttpHandler(runtime.registry, {
+    cleanup.add(closePoolsOfEndedCredentials(accounts.auth, pools, logger));
+
+    // One compactor for the server's life, so its cache hits across requests.
+    const compactor: Compactor = createCompactor(compactorOptions(config, llm));
+    cleanup.add(() => compactor.close());
+    await guardReady;
+
+    const resolveCaller = createCallerResolver(authEnabled ? accounts.auth : undefined);
+    const mcp = createMcpHttpHandler(registry, {
       resolveContext: async (request) => {
         const caller = await resolveCaller(request);
-        if (!caller) {
-          return new Response(
-            JSON.stringify({ error: { code: 'UNAUTHORIZED', message: UNAUTHORIZED_MESSAGE } }),
-            {
-              status: 401,
-              headers: { 'content-type': 'application/json', 'www-authenticate': 'Bearer realm="pgmcp"' },
-            },
-          );
-        }
+        if (!caller) throw unauthorized();
         if (caller.kind === 'local') return LOCAL_CONTEXT;
         return {
           principal: { id: caller.user.id, name: caller.user.username, kind: caller.kind },
@@ -274,37 +178,50 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
         };
       },
       maxBodyBytes: config.http.max_body_bytes,
-      onError: (error) => runtime.logger.debug({ err: error }, 'MCP transport'),
+      onError: (error) => logger.debug({ err: error }, 'MCP transport'),
     });
+    cleanup.add(() => mcp.close());
+
+    const { webDir } = loaded;
     const app = createApp({
       version: PGMCP_VERSION,
-      logger: runtime.logger,
-      mcp,
-      pools: runtime.pools,
-      registry: runtime.registry,
-      auth,
+      logger,
+      auth: accounts.auth,
       authEnabled,
       resolveCaller,
-      currentConnections: runtime.sessions,
       trustedProxies: new Set(config.auth.trusted_proxies),
-      checkStore: () => accounts!.checkStore(),
+      checkStore: () => accounts.checkStore(),
+      conversations: accounts.conversations,
+      currentConnections: accounts.currentConnections,
+      pools,
+      registry,
       llm,
       compactor,
-      conversations: accounts.conversations,
+      mcp,
       http: { host, allowedOrigins: config.http.allowed_origins, maxBodyBytes: config.http.max_body_bytes },
-      webDir: runtime.loaded.webDir,
+      webDir,
     });
     const server = await listen(app, host, config.http.port, {
       request: config.http.request_timeout_ms,
       headers: config.http.headers_timeout_ms,
     });
+    cleanup.add(() => closeServer(server));
+
     const { port } = server.address() as AddressInfo;
     const url = `http://${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${port}`;
     const mcpUrl = `${url}/mcp/v1`;
-    runtime.logger.info({ address: url }, `pgmcp ${PGMCP_VERSION} listening`);
-    const admin = accounts.admin;
+    logger.info({ address: url }, `pgmcp ${PGMCP_VERSION} listening`);
+    if (!authEnabled) {
+      logger.warn(
+        'AUTHENTICATION IS OFF (PGMCP_AUTH=off): every local process can use every database through pgmcp without logging in. Use this only on a single-user machine.',
+      );
+    } else if (!LOOPBACK.has(host)) {
+      logger.warn(
+        `Listening on ${host} over plain HTTP: put a TLS-terminating proxy in front before using it over a network.`,
+      );
+    }
     if (admin?.created) {
-      runtime.logger.info(
+      logger.info(
         `Created the superuser "${admin.user.username}"${admin.generated ? '' : ' with the configured password'}`,
       );
     }
@@ -313,62 +230,61 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
         clientSetupText({
           version: PGMCP_VERSION,
           mcpUrl,
-          connections: runtime.pools.listConnections(),
+          connections: pools.listConnections(),
           authEnabled,
-          webClient: existsSync(path.join(runtime.loaded.webDir, 'index.html')),
+          webClient: existsSync(path.join(webDir, 'index.html')),
           ...(admin?.created && admin.generated
             ? { generatedAdmin: { username: admin.user.username, password: admin.password } }
             : {}),
-          ...(runtime.embedded
-            ? { embedded: { dataDir: runtime.loaded.dataDir, version: runtime.embedded.postgres.version } }
+          ...(databases.embedded
+            ? { embedded: { dataDir: loaded.dataDir, version: databases.embedded.postgres.version } }
             : {}),
         }),
       );
     }
-    const opened = accounts;
-    const openCompactor = compactor;
-    let closing: Promise<void> | undefined;
     return {
       url,
       mcpUrl,
       app,
-      pools: runtime.pools,
-      auth,
-      conversations: opened.conversations,
-      logger: runtime.logger,
-      close() {
-        closing ??= (async () => {
-          await new Promise<void>((resolve) => {
-            server.close(() => resolve());
-            // Idle keep-alive sockets would hold close() open.
-            (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
-          });
-          await mcp.close();
-          openCompactor.close();
-          await runtime.close();
-          await opened.close();
-        })();
-        return closing;
-      },
+      pools,
+      auth: accounts.auth,
+      conversations: accounts.conversations,
+      logger,
+      close: () => cleanup.run(),
     };
   } catch (error) {
-    compactor?.close();
-    await runtime.close();
-    await accounts?.close();
+    await cleanup.run();
     throw error;
   }
 }
 
 /** Starts pgmcp on this process's stdin/stdout for one local user (desktop clients that spawn servers). */
 export async function startStdioServer(options: StartOptions = {}): Promise<{ close(): Promise<void> }> {
-  const runtime = await prepareRuntime(options, true);
-  const handle = serveMcpStdio(runtime.registry, LOCAL_CONTEXT, {
-    onError: (error) => runtime.logger.debug({ err: error }, 'MCP stdio'),
-  });
-  return {
-    async close() {
-      await handle.close();
-      await runtime.close();
-    },
-  };
+  const loaded = loadConfig(options.flags, options.env, options.cwd);
+  // In stdio mode stdout carries the protocol, so everything else goes to stderr (the logger does).
+  const logger = options.logger ?? createLogger(loaded.config.log_level);
+  const guardReady = loadGuard();
+  const databases = await openDatabases(loaded, logger);
+  try {
+    const registry = createServerRegistry({
+      config: loaded.config,
+      pools: databases.pools,
+      sessions: createMemoryConnectionStore(),
+      logger,
+    });
+    await guardReady;
+    const handle = serveMcpStdio(registry, LOCAL_CONTEXT, {
+      onError: (error) => logger.debug({ err: error }, 'MCP stdio'),
+    });
+    logger.info('pgmcp is serving MCP on stdio');
+    return {
+      async close() {
+        await handle.close();
+        await databases.close();
+      },
+    };
+  } catch (error) {
+    await databases.close();
+    throw error;
+  }
 }

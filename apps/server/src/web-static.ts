@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Context, MiddlewareHandler } from 'hono';
+import { RestError } from './errors/rest-error.js';
 
 /**
  * The Content-Security-Policy of the web client. Everything comes from this origin; no inline
@@ -75,7 +76,7 @@ function notBuilt(c: Context, dir: string): Response {
     const html = `<!doctype html><meta charset="utf-8"><title>pgmcp</title><h1>pgmcp</h1><p>${message.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</p>`;
     return c.html(html, 404, { 'Content-Security-Policy': WEB_CONTENT_SECURITY_POLICY });
   }
-  return c.json({ error: { code: 'NOT_FOUND', message } }, 404);
+  throw new RestError('NOT_FOUND', message);
 }
 
 /**

@@ -38,7 +38,7 @@ function mcpPost(body: string, headers: Record<string, string> = {}) {
 }
 
 describe('HTTP edge', () => {
-  it('answers a bad Origin with 403 and a JSON error, and admits loopback and allowed origins', async () => {
+  it('answers a bad Origin with 403 and a JSON error, and admits its own and allowed origins', async () => {
     const evil = await mcpPost(initialize, { origin: 'https://evil.example' });
     expect(evil.status).toBe(403);
     expect(await evil.json()).toEqual({
@@ -47,7 +47,9 @@ describe('HTTP edge', () => {
         message: expect.stringContaining('Origin "https://evil.example" is not allowed'),
       },
     });
-    expect((await mcpPost(initialize, { origin: 'http://localhost:5173' })).status).toBe(200);
+    // A page on another loopback port is another site (SameSite would treat it as the same one).
+    expect((await mcpPost(initialize, { origin: 'http://localhost:5173' })).status).toBe(403);
+    expect((await mcpPost(initialize, { origin: 'http://127.0.0.1' })).status).toBe(200);
     expect((await mcpPost(initialize, { origin: 'https://console.example.com' })).status).toBe(200);
     expect((await mcpPost(initialize, { origin: 'null' })).status).toBe(403);
   });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { type FakeProvider, startFakeProvider, textReply } from '@pgmcp/llm-clients/testing';
 import { useTestDatabase } from '@pgmcp/vitest-config/postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { ConfigError, loadConfig } from '@pgmcp/config';
 import type { RunningServer } from '../src/start.js';
 import { startTestServer } from './helpers.js';
 import { captureLogger, parseSse, type RestClient, restClient } from './rest-helpers.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createTestDatabase, useTestDatabase } from '@pgmcp/vitest-config/postgres';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../src/config.js';
+import { ConfigError } from '@pgmcp/config';
 import { mcpClient, startTestServer, textOf } from './helpers.js';
 
 const db = useTestDatabase('server-start');

@@ -4,8 +4,9 @@ import path from 'node:path';
 import { useTestDatabase } from '@pgmcp/vitest-config/postgres';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config.js';
+import { loadConfig } from '@pgmcp/config';
 import type { RunningServer } from '../src/start.js';
+import { toErrorResponse } from '../src/errors/to-error-response.js';
 import { WEB_CONTENT_SECURITY_POLICY, webStatic } from '../src/web-static.js';
 import { startTestServer } from './helpers.js';
 
@@ -103,6 +104,8 @@ describe('webStatic', () => {
 
   it('says how to build the client when it is not built', async () => {
     const bare = new Hono();
+    // Behind the server's one error edge, as in createApp.
+    bare.onError((error) => toErrorResponse(error));
     const missing = path.join(tmpdir(), 'pgmcp-no-such-web-dir');
     bare.use(webStatic({ dir: missing }));
     const page = await bare.request('http://127.0.0.1/', { headers: { accept: 'text/html' } });

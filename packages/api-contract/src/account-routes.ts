@@ -23,53 +23,21 @@ import {
   UserListSchema,
   UserSchema,
 } from './auth.js';
-import { ErrorBodySchema } from './errors.js';
+import { HealthSchema } from './health.js';
+import type { RouteContract } from './route-contract.js';
 
-/** Who may call a route: anyone, any logged-in caller, or a holder of an admin permission. */
-export type RouteAuth =
-  'public' | 'user' | 'manage_users' | 'manage_groups' | 'manage_permissions' | 'manage_tokens';
-
-/** One REST route: the single source for validation and the OpenAPI document. */
-export interface RouteContract {
-  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
-  /** OpenAPI-style path, e.g. /api/v1/tokens/{id}. */
-  path: string;
-  summary: string;
-  tag: string;
-  auth: RouteAuth;
-  body?: z.ZodType;
-  query?: z.ZodObject;
-  response?: z.ZodType;
-  /** Success status (default 200). */
-  status?: number;
-}
-
-const HealthSchema = z.object({
-  status: z.enum(['ok', 'degraded']),
-  version: z.string(),
-  uptime_seconds: z.number(),
-  connections: z.array(
-    z.object({
-      name: z.string(),
-      ok: z.boolean(),
-      latency_ms: z.number(),
-      server_version: z.string().optional(),
-      error: z.object({ code: z.string(), message: z.string() }).optional(),
-    }),
-  ),
-});
-
-/** The routes of the accounts issue: auth, tokens, users, groups, privileges, connections. */
-export const ACCOUNT_ROUTES: RouteContract[] = [
-  {
+/** System, auth, tokens, users, groups, privileges and the caller's connections. */
+export const ACCOUNT_ROUTES = {
+  health: {
     method: 'get',
     path: '/health',
     summary: 'Liveness and readiness',
     tag: 'system',
     auth: 'public',
     response: HealthSchema,
+    errors: [503],
   },
-  {
+  login: {
     method: 'post',
     path: '/api/v1/auth/login',
     summary: 'Log in with a password: returns a session token and sets an httpOnly session cookie',
@@ -77,16 +45,17 @@ export const ACCOUNT_ROUTES: RouteContract[] = [
     auth: 'public',
     body: LoginRequestSchema,
     response: LoginResponseSchema,
+    errors: [401, 429],
   },
-  {
+  logout: {
     method: 'post',
     path: '/api/v1/auth/logout',
     summary: 'End the current session server-side',
     tag: 'auth',
-    auth: 'user',
+    auth: 'session',
     status: 204,
   },
-  {
+  me: {
     method: 'get',
     path: '/api/v1/auth/me',
     summary: 'The caller: user, groups, effective privileges',
@@ -94,43 +63,47 @@ export const ACCOUNT_ROUTES: RouteContract[] = [
     auth: 'user',
     response: MeResponseSchema,
   },
-  {
+  changePassword: {
     method: 'post',
     path: '/api/v1/auth/password',
     summary: "Change one's own password (ends the other sessions)",
     tag: 'auth',
-    auth: 'user',
+    auth: 'session',
+    errors: [401],
     body: ChangePasswordRequestSchema,
     status: 204,
   },
-  {
+  listTokens: {
     method: 'get',
     path: '/api/v1/tokens',
     summary: "The caller's API tokens (all users' with ?all=true and manage_tokens)",
     tag: 'tokens',
     auth: 'user',
+    scope: 'tokens',
     query: z.object({ all: z.enum(['true', 'false']).optional() }),
     response: TokenListSchema,
   },
-  {
+  createToken: {
     method: 'post',
     path: '/api/v1/tokens',
     summary: 'Create an API token (shown once); a scope can only narrow the owner\u2019s rights',
     tag: 'tokens',
     auth: 'user',
+    scope: 'tokens',
     body: CreateTokenRequestSchema,
     response: CreateTokenResponseSchema,
     status: 201,
   },
-  {
+  revokeToken: {
     method: 'delete',
     path: '/api/v1/tokens/{id}',
     summary: 'Revoke an API token',
     tag: 'tokens',
     auth: 'user',
+    scope: 'tokens',
     status: 204,
   },
-  {
+  listUsers: {
     method: 'get',
     path: '/api/v1/users',
     summary: 'List users',
@@ -138,7 +111,7 @@ export const ACCOUNT_ROUTES: RouteContract[] = [
     auth: 'manage_users',
     response: UserListSchema,
   },
-  {
+  createUser: {
     method: 'post',
     path: '/api/v1/users',
     summary: 'Create a user',
@@ -147,8 +120,9 @@ export const ACCOUNT_ROUTES: RouteContract[] = [
     body: CreateUserRequestSchema,
     response: UserSchema,
     status: 201,
+    errors: [409],
   },
-  {
+  getUser: {
     method: 'get',
     path: '/api/v1/users/{id}',
     summary: 'One user',
@@ -156,7 +130,7 @@ export const ACCOUNT_ROUTES: RouteContract[] = [
     auth: 'manage_users',
     response: UserSchema,
   },
-  {
+  updateUser: {
     method: 'patch',
     path: '/api/v1/users/{id}',
     summary: 'Change a user (name, enabled, superuser, ...)',
@@ -164,16 +138,18 @@ export const ACCOUNT_ROUTES: RouteContract[] = [
     auth: 'manage_users',
     body: UpdateUserRequestSchema,
     response: UserSchema,
+    errors: [409],
   },
-  {
+  deleteUser: {
     method: 'delete',
     path: '/api/v1/users/{id}',
     summary: 'Delete a user',
     tag: 'users',
     auth: 'manage_users',
     status: 204,
+    errors: [409],
   },
-  {
+  setUserPassword: {
     method: 'post',
     path: '/api/v1/users/{id}/password',
     summary: "Set a user's password (ends their sessions)",
@@ -182,7 +158,7 @@ export const ACCOUNT_ROUTES: RouteContract[] = [
     body: SetPasswordRequestSchema,
     status: 204,
   },
-  {
+  unlockUser: {
     method: 'post',
     path: '/api/v1/users/{id}/unlock',
     summary: 'Unlock a locked-out user',
@@ -190,7 +166,7 @@ export const ACCOUNT_ROUTES: RouteContract[] = [
     auth: 'manage_users',
     status: 204,
   },
-  {
+  listGroups: {
     method: 'get',
     path: '/api/v1/groups',
     summary: 'List groups',
@@ -198,7 +174,7 @@ export const ACCOUNT_ROUTES: RouteContract[] = [
     auth: 'manage_groups',
     response: GroupListSchema,
   },
-  {
+  createGroup: {
     method: 'post',
     path: '/api/v1/groups',
     summary: 'Create a group',
@@ -207,8 +183,9 @@ export const ACCOUNT_ROUTES: RouteContract[] = [
     body: CreateGroupRequestSchema,
     response: GroupDetailSchema,
     status: 201,
+    errors: [409],
   },
-  {
+  getGroup: {
     method: 'get',
     path: '/api/v1/groups/{id}',
     summary: 'A group with members and privileges',
@@ -216,7 +193,7 @@ export const ACCOUNT_ROUTES: RouteContract[] = [
     auth: 'manage_groups',
     response: GroupDetailSchema,
   },
-  {
+  updateGroup: {
     method: 'patch',
     path: '/api/v1/groups/{id}',
     summary: 'Rename or describe a group',
@@ -224,8 +201,9 @@ export const ACCOUNT_ROUTES: RouteContract[] = [
     auth: 'manage_groups',
     body: UpdateGroupRequestSchema,
     response: GroupDetailSchema,
+    errors: [409],
   },
-  {
+  deleteGroup: {
     method: 'delete',
     path: '/api/v1/groups/{id}',
     summary: 'Delete a group',
@@ -233,7 +211,7 @@ export const ACCOUNT_ROUTES: RouteContract[] = [
     auth: 'manage_groups',
     status: 204,
   },
-  {
+  addGroupMember: {
     method: 'post',
     path: '/api/v1/groups/{id}/members',
     summary: 'Add a user or a group to a group (cycles are refused)',
@@ -241,8 +219,9 @@ export const ACCOUNT_ROUTES: RouteContract[] = [
     auth: 'manage_groups',
     body: GroupMemberRequestSchema,
     response: GroupDetailSchema,
+    errors: [409],
   },
-  {
+  removeGroupMember: {
     method: 'delete',
     path: '/api/v1/groups/{id}/members',
     summary: 'Remove a user or a group from a group',
@@ -251,7 +230,7 @@ export const ACCOUNT_ROUTES: RouteContract[] = [
     body: GroupMemberRequestSchema,
     response: GroupDetailSchema,
   },
-  {
+  listMcpItems: {
     method: 'get',
     path: '/api/v1/privileges/items',
     summary: 'The MCP items privileges can name, with their public flag',
@@ -259,7 +238,7 @@ export const ACCOUNT_ROUTES: RouteContract[] = [
     auth: 'manage_permissions',
     response: McpItemListSchema,
   },
-  {
+  setMcpItemPublic: {
     method: 'put',
     path: '/api/v1/privileges/items/{kind}/{name}',
     summary: 'Make an MCP item public (usable by every logged-in caller) or not',
@@ -268,7 +247,7 @@ export const ACCOUNT_ROUTES: RouteContract[] = [
     body: SetItemPublicSchema,
     status: 204,
   },
-  {
+  grantPrivilege: {
     method: 'post',
     path: '/api/v1/privileges',
     summary: 'Grant a privilege to a group',
@@ -276,8 +255,9 @@ export const ACCOUNT_ROUTES: RouteContract[] = [
     auth: 'manage_permissions',
     body: PrivilegeChangeSchema,
     response: GroupDetailSchema,
+    errors: [404],
   },
-  {
+  revokePrivilege: {
     method: 'delete',
     path: '/api/v1/privileges',
     summary: 'Revoke a privilege from a group',
@@ -285,118 +265,44 @@ export const ACCOUNT_ROUTES: RouteContract[] = [
     auth: 'manage_permissions',
     body: PrivilegeChangeSchema,
     response: GroupDetailSchema,
+    errors: [404],
   },
-  {
+  listConnections: {
     method: 'get',
     path: '/api/v1/connections',
     summary: 'The connections the caller may use, the current one marked',
     tag: 'connections',
     auth: 'user',
+    scope: 'connections',
     response: ConnectionListSchema,
   },
-  {
+  getCurrentConnection: {
     method: 'get',
     path: '/api/v1/connections/current',
     summary: "The caller's current connection (kept per token)",
     tag: 'connections',
     auth: 'user',
+    scope: 'connections',
     response: CurrentConnectionSchema,
+    errors: [404],
   },
-  {
+  setCurrentConnection: {
     method: 'post',
     path: '/api/v1/connections/current',
     summary: "Set the caller's current connection",
     tag: 'connections',
     auth: 'user',
+    scope: 'connections',
     body: CurrentConnectionSchema,
     response: CurrentConnectionSchema,
+    errors: [404],
   },
-  { method: 'get', path: '/api/v1/openapi.json', summary: 'This document', tag: 'system', auth: 'public' },
-];
-
-function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
-  const json = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
-  delete json.$schema;
-  return json;
-}
-
-/** Builds the OpenAPI 3.1 document of `routes`. */
-export function buildOpenApiDocument(
-  routes: readonly RouteContract[],
-  info: { version: string },
-): Record<string, unknown> {
-  const paths: Record<string, Record<string, unknown>> = {};
-  const errorResponse = {
-    description: 'Error',
-    content: { 'application/json': { schema: jsonSchema(ErrorBodySchema, 'output') } },
-  };
-  for (const route of routes) {
-    const parameters = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
-      name: m[1],
-      in: 'path',
-      required: true,
-      schema: { type: 'string' },
-    }));
-    const status = String(route.status ?? 200);
-    const operation: Record<string, unknown> = {
-      summary: route.summary,
-      tags: [route.tag],
-      ...(route.auth === 'public' ? { security: [] } : {}),
-      ...(route.auth !== 'public' && route.auth !== 'user' ? { 'x-pgmcp-permission': route.auth } : {}),
-      ...(parameters.length > 0 || route.query
-        ? {
-            parameters: [
-              ...parameters,
-              ...Object.entries(route.query?.shape ?? {}).map(([name, schema]) => ({
-                name,
-                in: 'query',
-                required: !(schema as z.ZodType).safeParse(undefined).success,
-                schema: jsonSchema(schema as z.ZodType, 'input'),
-              })),
-            ],
-          }
-        : {}),
-      ...(route.body
-        ? {
-            requestBody: {
-              required: true,
-              content: { 'application/json': { schema: jsonSchema(route.body, 'input') } },
-            },
-          }
-        : {}),
-      responses: {
-        [status]: route.response
-          ? {
-              description: 'OK',
-              content: { 'application/json': { schema: jsonSchema(route.response, 'output') } },
-            }
-          : { description: status === '204' ? 'No content' : 'OK' },
-        ...(route.body ? { '400': errorResponse } : {}),
-        ...(route.auth !== 'public' ? { '401': errorResponse } : {}),
-        ...(route.auth !== 'public' && route.auth !== 'user' ? { '403': errorResponse } : {}),
-      },
-    };
-    paths[route.path] = { ...paths[route.path], [route.method]: operation };
-  }
-  return {
-    openapi: '3.1.0',
-    info: {
-      title: 'pgmcp REST API',
-      version: info.version,
-      description:
-        'Accounts, tokens, connections, the LLM proxy and stored conversations of pgmcp. The MCP endpoint is /mcp/v1.',
-    },
-    components: {
-      securitySchemes: {
-        bearer: {
-          type: 'http',
-          scheme: 'bearer',
-          description: 'A session token from /api/v1/auth/login or an API token (pgmcp_…)',
-        },
-        cookie: { type: 'apiKey', in: 'cookie', name: 'pgmcp_session' },
-      },
-    },
-    security: [{ bearer: [] }, { cookie: [] }],
-    paths,
-  };
-}
+  openapi: {
+    method: 'get',
+    path: '/api/v1/openapi.json',
+    summary: 'This document',
+    tag: 'system',
+    auth: 'public',
+    response: z.record(z.string(), z.unknown()),
+  },
+} as const satisfies Record<string, RouteContract>;

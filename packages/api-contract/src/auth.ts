@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ApiScopeSchema } from './api-scopes.js';
 
 /** Timestamps travel as ISO 8601 strings. */
 const Timestamp = z.string().describe('ISO 8601 timestamp');
@@ -59,6 +60,8 @@ export const TokenScopeSchema = z.strictObject({
   mcp_items: z.array(McpItemRefSchema).optional(),
   connections: z.array(ConnectionGrantSchema).optional(),
   admin: z.array(AdminPermissionSchema).optional(),
+  /** Parts of the REST API the token may use (tokens, conversations, llm, connections); none when absent. */
+  api: z.array(ApiScopeSchema).optional(),
 });
 export type TokenScope = z.infer<typeof TokenScopeSchema>;
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MessageSchema } from './messages.js';
-import type { RouteContract } from './routes.js';
+import type { RouteContract } from './route-contract.js';
 
 /** How the compactor counts tokens: four estimators, or `exact` with a real tokenizer. */
 export const TokenCounterTypeSchema = z.enum(['generic', 'openai', 'anthropic', 'ollama', 'exact']);
@@ -121,22 +121,25 @@ export const CompactionAnalyticsSchema = z.object({
 export type CompactionAnalytics = z.infer<typeof CompactionAnalyticsSchema>;
 
 /** Server-side chat-history compaction and its metrics. */
-export const CHAT_ROUTES: RouteContract[] = [
-  {
+export const CHAT_ROUTES = {
+  compact: {
     method: 'post',
     path: '/api/v1/chat/compact',
     summary: 'Compact a conversation to a token budget, keeping anchors, recent turns and tool pairs',
     tag: 'chat',
     auth: 'user',
+    scope: 'llm',
+    errors: [429, 503],
     body: CompactRequestSchema,
     response: CompactResponseSchema,
   },
-  {
+  compactionAnalytics: {
     method: 'get',
     path: '/api/v1/chat/analytics',
     summary: "The server compactor's totals: compactions, tokens saved, cache hit rate, LLM summaries",
     tag: 'chat',
     auth: 'user',
+    scope: 'llm',
     response: CompactionAnalyticsSchema,
   },
-];
+} as const satisfies Record<string, RouteContract>;

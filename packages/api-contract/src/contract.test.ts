@@ -1,16 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ACCOUNT_ROUTES,
   buildOpenApiDocument,
   ChatRequestSchema,
   CreateTokenRequestSchema,
   MessageSchema,
   PrivilegeSchema,
+  ROUTES,
   StreamEventSchema,
 } from './index.js';
-import { CHAT_ROUTES } from './chat.js';
-import { CONVERSATION_ROUTES } from './conversations.js';
-import { LLM_ROUTES } from './llm.js';
 
 describe('the chat message model', () => {
   it('accepts text, tool_use, tool_result and image blocks', () => {
@@ -83,7 +80,7 @@ describe('account schemas', () => {
 });
 
 describe('buildOpenApiDocument', () => {
-  const routes = [...ACCOUNT_ROUTES, ...LLM_ROUTES, ...CHAT_ROUTES, ...CONVERSATION_ROUTES];
+  const routes = Object.values(ROUTES);
   const doc = buildOpenApiDocument(routes, { version: '9.9.9' }) as {
     openapi: string;
     info: { version: string };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MessageSchema } from './messages.js';
-import type { RouteContract } from './routes.js';
+import type { RouteContract } from './route-contract.js';
 
 const Timestamp = z.string().describe('ISO 8601 timestamp');
 const Label = z.string().trim().min(1).max(200);
@@ -70,66 +70,75 @@ export const DeletedConversationsSchema = z.object({ deleted: z.number().int() }
 export type DeletedConversations = z.infer<typeof DeletedConversationsSchema>;
 
 /** Stored conversations; each caller only ever sees their own. */
-export const CONVERSATION_ROUTES: RouteContract[] = [
-  {
+export const CONVERSATION_ROUTES = {
+  listConversations: {
     method: 'get',
     path: '/api/v1/conversations',
     summary: "The caller's conversations, most recently updated first, with a preview; paginated",
     tag: 'conversations',
     auth: 'user',
+    scope: 'conversations',
     query: ConversationListQuerySchema,
     response: ConversationListSchema,
   },
-  {
+  createConversation: {
     method: 'post',
     path: '/api/v1/conversations',
     summary: 'Store a conversation (titled from its first user message unless a title is given)',
     tag: 'conversations',
     auth: 'user',
+    scope: 'conversations',
+    errors: [413, 429],
     body: ConversationInputSchema,
     response: ConversationSchema,
     status: 201,
   },
-  {
+  deleteAllConversations: {
     method: 'delete',
     path: '/api/v1/conversations',
     summary: "Delete all of the caller's conversations",
     tag: 'conversations',
     auth: 'user',
+    scope: 'conversations',
     response: DeletedConversationsSchema,
   },
-  {
+  getConversation: {
     method: 'get',
     path: '/api/v1/conversations/{id}',
     summary: 'One conversation with its messages',
     tag: 'conversations',
     auth: 'user',
+    scope: 'conversations',
     response: ConversationSchema,
   },
-  {
+  replaceConversation: {
     method: 'put',
     path: '/api/v1/conversations/{id}',
     summary: 'Replace messages, provider, model and connection (a given title replaces the current one)',
     tag: 'conversations',
     auth: 'user',
+    scope: 'conversations',
+    errors: [413, 429],
     body: ConversationInputSchema,
     response: ConversationSchema,
   },
-  {
+  renameConversation: {
     method: 'patch',
     path: '/api/v1/conversations/{id}',
     summary: 'Rename a conversation',
     tag: 'conversations',
     auth: 'user',
+    scope: 'conversations',
     body: RenameConversationSchema,
     response: ConversationSchema,
   },
-  {
+  deleteConversation: {
     method: 'delete',
     path: '/api/v1/conversations/{id}',
     summary: 'Delete a conversation',
     tag: 'conversations',
     auth: 'user',
+    scope: 'conversations',
     status: 204,
   },
-];
+} as const satisfies Record<string, RouteContract>;

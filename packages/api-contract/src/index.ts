@@ -82,8 +82,34 @@ export {
   type User,
 } from './auth.js';
 
-// The route table and the OpenAPI document built from it.
-export { ACCOUNT_ROUTES, buildOpenApiDocument, type RouteAuth, type RouteContract } from './routes.js';
+// The route table: registration and access rules on the server, the typed client, the OpenAPI document.
+export { API_SCOPES, ApiScopeSchema, type ApiScope } from './api-scopes.js';
+export {
+  errorStatuses,
+  pathParameters,
+  successStatus,
+  type ErrorStatus,
+  type RouteAuth,
+  type RouteContract,
+} from './route-contract.js';
+export { ACCOUNT_ROUTES } from './account-routes.js';
+export { ROUTES, type RouteName, type Routes } from './route-table.js';
+export { buildOpenApiDocument } from './openapi.js';
+export {
+  CLIENT_HEADER,
+  CLIENT_HEADER_VALUE,
+  createApiClient,
+  type ApiClient,
+  type ApiClientOptions,
+  type CallOptions,
+  type RouteInput,
+  type RouteOutput,
+  type RouteParams,
+} from './api-client.js';
+export { ApiError, isApiError, type ClientFailureCode } from './api-error.js';
+
+// GET /health.
+export { ConnectionHealthSchema, HealthSchema, type ConnectionHealth, type Health } from './health.js';
 
 // The LLM proxy: providers and models (chat bodies are the message model above).
 export {

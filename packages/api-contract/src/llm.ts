@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ChatRequestSchema, ChatResponseSchema } from './messages.js';
-import type { RouteContract } from './routes.js';
+import { ChatRequestSchema, ChatResponseSchema, StreamEventSchema } from './messages.js';
+import type { RouteContract } from './route-contract.js';
 
 /** One provider the server has a key (or an endpoint) for. */
 export const LlmProviderInfoSchema = z.object({
@@ -34,40 +34,49 @@ export const LlmModelsResponseSchema = z.object({ models: z.array(LlmModelSchema
 export type LlmModelsResponse = z.infer<typeof LlmModelsResponseSchema>;
 
 /** The LLM proxy's routes: provider keys stay on the server. */
-export const LLM_ROUTES: RouteContract[] = [
-  {
+export const LLM_ROUTES = {
+  llmProviders: {
     method: 'get',
     path: '/api/v1/llm/providers',
     summary: 'The configured LLM providers, their default models and the default provider',
     tag: 'llm',
     auth: 'user',
+    scope: 'llm',
+    errors: [503],
     response: LlmProvidersResponseSchema,
   },
-  {
+  llmModels: {
     method: 'get',
     path: '/api/v1/llm/models',
     summary: "A provider's chat models (the default provider's without ?provider=)",
     tag: 'llm',
     auth: 'user',
+    scope: 'llm',
+    errors: [502, 503, 504],
     query: LlmModelsQuerySchema,
     response: LlmModelsResponseSchema,
   },
-  {
+  llmChat: {
     method: 'post',
     path: '/api/v1/llm/chat',
     summary: 'One model call through the server (the provider key never leaves it)',
     tag: 'llm',
     auth: 'user',
+    scope: 'llm',
+    errors: [413, 429, 502, 503, 504],
     body: ChatRequestSchema,
     response: ChatResponseSchema,
   },
-  {
+  llmChatStream: {
     method: 'post',
     path: '/api/v1/llm/chat/stream',
     summary:
       'The same call streamed as server-sent events: text, tool_use_start, tool_use_delta, tool_use_end, then done or error',
     tag: 'llm',
     auth: 'user',
+    scope: 'llm',
     body: ChatRequestSchema,
+    stream: StreamEventSchema,
+    errors: [413, 429, 503],
   },
-];
+} as const satisfies Record<string, RouteContract>;

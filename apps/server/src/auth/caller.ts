@@ -1,7 +1,7 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
-import { type Access, type AdminPermission, type AuthStore, fullAccess, type User } from '@pgmcp/auth-store';
-import type { Context, MiddlewareHandler } from 'hono';
-import { errorResponse } from '../http-edge.js';
+import { type Access, type AuthStore, fullAccess, type TokenScope, type User } from '@pgmcp/auth-store';
+import type { Context } from 'hono';
+import { RestError } from '../errors/rest-error.js';
 
 /** The session cookie the web client lives on (httpOnly, never readable by scripts). */
 export const SESSION_COOKIE = 'pgmcp_session';
@@ -14,11 +14,13 @@ export interface Caller {
   user: User;
   access: Access;
   expiresAt?: Date;
-}
-
-/** Hono context variables set by the auth middleware. */
-export interface AuthVariables {
-  caller: Caller;
+  /**
+   * Parts of the REST API a scoped API token may use (its scope's `api` list, empty when the scope
+   * names none); undefined for sessions, unscoped tokens and the local user, who reach every part.
+   */
+  apiScope?: readonly string[];
+  /** The API token's own scope and expiry, which a token it creates may not exceed. */
+  token?: { scope?: TokenScope; expiresAt?: Date };
 }
 
 /** The single user of a server with auth switched off. */
@@ -78,6 +80,11 @@ export function createCallerResolver(auth: AuthStore | undefined) {
           user: principal.user,
           access: principal.access,
           ...(principal.apiToken.expiresAt ? { expiresAt: principal.apiToken.expiresAt } : {}),
+          ...(principal.apiToken.scope ? { apiScope: principal.apiToken.scope.api ?? [] } : {}),
+          token: {
+            ...(principal.apiToken.scope ? { scope: principal.apiToken.scope } : {}),
+            ...(principal.apiToken.expiresAt ? { expiresAt: principal.apiToken.expiresAt } : {}),
+          },
         };
   };
 }
@@ -85,31 +92,11 @@ export function createCallerResolver(auth: AuthStore | undefined) {
 export const UNAUTHORIZED_MESSAGE =
   'Log in first: POST /api/v1/auth/login with your username and password, or send "Authorization: Bearer <token>" with a session or API token.';
 
-/** The 401 answer, for REST and MCP alike. */
-export function unauthorized(c: Context): Response {
-  return errorResponse(c, 'UNAUTHORIZED', UNAUTHORIZED_MESSAGE, {
-    'WWW-Authenticate': 'Bearer realm="pgmcp"',
+/** The 401 error, for REST and MCP alike. */
+export function unauthorized(): RestError {
+  return new RestError('UNAUTHORIZED', UNAUTHORIZED_MESSAGE, {
+    headers: { 'WWW-Authenticate': 'Bearer realm="pgmcp"' },
   });
-}
-
-/** Requires a logged-in caller (and, when given, an admin permission); sets `c.var.caller`. */
-export function requireCaller(
-  resolveCaller: (request: Request) => Promise<Caller | undefined>,
-  permission?: AdminPermission,
-): MiddlewareHandler<{ Variables: AuthVariables }> {
-  return async (c, next) => {
-    const caller = await resolveCaller(c.req.raw);
-    if (!caller) return unauthorized(c);
-    if (permission && !caller.access.hasAdmin(permission)) {
-      return errorResponse(
-        c,
-        'FORBIDDEN',
-        `This needs the ${permission} permission, which you do not have. Ask an administrator.`,
-      );
-    }
-    c.set('caller', caller);
-    await next();
-  };
 }
 
 function normalizeIp(ip: string): string {

@@ -1,32 +1,17 @@
-import {
-  type Conversation,
-  ConversationInputSchema,
-  type ConversationList,
-  ConversationListQuerySchema,
-  type DeletedConversations,
-  RenameConversationSchema,
-} from '@pgmcp/api-contract';
-import {
-  type Conversation as StoredConversation,
-  ConversationStoreError,
-  type ConversationSummary as StoredSummary,
+import type { Conversation, ConversationSummary } from '@pgmcp/api-contract';
+import type {
+  ConversationStore,
+  Conversation as StoredConversation,
+  ConversationSummary as StoredSummary,
 } from '@pgmcp/conversation-store';
-import { type Context, Hono } from 'hono';
-import { type AuthVariables, requireCaller } from '../auth/caller.js';
-import type { ServerDeps } from '../deps.js';
-import { CONVERSATION_STORE_ERRORS, ERROR_STATUS } from '../error-codes.js';
-import { errorResponse } from '../http-edge.js';
-import { jsonBody } from '../rest.js';
+import type { RouteHandlers } from './register-routes.js';
 
-function conversationError(c: Context, error: unknown): Response {
-  if (!(error instanceof ConversationStoreError)) throw error;
-  return c.json(
-    { error: { code: error.code, message: error.message } },
-    ERROR_STATUS[CONVERSATION_STORE_ERRORS[error.code]],
-  );
+/** What the stored-conversation routes need. */
+export interface ConversationRouteDeps {
+  conversations: ConversationStore;
 }
 
-function toApiSummary(summary: StoredSummary): ConversationList['conversations'][number] {
+function toApiSummary(summary: StoredSummary): ConversationSummary {
   return {
     id: summary.id,
     title: summary.title,
@@ -53,89 +38,39 @@ function toApiConversation(conversation: StoredConversation): Conversation {
   };
 }
 
+type ConversationRoutes =
+  | 'listConversations'
+  | 'createConversation'
+  | 'deleteAllConversations'
+  | 'getConversation'
+  | 'replaceConversation'
+  | 'renameConversation'
+  | 'deleteConversation';
+
 /**
  * `/api/v1/conversations*`: the caller's stored conversations. Every call is scoped to the caller's
  * user id, so another user's conversation answers 404 exactly like a missing one.
  */
-export function conversationRoutes(deps: ServerDeps): Hono<{ Variables: AuthVariables }> {
-  const app = new Hono<{ Variables: AuthVariables }>();
+export function conversationRoutes(deps: ConversationRouteDeps): RouteHandlers<ConversationRoutes> {
   const { conversations } = deps;
-  const loggedIn = requireCaller(deps.resolveCaller);
-
-  app.get('/api/v1/conversations', loggedIn, async (c) => {
-    const query = ConversationListQuerySchema.safeParse(c.req.query());
-    if (!query.success) {
-      const problems = query.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-      return errorResponse(c, 'BAD_REQUEST', `Invalid query: ${problems}.`);
-    }
-    try {
-      const page = await conversations.list(c.var.caller.user.id, query.data);
-      const body: ConversationList = {
-        conversations: page.conversations.map(toApiSummary),
-        next_cursor: page.nextCursor ?? null,
-      };
-      return c.json(body);
-    } catch (error) {
-      return conversationError(c, error);
-    }
-  });
-
-  app.post('/api/v1/conversations', loggedIn, jsonBody(ConversationInputSchema), async (c) => {
-    try {
-      const created = await conversations.create(c.var.caller.user.id, c.req.valid('json'));
-      return c.json(toApiConversation(created), 201);
-    } catch (error) {
-      return conversationError(c, error);
-    }
-  });
-
-  app.delete('/api/v1/conversations', loggedIn, async (c) => {
-    const body: DeletedConversations = { deleted: await conversations.deleteAll(c.var.caller.user.id) };
-    return c.json(body);
-  });
-
-  app.get('/api/v1/conversations/:id', loggedIn, async (c) => {
-    try {
-      return c.json(toApiConversation(await conversations.get(c.var.caller.user.id, c.req.param('id'))));
-    } catch (error) {
-      return conversationError(c, error);
-    }
-  });
-
-  app.put('/api/v1/conversations/:id', loggedIn, jsonBody(ConversationInputSchema), async (c) => {
-    try {
-      const replaced = await conversations.replace(
-        c.var.caller.user.id,
-        c.req.param('id'),
-        c.req.valid('json'),
-      );
-      return c.json(toApiConversation(replaced));
-    } catch (error) {
-      return conversationError(c, error);
-    }
-  });
-
-  app.patch('/api/v1/conversations/:id', loggedIn, jsonBody(RenameConversationSchema), async (c) => {
-    try {
-      const renamed = await conversations.rename(
-        c.var.caller.user.id,
-        c.req.param('id'),
-        c.req.valid('json').title,
-      );
-      return c.json(toApiConversation(renamed));
-    } catch (error) {
-      return conversationError(c, error);
-    }
-  });
-
-  app.delete('/api/v1/conversations/:id', loggedIn, async (c) => {
-    try {
-      await conversations.delete(c.var.caller.user.id, c.req.param('id'));
-      return c.body(null, 204);
-    } catch (error) {
-      return conversationError(c, error);
-    }
-  });
-
-  return app;
+  return {
+    listConversations: async ({ caller, query }) => {
+      const page = await conversations.list(caller.user.id, query);
+      return { conversations: page.conversations.map(toApiSummary), next_cursor: page.nextCursor ?? null };
+    },
+    createConversation: async ({ caller, body }) =>
+      toApiConversation(await conversations.create(caller.user.id, body)),
+    deleteAllConversations: async ({ caller }) => ({
+      deleted: await conversations.deleteAll(caller.user.id),
+    }),
+    getConversation: async ({ caller, params }) =>
+      toApiConversation(await conversations.get(caller.user.id, params.id)),
+    replaceConversation: async ({ caller, params, body }) =>
+      toApiConversation(await conversations.replace(caller.user.id, params.id, body)),
+    renameConversation: async ({ caller, params, body }) =>
+      toApiConversation(await conversations.rename(caller.user.id, params.id, body.title)),
+    deleteConversation: async ({ caller, params }) => {
+      await conversations.delete(caller.user.id, params.id);
+    },
+  };
 }

@@ -6,10 +6,22 @@ import type {
   User as StoreUser,
 } from '@pgmcp/auth-store';
 import { ADMIN_PERMISSIONS } from '@pgmcp/auth-store';
-import type { ApiToken, EffectiveAccess, Group, TokenScope, User } from '@pgmcp/api-contract';
+import {
+  API_SCOPES,
+  type ApiScope,
+  type ApiToken,
+  type EffectiveAccess,
+  type Group,
+  type TokenScope,
+  type User,
+} from '@pgmcp/api-contract';
 import type { McpRegistry } from '@pgmcp/mcp-core';
 import type { PoolManager } from '@pgmcp/pool-manager';
-import { iso } from '../rest.js';
+
+/** ISO string or null, for the API's timestamps. */
+export function iso(date: Date | undefined | null): string | null {
+  return date ? date.toISOString() : null;
+}
 
 export function toApiUser(user: StoreUser): User {
   return {
@@ -34,7 +46,12 @@ export function toApiScope(scope: StoreScope | undefined): TokenScope | null {
       ? { connections: scope.connections.map(({ name, access }) => ({ name, access })) }
       : {}),
     ...(scope.admin ? { admin: [...scope.admin] } : {}),
+    ...(scope.api ? { api: scope.api.filter(isApiScope) } : {}),
   };
+}
+
+function isApiScope(part: string): part is ApiScope {
+  return (API_SCOPES as readonly string[]).includes(part);
 }
 
 export function fromApiScope(scope: TokenScope | undefined): StoreScope | undefined {
@@ -43,6 +60,7 @@ export function fromApiScope(scope: TokenScope | undefined): StoreScope | undefi
     ...(scope.mcp_items ? { mcpItems: scope.mcp_items } : {}),
     ...(scope.connections ? { connections: scope.connections } : {}),
     ...(scope.admin ? { admin: scope.admin } : {}),
+    ...(scope.api ? { api: scope.api } : {}),
   };
 }
 
@@ -73,7 +91,7 @@ export function toApiGroup(group: StoreGroup): Group {
 export function effectiveAccess(
   access: Access,
   registry: Pick<McpRegistry<unknown>, 'names'>,
-  pools: PoolManager,
+  pools: Pick<PoolManager, 'listConnections'>,
 ): EffectiveAccess {
   return {
     superuser: access.isSuperuser,

@@ -2,8 +2,9 @@ import type { AuthStoreErrorCode } from '@pgmcp/auth-store';
 import type { CompactorErrorCode } from '@pgmcp/compactor';
 import type { ConversationStoreErrorCode } from '@pgmcp/conversation-store';
 import type { LlmClientErrorCode } from '@pgmcp/llm-clients';
+import type { PoolManagerErrorCode } from '@pgmcp/pool-manager';
 
-/** The error codes of the REST surface and their HTTP statuses (STYLE.md: one table). */
+/** The error codes of the REST surface and their HTTP statuses (STYLE.md: one table; toErrorResponse reads it). */
 export const ERROR_STATUS = {
   BAD_REQUEST: 400,
   INVALID_JSON: 400,
@@ -72,4 +73,16 @@ export const CONVERSATION_STORE_ERRORS: Record<ConversationStoreErrorCode, Error
   INVALID_INPUT: 'BAD_REQUEST',
   NOT_FOUND: 'NOT_FOUND',
   TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+};
+
+export const POOL_MANAGER_ERRORS: Record<PoolManagerErrorCode, ErrorCode> = {
+  UNKNOWN_CONNECTION: 'NOT_FOUND',
+  INVALID_CONNECTION_CONFIG: 'BAD_REQUEST',
+  DATABASE_NOT_ALLOWED: 'FORBIDDEN',
+  CONNECTION_FAILED: 'BAD_GATEWAY',
+  AUTHENTICATION_FAILED: 'BAD_GATEWAY',
+  DATABASE_NOT_FOUND: 'NOT_FOUND',
+  TOO_MANY_CONNECTIONS: 'RATE_LIMITED',
+  POOL_EXHAUSTED: 'UNAVAILABLE',
+  CLOSED: 'UNAVAILABLE',
 };

@@ -1,0 +1,29 @@
+import { type PgmcpConfig, PGMCP_VERSION, pgToolsOptions } from '@pgmcp/config';
+import { createMcpRegistry, type McpRegistry } from '@pgmcp/mcp-core';
+import { type CurrentConnectionStore, PG_TOOLS_INSTRUCTIONS, registerPgTools } from '@pgmcp/pg-tools';
+import type { PoolManager } from '@pgmcp/pool-manager';
+import type { Logger } from './logger.js';
+import type { ServerMcpState } from './mcp-state.js';
+
+/** pgmcp's MCP registry: the pg-tools tools, resources and prompts, authorised by the caller's access. */
+export function createServerRegistry(options: {
+  config: PgmcpConfig;
+  pools: PoolManager;
+  sessions: CurrentConnectionStore;
+  logger: Logger;
+}): McpRegistry<ServerMcpState> {
+  const { logger } = options;
+  const registry = createMcpRegistry<ServerMcpState>({
+    identity: { name: 'pgmcp', version: PGMCP_VERSION, title: 'pgmcp — PostgreSQL for AI assistants' },
+    instructions: PG_TOOLS_INSTRUCTIONS,
+    authorize: (item, context) => context.state.access.canUseItem(item.kind, item.name),
+    onError: (error, where) => logger.error({ err: error, ...where }, 'MCP handler failed'),
+  });
+  registerPgTools(registry, {
+    ...pgToolsOptions(options.config),
+    pools: options.pools,
+    sessions: options.sessions,
+    onSecurityEvent: (event) => logger.warn({ security: event }, 'statement refused by the SQL guard'),
+  });
+  return registry;
+}

@@ -1,0 +1,22 @@
+import { ACCOUNT_ROUTES } from './account-routes.js';
+import { CHAT_ROUTES } from './chat.js';
+import { CONVERSATION_ROUTES } from './conversations.js';
+import { LLM_ROUTES } from './llm.js';
+import type { RouteContract } from './route-contract.js';
+
+/**
+ * Every REST route of pgmcp by name: the server registers its handlers and access rules from it,
+ * the typed client calls it, and the OpenAPI document describes it. A new area adds its own
+ * `*_ROUTES` object here.
+ */
+export const ROUTES = {
+  ...ACCOUNT_ROUTES,
+  ...LLM_ROUTES,
+  ...CHAT_ROUTES,
+  ...CONVERSATION_ROUTES,
+} as const satisfies Record<string, RouteContract>;
+
+/** The routes, by name. */
+export type Routes = typeof ROUTES;
+/** The name of a route, e.g. "createToken". */
+export type RouteName = keyof Routes;
