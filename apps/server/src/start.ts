@@ -4,14 +4,8 @@ import path from 'node:path';
 import { type ServerType, serve } from '@hono/node-server';
 import { fullAccess, type AuthStore } from '@pgmcp/auth-store';
 import { type Compactor, createCompactor } from '@pgmcp/compactor';
-import {
-  compactorOptions,
-  ConfigError,
-  type ConfigFlags,
-  createLlmProviders,
-  loadConfig,
-  PGMCP_VERSION,
-} from '@pgmcp/config';
+import { compactorOptions, ConfigError, type ConfigFlags, loadConfig, PGMCP_VERSION } from '@pgmcp/config';
+import { createLlmProviders } from '@pgmcp/config/llm';
 import type { ConversationStore } from '@pgmcp/conversation-store';
 import { createMcpHttpHandler, type ResolvedContext, serveMcpStdio } from '@pgmcp/mcp-core';
 import { createMemoryConnectionStore, loadGuard } from '@pgmcp/pg-tools';

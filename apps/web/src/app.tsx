@@ -1,6 +1,7 @@
 import type { MeResponse } from '@pgmcp/api-contract';
 import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
-import { errorMessage, isApiError } from './api/api-error.js';
+import { isApiError } from '@pgmcp/api-contract';
+import { errorMessage } from './api/error-message.js';
 import { type AppEnv, type AppEnvFactory, createBrowserEnv, type SessionMemory } from './env.js';
 import { LoginPage } from './session/login-page.js';
 import { Logo } from './ui/icons.js';
@@ -62,7 +63,7 @@ export function App({ createEnv = createBrowserEnv }: AppProps) {
   }, [check]);
 
   const login = async (username: string, password: string) => {
-    await env.api.login(username, password);
+    await env.api.login({ body: { username, password } });
     setSession({ status: 'signed_in', me: await env.api.me() });
   };
 

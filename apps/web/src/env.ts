@@ -1,5 +1,6 @@
 import type { AgentLlm } from '@pgmcp/agent';
-import { type ApiClient, createApiClient } from './api/api-client.js';
+import type { ApiClient } from '@pgmcp/api-contract';
+import { createWebApi } from './api/web-api.js';
 import type { McpSession } from './mcp/mcp-session.js';
 
 /** Everything the app talks to: the REST API, the MCP endpoint and the LLM proxy. Tests pass fakes. */
@@ -30,7 +31,7 @@ export const createBrowserEnv: AppEnvFactory = (onUnauthorized) => {
       m.createProxyLlm({ baseUrl: '', credentials: 'same-origin' }),
     ));
   return {
-    api: createApiClient({ onUnauthorized }),
+    api: createWebApi({ onUnauthorized }),
     connectMcp: async () => (await import('./mcp/mcp-session.js')).connectMcpSession(onUnauthorized),
     llm: {
       async *stream(request, signal) {

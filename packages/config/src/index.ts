@@ -11,16 +11,9 @@ export { type AuthConfig } from './schema/auth.js';
 export { type HttpConfig } from './schema/http.js';
 export { type LlmConfig, type LlmProviderFileConfig } from './schema/llm.js';
 
-// The LLM providers as pgmcp builds them from the `llm` section.
-export {
-  createLlmProviders,
-  LLM_NOT_CONFIGURED_MESSAGE,
-  providerKeyVariable,
-  providerLabel,
-  type ConfiguredProvider,
-  type LlmProviders,
-  type ProviderLogger,
-} from './llm-providers.js';
+// The LLM providers are built by '@pgmcp/config/llm' (it loads the provider SDKs, which the
+// administration commands do not need); their types are here.
+export type { ConfiguredProvider, LlmProviders, ProviderLogger } from './llm-providers.js';
 
 // Configuration → package options, shared by the server and the CLI.
 export {

@@ -5,7 +5,7 @@ import { type AgentLlm, createDirectLlm, createMcpToolbox } from '@pgmcp/agent';
 import type { StreamEvent } from '@pgmcp/api-contract';
 import { createCompactor } from '@pgmcp/compactor';
 import { ConfigError, loadConfig, type PgmcpConfig } from '@pgmcp/config';
-import { type ConfiguredProvider, createLlmProviders, type LlmProviders } from '@pgmcp/config';
+import { type ConfiguredProvider, createLlmProviders, type LlmProviders } from '@pgmcp/config/llm';
 import { type ChatBackend, toDatabaseInfo, type WireConnection } from './backend.js';
 import { ChatError, messageOf } from './chat-error.js';
 import { createLocalConversationStore } from './local-conversations.js';

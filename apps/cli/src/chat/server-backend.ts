@@ -1,8 +1,9 @@
 import { connectMcpClient, createMcpToolbox, createProxyLlm, isAgentError } from '@pgmcp/agent';
+import { isApiError } from '@pgmcp/api-contract';
 import { type ChatBackend, type ConversationStore, type Prompter, toDatabaseInfo } from './backend.js';
 import { ChatError, isChatError, messageOf } from './chat-error.js';
 import type { CredentialStore } from './chat-files.js';
-import { createServerApi, ServerAnswerError } from './server-api.js';
+import { createChatApi } from './chat-api.js';
 
 /** Options of {@link connectServer}. */
 export interface ServerBackendOptions {
@@ -54,7 +55,7 @@ export async function connectServer(options: ServerBackendOptions): Promise<Chat
   const explicit = options.token;
   let token: string | undefined = explicit?.value ?? credentials.find(url)?.token;
   let username: string | undefined = options.username ?? credentials.findUsername(url);
-  const api = createServerApi({
+  const api = createChatApi({
     baseUrl: url,
     getToken: () => token,
     ...(options.fetch ? { fetch: options.fetch } : {}),
@@ -73,19 +74,17 @@ export async function connectServer(options: ServerBackendOptions): Promise<Chat
       if (!name) name = (await prompter.ask('Username: ')).trim();
       const password = await prompter.ask(`Password for ${name}: `, { mask: true });
       try {
-        const session = await api.login(name, password);
+        const session = await api.login({ body: { username: name, password } });
         token = session.token;
         username = session.user.username;
         credentials.save(url, { token: session.token, expires_at: session.expires_at, username });
         options.notify(`Logged in to ${url} as ${username}.`);
         return;
       } catch (error) {
-        const retry =
-          error instanceof ServerAnswerError &&
-          (error.status === 401 || error.status === 400) &&
-          attempt < MAX_LOGIN_ATTEMPTS;
+        const status = isChatError(error) && isApiError(error.cause) ? error.cause.status : 0;
+        const retry = (status === 401 || status === 400) && attempt < MAX_LOGIN_ATTEMPTS;
         if (!retry) throw error;
-        options.notify(error.message);
+        options.notify(messageOf(error));
         if (!options.username) name = undefined;
       }
     }
@@ -125,10 +124,10 @@ export async function connectServer(options: ServerBackendOptions): Promise<Chat
   }
 
   const conversations: ConversationStore = {
-    list: (limit) => api.listConversations(limit),
+    list: async (limit) => (await api.listConversations({ query: { limit } })).conversations,
     get: async (id) => {
       try {
-        return await api.getConversation(id);
+        return await api.getConversation({ params: { id } });
       } catch (error) {
         if (isChatError(error, 'NOT_FOUND'))
           throw new ChatError(
@@ -138,9 +137,9 @@ export async function connectServer(options: ServerBackendOptions): Promise<Chat
         throw error;
       }
     },
-    create: (input) => api.createConversation(input),
-    replace: (id, input) => api.replaceConversation(id, input),
-    rename: (id, title) => api.renameConversation(id, title),
+    create: (input) => api.createConversation({ body: input }),
+    replace: (id, input) => api.replaceConversation({ params: { id }, body: input }),
+    rename: (id, title) => api.renameConversation({ params: { id }, body: { title } }),
   };
 
   return {
@@ -154,18 +153,20 @@ export async function connectServer(options: ServerBackendOptions): Promise<Chat
     toolbox: createMcpToolbox(mcp),
     conversations,
     async providers() {
-      const list = await api.providers();
+      const list = await api.llmProviders();
       return {
         providers: list.providers.map((p) => ({ name: p.name, defaultModel: p.default_model })),
         defaultProvider: list.default_provider,
       };
     },
-    models: (provider) => api.models(provider),
+    models: async (provider) => (await api.llmModels({ query: { provider } })).models,
     async databases() {
-      return (await api.connections()).map(toDatabaseInfo);
+      return (await api.listConnections()).connections.map(toDatabaseInfo);
     },
-    selectDatabase: (name, database) => api.setCurrentConnection(name, database),
-    compact: (request, signal) => api.compact(request, signal),
+    selectDatabase: async (name, database) => {
+      await api.setCurrentConnection({ body: { connection: name, ...(database ? { database } : {}) } });
+    },
+    compact: (request, signal) => api.compact({ body: request }, signal ? { signal } : {}),
     async relogin() {
       if (explicit || !prompter) return false;
       credentials.remove(url);
@@ -184,7 +185,7 @@ export async function logoutServer(rawUrl: string, credentials: CredentialStore)
   const url = normalizeServerUrl(rawUrl);
   const stored = credentials.find(url);
   if (stored) {
-    await createServerApi({ baseUrl: url, getToken: () => stored.token, timeoutMs: 5000 })
+    await createChatApi({ baseUrl: url, getToken: () => stored.token, timeoutMs: 5000 })
       .logout()
       .catch(() => undefined);
   }

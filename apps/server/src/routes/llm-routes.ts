@@ -4,7 +4,7 @@ import {
   LLM_NOT_CONFIGURED_MESSAGE,
   type LlmProviders,
   providerKeyVariable,
-} from '@pgmcp/config';
+} from '@pgmcp/config/llm';
 import { isLlmClientError, LlmClientError, type LlmChatRequest } from '@pgmcp/llm-clients';
 import type { Context } from 'hono';
 import type { Caller } from '../auth/caller.js';

@@ -118,10 +118,12 @@ describe('ChatSession', () => {
     const { llm, api, session } = setup();
     const long = 'x'.repeat(20_000);
     const stored = await api.createConversation({
-      messages: Array.from({ length: 30 }, (_, i) => ({
-        role: i % 2 === 0 ? ('user' as const) : ('assistant' as const),
-        content: `${i} ${long}`,
-      })),
+      body: {
+        messages: Array.from({ length: 30 }, (_, i) => ({
+          role: i % 2 === 0 ? ('user' as const) : ('assistant' as const),
+          content: `${i} ${long}`,
+        })),
+      },
     });
     session.open(stored);
     llm.respond(() => scriptedText('ok'));
@@ -131,7 +133,7 @@ describe('ChatSession', () => {
     expect(llm.requests[0]!.messages).toHaveLength(3);
     expect(session.store.get().messages).toHaveLength(32); // the user still sees everything
 
-    session.open(await api.getConversation(stored.id));
+    session.open(await api.getConversation({ params: { id: stored.id } }));
     api.failCompaction = true;
     await session.send('Again', { contextWindow: 10_000 });
     expect(api.compactCalls).toBe(2);

@@ -7,8 +7,9 @@ import {
 } from '@pgmcp/agent';
 import type { Conversation, Message, Usage } from '@pgmcp/api-contract';
 import { compactLocally } from '@pgmcp/compactor';
-import type { ApiClient } from '../api/api-client.js';
-import { errorMessage, isApiError } from '../api/api-error.js';
+import type { ApiClient } from '@pgmcp/api-contract';
+import { isApiError } from '@pgmcp/api-contract';
+import { errorMessage } from '../api/error-message.js';
 import type { McpSession } from '../mcp/mcp-session.js';
 import { createStore, type Store } from '../store.js';
 import type { Notice, NoticeTone } from './transcript.js';
@@ -69,7 +70,7 @@ export interface ChatDeps {
   llm: AgentLlm;
   /** The MCP session, connected on first use. */
   mcp: () => Promise<McpSession>;
-  api: Pick<ApiClient, 'createConversation' | 'saveConversation' | 'compact'>;
+  api: Pick<ApiClient, 'createConversation' | 'replaceConversation' | 'compact'>;
   /** A conversation was stored (created or updated). */
   onSaved?: (conversation: Conversation) => void;
   /** The session ended during a turn; `draft` is the message to put back in the composer. */
@@ -206,7 +207,9 @@ export class ChatSession {
           budgetTokens,
           compact: async (messages, { signal }) => {
             try {
-              return await this.deps.api.compact(messages, budgetTokens, signal);
+              return (
+                await this.deps.api.compact({ body: { messages, max_tokens: budgetTokens } }, { signal })
+              ).messages;
             } catch (error) {
               if (signal.aborted) throw error;
               this.notify(
@@ -288,8 +291,8 @@ export class ChatSession {
     };
     try {
       const saved = conversationId
-        ? await this.deps.api.saveConversation(conversationId, input)
-        : await this.deps.api.createConversation(input);
+        ? await this.deps.api.replaceConversation({ params: { id: conversationId }, body: input })
+        : await this.deps.api.createConversation({ body: input });
       // Only if the user has not moved on to another conversation meanwhile.
       if (this.store.get().messages === messages) {
         this.store.set({ conversationId: saved.id, title: saved.title });

@@ -1,5 +1,5 @@
 import { useEffect, useId, useState } from 'react';
-import { errorMessage } from '../api/api-error.js';
+import { errorMessage } from '../api/error-message.js';
 import type { McpSession, PromptInfo } from '../mcp/mcp-session.js';
 import { Modal } from '../ui/modal.js';
 

@@ -1,5 +1,5 @@
 import { memo, useEffect, useState } from 'react';
-import { errorMessage } from '../api/api-error.js';
+import { errorMessage } from '../api/error-message.js';
 import type { McpSession } from '../mcp/mcp-session.js';
 import { AlertIcon, CheckIcon, ChevronIcon, ToolIcon } from '../ui/icons.js';
 import { ResultGrid } from '../ui/result-grid.js';

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { errorMessage } from '../api/api-error.js';
+import { errorMessage } from '../api/error-message.js';
 import type { McpSession } from '../mcp/mcp-session.js';
 import { ChevronIcon, PlayIcon } from '../ui/icons.js';
 

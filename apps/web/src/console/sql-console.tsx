@@ -1,5 +1,6 @@
 import { type KeyboardEvent, useCallback, useId, useRef, useState } from 'react';
-import { errorMessage, isApiError } from '../api/api-error.js';
+import { isApiError } from '@pgmcp/api-contract';
+import { errorMessage } from '../api/error-message.js';
 import { type QueryResult, queryResultOf } from '../chat/query-result.js';
 import type { McpSession } from '../mcp/mcp-session.js';
 import { PlayIcon } from '../ui/icons.js';

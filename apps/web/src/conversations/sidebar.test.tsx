@@ -32,8 +32,8 @@ function Harness({
 
 async function setup() {
   const api = createFakeApi({ authEnabled: false });
-  await api.createConversation({ messages: [{ role: 'user', content: 'Revenue by month' }] });
-  await api.createConversation({ messages: [{ role: 'user', content: 'Slow query on orders' }] });
+  await api.createConversation({ body: { messages: [{ role: 'user', content: 'Revenue by month' }] } });
+  await api.createConversation({ body: { messages: [{ role: 'user', content: 'Slow query on orders' }] } });
   const handlers = { onOpen: vi.fn(), onNew: vi.fn(), onDeletedActive: vi.fn() };
   render(<Harness api={api} {...handlers} />);
   await screen.findByText('Revenue by month', { selector: '.conv-title' });

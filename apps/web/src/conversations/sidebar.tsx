@@ -1,6 +1,6 @@
 import type { ConversationSummary } from '@pgmcp/api-contract';
 import { useEffect, useState } from 'react';
-import { errorMessage } from '../api/api-error.js';
+import { errorMessage } from '../api/error-message.js';
 import { PencilIcon, PlusIcon, TrashIcon } from '../ui/icons.js';
 import { Modal } from '../ui/modal.js';
 import { relativeTime } from '../ui/relative-time.js';

@@ -1,7 +1,7 @@
 import type { ConversationSummary } from '@pgmcp/api-contract';
 import { useCallback, useEffect, useState } from 'react';
-import type { ApiClient } from '../api/api-client.js';
-import { errorMessage } from '../api/api-error.js';
+import type { ApiClient } from '@pgmcp/api-contract';
+import { errorMessage } from '../api/error-message.js';
 
 /** The sidebar's list of stored conversations, with paging and the operations on it. */
 export interface ConversationsState {
@@ -30,7 +30,7 @@ export function useConversations(
 
   const reload = useCallback(async () => {
     try {
-      const page = await api.listConversations();
+      const page = await api.listConversations({ query: { limit: 50 } });
       setItems(page.conversations);
       setCursor(page.next_cursor);
       setError(undefined);
@@ -48,7 +48,7 @@ export function useConversations(
   const loadMore = useCallback(async () => {
     if (!cursor) return;
     try {
-      const page = await api.listConversations(cursor);
+      const page = await api.listConversations({ query: { limit: 50, cursor } });
       setItems((current) => [
         ...current,
         ...page.conversations.filter((c) => !current.some((x) => x.id === c.id)),
@@ -61,7 +61,7 @@ export function useConversations(
 
   const rename = useCallback(
     async (id: string, title: string) => {
-      const saved = await api.renameConversation(id, title);
+      const saved = await api.renameConversation({ params: { id }, body: { title } });
       setItems((current) => current.map((c) => (c.id === id ? { ...c, title: saved.title } : c)));
     },
     [api],
@@ -69,7 +69,7 @@ export function useConversations(
 
   const remove = useCallback(
     async (id: string) => {
-      await api.deleteConversation(id);
+      await api.deleteConversation({ params: { id } });
       setItems((current) => current.filter((c) => c.id !== id));
     },
     [api],

@@ -8,7 +8,8 @@ import {
   resultText,
   toToolCallOutcome,
 } from '@pgmcp/agent';
-import { ApiError, errorMessage } from '../api/api-error.js';
+import { ApiError } from '@pgmcp/api-contract';
+import { errorMessage } from '../api/error-message.js';
 
 /** A tool's answer as the UI shows it. */
 export interface ToolOutcome {

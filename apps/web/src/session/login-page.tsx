@@ -1,5 +1,5 @@
 import { type FormEvent, useId, useState } from 'react';
-import { errorMessage } from '../api/api-error.js';
+import { errorMessage } from '../api/error-message.js';
 import { Logo } from '../ui/icons.js';
 
 /** Props of {@link LoginPage}. */

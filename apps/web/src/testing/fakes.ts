@@ -1,15 +1,20 @@
 import type { AgentTool, AgentToolAnnotations } from '@pgmcp/agent';
-import type {
-  Connection,
-  Conversation,
-  ConversationInput,
-  ConversationSummary,
-  LlmModel,
-  LlmProvidersResponse,
-  MeResponse,
+import {
+  type ApiClient,
+  type CompactResponse,
+  type Connection,
+  type Conversation,
+  type ConversationInput,
+  type ConversationSummary,
+  createApiClient,
+  type LlmModelsResponse,
+  type LlmProvidersResponse,
+  type MeResponse,
+  type RouteName,
+  ROUTES,
+  successStatus,
 } from '@pgmcp/api-contract';
-import type { ApiClient, HealthInfo } from '../api/api-client.js';
-import { ApiError } from '../api/api-error.js';
+import { createWebApi } from '../api/web-api.js';
 import type { McpSession, PromptInfo, ToolOutcome } from '../mcp/mcp-session.js';
 
 // In-memory stand-ins for the server, for component tests. The browser suite (test/e2e) runs the
@@ -103,14 +108,80 @@ export interface FakeApiOptions {
 export const FAKE_NOT_CONFIGURED =
   'No LLM provider is configured on this pgmcp server. An administrator must set ANTHROPIC_API_KEY.';
 
-/** An in-memory {@link ApiClient} with a session, conversations and connections. */
-export function createFakeApi(options: FakeApiOptions = {}): ApiClient & {
+/** A refusal of the fake server, answered as the real one does: status and `{"error":{code,message}}`. */
+class FakeRefusal extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+interface FakeCall {
+  params: Record<string, string>;
+  query: Record<string, string>;
+  body: unknown;
+}
+type FakeHandlers = Partial<Record<RouteName, (call: FakeCall) => unknown>>;
+
+/** A `fetch` that answers the route table's paths from `handlers`, like the server's wire format. */
+function fakeServerFetch(handlers: FakeHandlers): typeof fetch {
+  const routes = (Object.keys(ROUTES) as RouteName[]).map((name) => {
+    const route = ROUTES[name];
+    const names: string[] = [];
+    const pattern = new RegExp(
+      `^${route.path.replace(/\{(\w+)\}/g, (_, n: string) => (names.push(n), '([^/]+)'))}$`,
+    );
+    return { name, route, pattern, names };
+  });
+  const json = (status: number, body: unknown) =>
+    new Response(body === undefined ? null : JSON.stringify(body), {
+      status,
+      headers: { 'content-type': 'application/json' },
+    });
+  return async (input, init) => {
+    const url = new URL(input instanceof Request ? input.url : input.toString(), 'http://fake.test');
+    const method = (init?.method ?? 'GET').toLowerCase();
+    for (const { name, route, pattern, names } of routes) {
+      const match = route.method === method ? pattern.exec(url.pathname) : null;
+      if (!match) continue;
+      const handler = handlers[name];
+      if (!handler) return json(404, { error: { code: 'NOT_FOUND', message: `The fake has no ${name}.` } });
+      try {
+        const result = await handler({
+          params: Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(match[i + 1]!)])),
+          query: Object.fromEntries(url.searchParams),
+          body: typeof init?.body === 'string' ? JSON.parse(init.body) : undefined,
+        });
+        const status = successStatus(route);
+        return json(status, status === 204 ? undefined : result);
+      } catch (error) {
+        if (!(error instanceof FakeRefusal)) throw error;
+        return json(error.status, { error: { code: error.code, message: error.message } });
+      }
+    }
+    return json(404, { error: { code: 'NOT_FOUND', message: `No route ${method} ${url.pathname}` } });
+  };
+}
+
+/** The fake server's state, visible to tests. */
+export interface FakeApiState {
   loggedIn: boolean;
   conversations: Conversation[];
   current: string;
   compactCalls: number;
   failCompaction: boolean;
-} {
+}
+
+/**
+ * The real typed client ({@link createApiClient}) talking to an in-memory server with a session,
+ * conversations and connections. The returned object is the client plus the server's state.
+ */
+export function createFakeApi(
+  options: FakeApiOptions = {},
+): ApiClient & FakeApiState & { fetch: typeof fetch } {
   let ids = 0;
   const now = () => new Date(Date.now() + ids).toISOString();
   const connections: Connection[] = options.connections ?? [
@@ -125,19 +196,19 @@ export function createFakeApi(options: FakeApiOptions = {}): ApiClient & {
       current: true,
     },
   ];
-  const state = {
+  const state: FakeApiState = {
     loggedIn: options.authEnabled === false,
-    conversations: [] as Conversation[],
+    conversations: [],
     current: connections[0]?.name ?? '',
     compactCalls: 0,
     failCompaction: false,
   };
   const requireLogin = () => {
-    if (!state.loggedIn) throw new ApiError('UNAUTHORIZED', 'Log in first.', 401);
+    if (!state.loggedIn) throw new FakeRefusal(401, 'UNAUTHORIZED', 'Log in first.');
   };
   const find = (id: string) => {
     const found = state.conversations.find((c) => c.id === id);
-    if (!found) throw new ApiError('NOT_FOUND', `No conversation ${id}`, 404);
+    if (!found) throw new FakeRefusal(404, 'NOT_FOUND', `No conversation ${id}`);
     return found;
   };
   const summary = (c: Conversation): ConversationSummary => {
@@ -164,9 +235,9 @@ export function createFakeApi(options: FakeApiOptions = {}): ApiClient & {
     if (input.title) c.title = input.title;
     return structuredClone(c);
   };
-  const api: ApiClient = {
-    health: async (): Promise<HealthInfo> => ({ status: 'ok', version: '9.9.9' }),
-    me: async (): Promise<MeResponse> => {
+  const handlers: FakeHandlers = {
+    health: () => ({ status: 'ok', version: '9.9.9' }),
+    me: (): MeResponse => {
       requireLogin();
       return {
         user: {
@@ -187,26 +258,34 @@ export function createFakeApi(options: FakeApiOptions = {}): ApiClient & {
         auth_enabled: options.authEnabled !== false,
       };
     },
-    login: async (username, password) => {
+    login: ({ body }) => {
+      const { username, password } = body as { username: string; password: string };
       if (username !== 'admin' || password !== (options.password ?? 'secret')) {
-        throw new ApiError('INVALID_CREDENTIALS', 'Wrong username or password.', 401);
+        throw new FakeRefusal(401, 'INVALID_CREDENTIALS', 'Wrong username or password.');
       }
       state.loggedIn = true;
+      return {
+        token: 'fake-session',
+        expires_at: now(),
+        user: (handlers.me!({} as FakeCall) as MeResponse).user,
+      };
     },
-    logout: async () => {
+    logout: () => {
       state.loggedIn = false;
     },
-    connections: async () => {
+    listConnections: () => {
       requireLogin();
-      return connections.map((c) => ({ ...c, current: c.name === state.current }));
+      return { connections: connections.map((c) => ({ ...c, current: c.name === state.current })) };
     },
-    setCurrentConnection: async (name) => {
+    setCurrentConnection: ({ body }) => {
       requireLogin();
-      state.current = name;
+      state.current = (body as { connection: string }).connection;
+      return body;
     },
-    providers: async (): Promise<LlmProvidersResponse> => {
+    llmProviders: (): LlmProvidersResponse => {
       requireLogin();
-      if (options.llmConfigured === false) throw new ApiError('LLM_NOT_CONFIGURED', FAKE_NOT_CONFIGURED, 503);
+      if (options.llmConfigured === false)
+        throw new FakeRefusal(503, 'LLM_NOT_CONFIGURED', FAKE_NOT_CONFIGURED);
       return {
         providers: [
           { name: 'anthropic', default_model: 'claude-test' },
@@ -215,21 +294,24 @@ export function createFakeApi(options: FakeApiOptions = {}): ApiClient & {
         default_provider: 'anthropic',
       };
     },
-    models: async (provider): Promise<LlmModel[]> =>
-      provider === 'openai'
-        ? [{ id: 'gpt-test', context_window: 128_000 }, { id: 'gpt-mini' }]
-        : [{ id: 'claude-test', context_window: 200_000 }, { id: 'claude-small' }],
-    listConversations: async () => {
+    llmModels: ({ query }): LlmModelsResponse => ({
+      models:
+        query.provider === 'openai'
+          ? [{ id: 'gpt-test', context_window: 128_000 }, { id: 'gpt-mini' }]
+          : [{ id: 'claude-test', context_window: 200_000 }, { id: 'claude-small' }],
+    }),
+    listConversations: () => {
       requireLogin();
       const sorted = [...state.conversations].sort((a, b) => b.updated_at.localeCompare(a.updated_at));
       return { conversations: sorted.map(summary), next_cursor: null };
     },
-    getConversation: async (id) => {
+    getConversation: ({ params }) => {
       requireLogin();
-      return structuredClone(find(id));
+      return structuredClone(find(params.id!));
     },
-    createConversation: async (input) => {
+    createConversation: ({ body }) => {
       requireLogin();
+      const input = body as ConversationInput;
       const first = input.messages.find((m) => m.role === 'user');
       const conversation: Conversation = {
         id: `c${++ids}`,
@@ -244,53 +326,60 @@ export function createFakeApi(options: FakeApiOptions = {}): ApiClient & {
       state.conversations.push(conversation);
       return store(conversation, input);
     },
-    saveConversation: async (id, input) => {
+    replaceConversation: ({ params, body }) => {
       requireLogin();
-      return store(find(id), input);
+      return store(find(params.id!), body as ConversationInput);
     },
-    renameConversation: async (id, title) => {
+    renameConversation: ({ params, body }) => {
       requireLogin();
-      const c = find(id);
-      c.title = title;
+      const c = find(params.id!);
+      c.title = (body as { title: string }).title;
       return structuredClone(c);
     },
-    deleteConversation: async (id) => {
+    deleteConversation: ({ params }) => {
       requireLogin();
-      find(id);
-      state.conversations = state.conversations.filter((c) => c.id !== id);
+      find(params.id!);
+      state.conversations = state.conversations.filter((c) => c.id !== params.id);
     },
-    deleteAllConversations: async () => {
+    deleteAllConversations: () => {
       requireLogin();
-      const n = state.conversations.length;
+      const deleted = state.conversations.length;
       state.conversations = [];
-      return n;
+      return { deleted };
     },
-    compact: async (messages) => {
+    compact: ({ body }) => {
       state.compactCalls++;
-      if (state.failCompaction) throw new ApiError('INTERNAL', 'Internal server error.', 500);
+      if (state.failCompaction) throw new FakeRefusal(500, 'INTERNAL', 'Internal server error.');
+      const { messages } = body as { messages: unknown[] };
       // The server keeps the first message and the last two: enough to tell it ran.
-      return [messages[0]!, ...messages.slice(-2)];
+      const kept = [messages[0], ...messages.slice(-2)];
+      const response: CompactResponse = {
+        messages: kept as CompactResponse['messages'],
+        summary: null,
+        token_estimate: 0,
+        token_counter_type: 'generic',
+        fits_budget: true,
+        cache_hit: false,
+        compaction_info: {
+          original_count: messages.length,
+          compacted_count: kept.length,
+          dropped_count: messages.length - kept.length,
+          anchor_count: 0,
+          original_tokens: 0,
+          tokens_saved: 0,
+          compression_ratio: 1,
+          tier_counts: { anchor: 0, important: 0, contextual: 0, routine: 0, transient: 0 },
+        },
+        warnings: [],
+      };
+      return response;
     },
   };
-  return Object.assign(state, api);
+  const fetch = fakeServerFetch(handlers);
+  return Object.assign(state, createApiClient({ fetch }), { fetch });
 }
 
-/** Wraps a fake API so that 401s call `onUnauthorized`, as the real client does (except me/login/logout). */
-export function withUnauthorizedHook(api: ApiClient, onUnauthorized: () => void): ApiClient {
-  const quiet = new Set(['me', 'login', 'logout']);
-  return Object.fromEntries(
-    Object.entries(api).map(([name, value]) => [
-      name,
-      typeof value === 'function' && !quiet.has(name)
-        ? async (...args: unknown[]) => {
-            try {
-              return await (value as (...a: unknown[]) => Promise<unknown>)(...args);
-            } catch (error) {
-              if (error instanceof ApiError && error.status === 401) onUnauthorized();
-              throw error;
-            }
-          }
-        : value,
-    ]),
-  ) as unknown as ApiClient;
+/** The fake API as the app builds it: 401s call `onUnauthorized`, except while probing the session. */
+export function withUnauthorizedHook(api: { fetch: typeof fetch }, onUnauthorized: () => void): ApiClient {
+  return createWebApi({ fetch: api.fetch, onUnauthorized });
 }

@@ -1,6 +1,6 @@
 import type { Connection } from '@pgmcp/api-contract';
 import { useState } from 'react';
-import { errorMessage } from '../api/api-error.js';
+import { errorMessage } from '../api/error-message.js';
 import {
   ChatIcon,
   DatabaseIcon,

@@ -1,7 +1,8 @@
 import type { Connection, LlmModel, LlmProviderInfo } from '@pgmcp/api-contract';
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { ApiClient } from '../api/api-client.js';
-import { errorMessage, isApiError } from '../api/api-error.js';
+import type { ApiClient } from '@pgmcp/api-contract';
+import { isApiError } from '@pgmcp/api-contract';
+import { errorMessage } from '../api/error-message.js';
 
 /** localStorage key of the chosen provider and model (a preference, not a secret). */
 export const LLM_CHOICE_KEY = 'pgmcp.llm';
@@ -73,12 +74,12 @@ export function useServerInfo(api: ApiClient): ServerInfo {
       (health) => setVersion(health.version),
       () => undefined,
     );
-    api.connections().then(
-      (list) => setConnections(list),
+    api.listConnections().then(
+      (answer) => setConnections(answer.connections),
       (e: unknown) => setConnectionError(errorMessage(e)),
     );
     api
-      .providers()
+      .llmProviders()
       .then((answer) => {
         setProviders(answer.providers);
         const stored = storedChoice();
@@ -100,8 +101,8 @@ export function useServerInfo(api: ApiClient): ServerInfo {
     let live = true;
     const fallback = providers.find((p) => p.name === provider)?.default_model;
     setModelsError(undefined);
-    api.models(provider).then(
-      (list) => {
+    api.llmModels({ query: { provider } }).then(
+      ({ models: list }) => {
         if (!live) return;
         const withDefault =
           fallback && !list.some((m) => m.id === fallback) ? [{ id: fallback }, ...list] : list;
@@ -124,7 +125,7 @@ export function useServerInfo(api: ApiClient): ServerInfo {
 
   const selectConnection = useCallback(
     async (name: string) => {
-      await api.setCurrentConnection(name);
+      await api.setCurrentConnection({ body: { connection: name } });
       setConnections((list) => list.map((c) => ({ ...c, current: c.name === name })));
     },
     [api],

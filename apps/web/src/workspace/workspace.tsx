@@ -1,6 +1,7 @@
 import type { MeResponse } from '@pgmcp/api-contract';
 import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
-import { errorMessage, isApiError } from '../api/api-error.js';
+import { isApiError } from '@pgmcp/api-contract';
+import { errorMessage } from '../api/error-message.js';
 import { ChatSession } from '../chat/chat-session.js';
 import { ChatView } from '../chat/chat-view.js';
 import { Sidebar } from '../conversations/sidebar.js';
@@ -92,7 +93,7 @@ export function Workspace({ env, me, memory, onLogout, onSessionLost }: Workspac
   const open = useCallback(
     async (id: string) => {
       try {
-        const conversation = await env.api.getConversation(id);
+        const conversation = await env.api.getConversation({ params: { id } });
         session.open(conversation);
         memory.conversationId = id;
         setView('chat');
