@@ -121,7 +121,9 @@ export function checkScope(scope: TokenScope): TokenScope {
   if (scope.api !== undefined) {
     result.api = scope.api.map((part) => {
       if (typeof part !== 'string' || !/^[a-z][a-z_:]{0,39}$/.test(part)) {
-        throw invalid(`Invalid API part '${String(part)}' in a token scope: use names such as tokens, conversations or llm.`);
+        throw invalid(
+          `Invalid API part '${String(part)}' in a token scope: use names such as tokens, conversations or llm.`,
+        );
       }
       return part;
     });

@@ -119,7 +119,9 @@ describe.each(useStoreTestTargets('auth_rbac'))('access control on $dialect', (t
     expect(partialAccess.canUseItem('resource', 'pg://system_info')).toBe(true);
     expect(partialAccess.connectionAccess('staging')).toBeUndefined();
     expect(partialAccess.hasAdmin('manage_tokens')).toBe(false);
-    const withAdmin = await store.createApiToken(ann.id, { scope: { connections: [], admin: ['manage_tokens'] } });
+    const withAdmin = await store.createApiToken(ann.id, {
+      scope: { connections: [], admin: ['manage_tokens'] },
+    });
     expect((await store.authenticate(withAdmin.token))!.access.hasAdmin('manage_tokens')).toBe(true);
   });
 
