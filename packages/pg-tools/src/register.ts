@@ -1,10 +1,12 @@
 import type { McpRegistry } from '@pgmcp/mcp-core';
 import type { PgToolsOptions, PgToolsRuntime, PgToolsState } from './context.js';
+import { registerDbaTools } from './dba/register-dba-tools.js';
 import { registerPgPrompts } from './prompts.js';
 import { registerPgResources } from './resources.js';
 import { registerConnectionTools } from './tools/connection-tools.js';
 import { registerGetSchemaInfo } from './tools/get-schema-info.js';
 import { registerQueryDatabase } from './tools/query-database.js';
+import { groupedRegistry } from './tool-groups.js';
 import { registerQueryTools } from './tools/query-tools.js';
 
 /** Server instructions: how a model should use pgmcp's tools. */
@@ -35,11 +37,14 @@ export function registerPgTools<S extends PgToolsState>(
     schemaSummaryThreshold: options.schemaSummaryThreshold ?? 10,
     typeNames: new Map(),
     onSecurityEvent: options.onSecurityEvent ?? (() => undefined),
+    ...(options.embeddings ? { embeddings: options.embeddings } : {}),
   };
-  registerQueryDatabase(registry, runtime);
-  registerGetSchemaInfo(registry, runtime);
-  registerQueryTools(registry, runtime);
-  registerConnectionTools(registry, runtime);
+  const tools = groupedRegistry(registry, options.disabledGroups ?? []);
+  registerQueryDatabase(tools, runtime);
+  registerGetSchemaInfo(tools, runtime);
+  registerQueryTools(tools, runtime);
+  registerConnectionTools(tools, runtime);
+  registerDbaTools(tools, runtime);
   registerPgResources(registry, runtime);
   registerPgPrompts(registry);
 }
