@@ -1,11 +1,13 @@
 import type { McpRegistry } from '@pgmcp/mcp-core';
 import type { PgToolsRuntime, PgToolsState } from '../context.js';
 import { registerActivityTools } from './activity.js';
+import { registerTopQueries } from './top-queries.js';
 
 /** Registers the DBA toolkit (group `dba`) and the semantic tools (group `semantic`). */
 export function registerDbaTools<S extends PgToolsState>(
   registry: McpRegistry<S>,
   runtime: PgToolsRuntime,
 ): void {
+  registerTopQueries(registry, runtime);
   registerActivityTools(registry, runtime);
 }
