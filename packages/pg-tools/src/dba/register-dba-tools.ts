@@ -1,6 +1,7 @@
 import type { McpRegistry } from '@pgmcp/mcp-core';
 import type { PgToolsRuntime, PgToolsState } from '../context.js';
 import { registerActivityTools } from './activity.js';
+import { registerAnalyzeDbHealth } from './analyze-db-health.js';
 import { registerTopQueries } from './top-queries.js';
 
 /** Registers the DBA toolkit (group `dba`) and the semantic tools (group `semantic`). */
@@ -9,5 +10,6 @@ export function registerDbaTools<S extends PgToolsState>(
   runtime: PgToolsRuntime,
 ): void {
   registerTopQueries(registry, runtime);
+  registerAnalyzeDbHealth(registry, runtime);
   registerActivityTools(registry, runtime);
 }
