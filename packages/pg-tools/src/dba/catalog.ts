@@ -97,7 +97,7 @@ export function isPgError(error: unknown, code?: string): error is Error & { cod
     error instanceof Error &&
     typeof (error as { code?: unknown }).code === 'string' &&
     'severity' in error &&
-    (code === undefined || (error as { code: string }).code === code)
+    (code === undefined || (error as unknown as { code: string }).code === code)
   );
 }
 

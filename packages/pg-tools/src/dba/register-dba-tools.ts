@@ -2,6 +2,7 @@ import type { McpRegistry } from '@pgmcp/mcp-core';
 import type { PgToolsRuntime, PgToolsState } from '../context.js';
 import { registerActivityTools } from './activity.js';
 import { registerAnalyzeDbHealth } from './analyze-db-health.js';
+import { registerRecommendIndexes } from './recommend-indexes.js';
 import { registerTopQueries } from './top-queries.js';
 
 /** Registers the DBA toolkit (group `dba`) and the semantic tools (group `semantic`). */
@@ -11,5 +12,6 @@ export function registerDbaTools<S extends PgToolsState>(
 ): void {
   registerTopQueries(registry, runtime);
   registerAnalyzeDbHealth(registry, runtime);
+  registerRecommendIndexes(registry, runtime);
   registerActivityTools(registry, runtime);
 }

@@ -13,7 +13,7 @@ export interface HealthFinding {
   /** One sentence for a person. */
   message: string;
   /** The numbers behind it. */
-  evidence: Record<string, number | string | boolean | null>;
+  evidence: Record<string, number | string | boolean | null | undefined>;
   /** What a DBA would run to fix it (never run by pgmcp). */
   fix_sql: string;
 }

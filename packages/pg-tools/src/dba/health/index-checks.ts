@@ -6,7 +6,7 @@ import {
   SYSTEM_SCHEMAS_SQL,
 } from './health-check.js';
 
-const qualified = (schema: string | null, name: string | null) =>
+const qualified = (schema: string | null | undefined, name: string | null | undefined) =>
   `${quoteIdent(schema ?? '')}.${quoteIdent(name ?? '')}`;
 
 /** Indexes left invalid, typically by a failed CREATE INDEX CONCURRENTLY. */

@@ -7,7 +7,7 @@ import {
 } from './health-check.js';
 import { bloatFinding } from './index-checks.js';
 
-const qualified = (schema: string | null, name: string | null) =>
+const qualified = (schema: string | null | undefined, name: string | null | undefined) =>
   `${quoteIdent(schema ?? '')}.${quoteIdent(name ?? '')}`;
 
 /** Table size compared with what its live rows need, from column statistics (an estimate). */
