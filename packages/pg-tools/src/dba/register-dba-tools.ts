@@ -3,6 +3,8 @@ import type { PgToolsRuntime, PgToolsState } from '../context.js';
 import { registerActivityTools } from './activity.js';
 import { registerAnalyzeDbHealth } from './analyze-db-health.js';
 import { registerRecommendIndexes } from './recommend-indexes.js';
+import { registerGenerateEmbedding } from './semantic/generate-embedding.js';
+import { registerSimilaritySearch } from './semantic/similarity-search.js';
 import { registerTopQueries } from './top-queries.js';
 
 /** Registers the DBA toolkit (group `dba`) and the semantic tools (group `semantic`). */
@@ -14,4 +16,6 @@ export function registerDbaTools<S extends PgToolsState>(
   registerAnalyzeDbHealth(registry, runtime);
   registerRecommendIndexes(registry, runtime);
   registerActivityTools(registry, runtime);
+  registerGenerateEmbedding(registry, runtime);
+  registerSimilaritySearch(registry, runtime);
 }
