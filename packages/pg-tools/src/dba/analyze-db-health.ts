@@ -21,7 +21,7 @@ import {
 } from './health/table-checks.js';
 
 /** Every check of analyze_db_health, in the order they run and report. */
-export const HEALTH_CHECKS: readonly HealthCheck[] = [
+const HEALTH_CHECKS: readonly HealthCheck[] = [
   invalidIndexes,
   duplicateIndexes,
   unusedIndexes,
@@ -37,7 +37,9 @@ export const HEALTH_CHECKS: readonly HealthCheck[] = [
   unvalidatedConstraints,
 ];
 
-const CHECK_NAMES = HEALTH_CHECKS.map((c) => c.name) as [string, ...string[]];
+/** Names the `checks` argument of analyze_db_health accepts. */
+export const HEALTH_CHECK_NAMES = HEALTH_CHECKS.map((c) => c.name) as [string, ...string[]];
+const CHECK_NAMES = HEALTH_CHECK_NAMES;
 const SEVERITY_ORDER: Record<Severity, number> = { critical: 0, warning: 1, info: 2 };
 
 /** A check that could not finish (timeout, missing privilege), reported beside the findings. */
