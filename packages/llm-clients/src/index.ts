@@ -9,6 +9,16 @@ export { createOllamaClient, type OllamaClientConfig } from './ollama/ollama-cli
 export { createLlmClient, type LlmProvider, type ProviderConfig } from './create-llm-client.js';
 export type { LlmClientOptions, RetryEvent } from './config.js';
 
+// Embeddings.
+export type { EmbeddingClient, EmbeddingRequest, EmbeddingResult } from './embeddings/embedding-client.js';
+export {
+  createEmbeddingClient,
+  type EmbeddingProvider,
+  type EmbeddingProviderConfig,
+} from './embeddings/create-embedding-client.js';
+export { createOpenAiEmbeddingClient, type OpenAiEmbeddingConfig } from './embeddings/openai-embeddings.js';
+export { createOllamaEmbeddingClient, type OllamaEmbeddingConfig } from './embeddings/ollama-embeddings.js';
+
 // Errors.
 export {
   LlmClientError,

@@ -1,6 +1,8 @@
 import { type McpContext, ToolError } from '@pgmcp/mcp-core';
 import type { ConnectionInfo, PoolManager } from '@pgmcp/pool-manager';
+import type { PgToolsEmbedder } from './dba/semantic/embedder.js';
 import type { TypeNameCache } from './executor/run-statement.js';
+import type { PgToolGroup } from './tool-groups.js';
 
 /** A caller's rights on one connection. */
 export type ConnectionAccess = 'read' | 'read_write';
@@ -12,6 +14,12 @@ export interface PgToolsState {
    * caller full access (single-user and local setups).
    */
   connectionAccess?: (connection: string) => ConnectionAccess | undefined;
+  /**
+   * Whether the caller may read other sessions' statement text (get_active_queries, get_locks).
+   * false (e.g. a non-admin while privacy hides other sessions) shows only the caller's own
+   * session's text; omitted = true (single-user setups).
+   */
+  seesOtherSessions?: boolean;
 }
 
 /** The connection (and database) a session works on. */
@@ -67,6 +75,10 @@ export interface PgToolsOptions {
   /** get_schema_info answers with a per-schema summary above this many relations (default 10). */
   schemaSummaryThreshold?: number;
   onSecurityEvent?: (event: SecurityEvent) => void;
+  /** Tool groups to leave out entirely (e.g. `['semantic']`); see `PG_TOOL_GROUPS`. */
+  disabledGroups?: readonly PgToolGroup[];
+  /** Turns text into vectors for generate_embedding and similarity_search (e.g. llm-clients' `createEmbeddingClient`). */
+  embeddings?: PgToolsEmbedder;
 }
 
 /** Everything the tool implementations share. */
@@ -78,6 +90,7 @@ export interface PgToolsRuntime {
   schemaSummaryThreshold: number;
   typeNames: TypeNameCache;
   onSecurityEvent: (event: SecurityEvent) => void;
+  embeddings?: PgToolsEmbedder;
 }
 
 /** A resolved target of one tool call. */

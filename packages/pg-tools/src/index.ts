@@ -22,6 +22,13 @@ export {
   type TypeNameCache,
 } from './executor/run-statement.js';
 export { PG_TOOLS_INSTRUCTIONS, registerPgTools } from './register.js';
+export { PG_TOOL_GROUP_NAMES, PG_TOOL_GROUPS, type PgToolGroup } from './tool-groups.js';
+export { PgToolsError, type PgToolsErrorCode } from './errors.js';
+export type { PgToolsEmbedder } from './dba/semantic/embedder.js';
+export type { HealthFinding, Severity } from './dba/health/health-check.js';
+export { HEALTH_CHECK_NAMES } from './dba/analyze-db-health.js';
+export { TOP_QUERY_ORDERS, type TopQuery, type TopQueryOrder } from './dba/top-queries.js';
+export type { IndexRecommendation } from './dba/recommend-indexes.js';
 export {
   analyzeStatement,
   checkStatement,

@@ -30,7 +30,8 @@ beforeAll(async () => {
         pool: { connectTimeoutMs: 1000 },
       },
     ],
-    { defaultConnection: 'main', schemaSummaryThreshold: 5 },
+    // The DBA and semantic groups have their own tests (test/dba).
+    { defaultConnection: 'main', schemaSummaryThreshold: 5, disabledGroups: ['dba', 'semantic'] },
   );
 });
 afterAll(async () => {

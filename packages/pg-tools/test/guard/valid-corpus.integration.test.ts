@@ -121,6 +121,14 @@ describe('the deny list against the server’s catalog', () => {
       'pg_get_wal_block_info',
       'pg_get_wal_stats',
       'connectby',
+      // extension: hypopg
+      'hypopg_create_index',
+      'hypopg_drop_index',
+      'hypopg_reset',
+      'hypopg_reset_index',
+      'hypopg_hide_index',
+      'hypopg_unhide_index',
+      'hypopg_unhide_all_indexes',
       // before 10 / before 15
       'pg_switch_xlog',
       'pg_xlog_replay_pause',

@@ -1,0 +1,1 @@
+export { startPgliteServer, type PgliteServer, type PgliteServerOptions } from './pglite-server.js';
