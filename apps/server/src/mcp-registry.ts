@@ -1,6 +1,11 @@
 import { type PgmcpConfig, PGMCP_VERSION, pgToolsOptions } from '@pgmcp/config';
 import { createMcpRegistry, type McpRegistry } from '@pgmcp/mcp-core';
-import { type CurrentConnectionStore, PG_TOOLS_INSTRUCTIONS, registerPgTools } from '@pgmcp/pg-tools';
+import {
+  type CurrentConnectionStore,
+  PG_TOOLS_INSTRUCTIONS,
+  type PgToolsEmbedder,
+  registerPgTools,
+} from '@pgmcp/pg-tools';
 import type { PoolManager } from '@pgmcp/pool-manager';
 import type { Logger } from './logger.js';
 import type { ServerMcpState } from './mcp-state.js';
@@ -10,6 +15,8 @@ export function createServerRegistry(options: {
   config: PgmcpConfig;
   pools: PoolManager;
   sessions: CurrentConnectionStore;
+  /** The embedding provider of `embeddings:`, if one is configured. */
+  embeddings?: PgToolsEmbedder;
   logger: Logger;
 }): McpRegistry<ServerMcpState> {
   const { logger } = options;
@@ -23,6 +30,7 @@ export function createServerRegistry(options: {
     ...pgToolsOptions(options.config),
     pools: options.pools,
     sessions: options.sessions,
+    ...(options.embeddings ? { embeddings: options.embeddings } : {}),
     onSecurityEvent: (event) => logger.warn({ security: event }, 'statement refused by the SQL guard'),
   });
   return registry;

@@ -5,7 +5,7 @@ import { type ServerType, serve } from '@hono/node-server';
 import { fullAccess, type AuthStore } from '@pgmcp/auth-store';
 import { type Compactor, createCompactor } from '@pgmcp/compactor';
 import { compactorOptions, ConfigError, type ConfigFlags, loadConfig, PGMCP_VERSION } from '@pgmcp/config';
-import { createLlmProviders } from '@pgmcp/config/llm';
+import { createEmbeddings, createLlmProviders } from '@pgmcp/config/llm';
 import type { ConversationStore } from '@pgmcp/conversation-store';
 import { createMcpHttpHandler, type ResolvedContext, serveMcpStdio } from '@pgmcp/mcp-core';
 import { createMemoryConnectionStore, loadGuard } from '@pgmcp/pg-tools';
@@ -147,7 +147,14 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     cleanup.add(() => databases.close());
     const { pools } = databases;
 
-    const registry = createServerRegistry({ config, pools, sessions: accounts.currentConnections, logger });
+    const embeddings = createEmbeddings(config);
+    const registry = createServerRegistry({
+      config,
+      pools,
+      sessions: accounts.currentConnections,
+      ...(embeddings ? { embeddings } : {}),
+      logger,
+    });
     const admin = await prepareAccounts(accounts.auth, registry, {
       authEnabled,
       ...(loaded.adminPassword ? { adminPassword: loaded.adminPassword } : {}),
@@ -260,10 +267,12 @@ export async function startStdioServer(options: StartOptions = {}): Promise<{ cl
   const guardReady = loadGuard();
   const databases = await openDatabases(loaded, logger);
   try {
+    const embeddings = createEmbeddings(loaded.config);
     const registry = createServerRegistry({
       config: loaded.config,
       pools: databases.pools,
       sessions: createMemoryConnectionStore(),
+      ...(embeddings ? { embeddings } : {}),
       logger,
     });
     await guardReady;

@@ -37,13 +37,20 @@ describe.each(['modern', 'legacy'] as const)(
       expect(client.getServerVersion()).toMatchObject({ name: 'pgmcp' });
       expect(client.getInstructions()).toContain('get_schema_info');
       expect((await client.listTools()).tools.map((t) => t.name)).toEqual([
+        'analyze_db_health',
         'count_rows',
         'execute_explain',
+        'generate_embedding',
+        'get_active_queries',
+        'get_locks',
         'get_schema_info',
+        'get_top_queries',
         'list_database_connections',
         'query_database',
         'read_resource',
+        'recommend_indexes',
         'select_database_connection',
+        'similarity_search',
         'test_query',
       ]);
       expect((await client.listResources()).resources).toHaveLength(2);
@@ -160,5 +167,36 @@ describe('over a real socket', () => {
       status: 'ok',
       connections: [{ name: 'default', ok: true, server_version: expect.stringMatching(/^\d+\.\d+/) }],
     });
+  });
+});
+
+describe('toolsets from the config file', () => {
+  it('leaves switched-off groups out of tools/list and refuses their tools', async () => {
+    const small = await startTestServer(
+      { PGMCP_DATABASE_URL: db.url },
+      { yaml: 'toolsets:\n  groups:\n    dba: false\n    semantic: false\n    query: false\n' },
+    );
+    const client = await mcpClient(small);
+    try {
+      expect((await client.listTools()).tools.map((t) => t.name)).toEqual([
+        'execute_explain',
+        'get_schema_info',
+        'list_database_connections',
+        'read_resource',
+        'select_database_connection',
+      ]);
+      await expect(
+        client.callTool({ name: 'query_database', arguments: { query: 'SELECT 1' } }),
+      ).rejects.toThrow(/query_database/);
+    } finally {
+      await client.close();
+      await small.close();
+    }
+  });
+
+  it('names an unknown group in the config file', async () => {
+    await expect(
+      startTestServer({ PGMCP_DATABASE_URL: db.url }, { yaml: 'toolsets:\n  groups:\n    admin: false\n' }),
+    ).rejects.toThrow(/unknown key "toolsets\.groups\.admin"/);
   });
 });

@@ -3,6 +3,7 @@ import { AuthConfigSchema } from './schema/auth.js';
 import { ConnectionConfigSchema, EmbeddedConfigSchema, LimitsConfigSchema } from './schema/connections.js';
 import { HttpConfigSchema } from './schema/http.js';
 import { CompactionConfigSchema, ConversationsConfigSchema, LlmConfigSchema } from './schema/llm.js';
+import { EmbeddingsConfigSchema, ToolsetsConfigSchema } from './schema/tools.js';
 
 /**
  * The whole configuration: pgmcp.yaml keys, overridden by PGMCP_* variables, overridden by flags.
@@ -29,5 +30,7 @@ export const ConfigSchema = z.strictObject({
   llm: LlmConfigSchema.prefault({}),
   compaction: CompactionConfigSchema.prefault({}),
   conversations: ConversationsConfigSchema.prefault({}),
+  toolsets: ToolsetsConfigSchema.prefault({}),
+  embeddings: EmbeddingsConfigSchema.prefault({}),
 });
 export type PgmcpConfig = z.infer<typeof ConfigSchema>;

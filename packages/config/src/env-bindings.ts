@@ -64,6 +64,8 @@ export const ENV_BINDINGS: readonly EnvBinding[] = [
   { name: 'OLLAMA_HOST', path: ['llm', 'providers', 'ollama', 'base_url'], parse: asOllamaHost },
   { name: 'PGMCP_LLM_PROVIDER', path: ['llm', 'default_provider'], parse: asString },
   { name: 'PGMCP_LLM_MODEL', path: ['llm', 'default_model'], parse: asString },
+  { name: 'PGMCP_EMBEDDING_PROVIDER', path: ['embeddings', 'provider'], parse: asString },
+  { name: 'PGMCP_EMBEDDING_MODEL', path: ['embeddings', 'model'], parse: asString },
 ];
 
 /** PGMCP_* names that belong to other parts of pgmcp (clients, tests), not to the server config. */

@@ -10,6 +10,7 @@ export { ConnectionConfigSchema, type ConnectionFileConfig } from './schema/conn
 export { type AuthConfig } from './schema/auth.js';
 export { type HttpConfig } from './schema/http.js';
 export { type LlmConfig, type LlmProviderFileConfig } from './schema/llm.js';
+export { type EmbeddingsConfig, type ToolsetsConfig } from './schema/tools.js';
 
 // The LLM providers are built by '@pgmcp/config/llm' (it loads the provider SDKs, which the
 // administration commands do not need); their types are here.

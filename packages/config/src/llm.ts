@@ -9,3 +9,4 @@ export {
   type LlmProviders,
   type ProviderLogger,
 } from './llm-providers.js';
+export { createEmbeddings } from './embeddings.js';

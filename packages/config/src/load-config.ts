@@ -182,6 +182,12 @@ export function loadConfig(
       );
     }
   }
+  if (config.embeddings.api_key === undefined && config.embeddings.api_key_file) {
+    config.embeddings.api_key = readSecretFile(
+      path.resolve(cwd, config.embeddings.api_key_file),
+      'embeddings.api_key_file',
+    );
+  }
   const dataDir = path.resolve(cwd, config.data_dir ?? defaultDataDir(env));
   const adminPassword =
     config.admin_password ??

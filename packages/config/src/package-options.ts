@@ -3,7 +3,7 @@
 import type { AuthStoreConfig } from '@pgmcp/auth-store';
 import type { CompactorConfig } from '@pgmcp/compactor';
 import type { ConversationStoreConfig } from '@pgmcp/conversation-store';
-import type { PgToolsOptions } from '@pgmcp/pg-tools';
+import type { PgToolGroup, PgToolsOptions } from '@pgmcp/pg-tools';
 import type { ConnectionConfig } from '@pgmcp/pool-manager';
 import type { PgmcpConfig } from './config-schema.js';
 import type { LlmProviders } from './llm-providers.js';
@@ -87,9 +87,15 @@ export function conversationStoreOptions(config: PgmcpConfig): ConversationStore
   };
 }
 
-/** The pg-tools settings of the configuration (the caller adds pools and sessions). */
-export function pgToolsOptions(config: PgmcpConfig): Pick<PgToolsOptions, 'defaultConnection' | 'limits'> {
+/** The pg-tools settings of the configuration (the caller adds pools, sessions and the embedder). */
+export function pgToolsOptions(
+  config: PgmcpConfig,
+): Pick<PgToolsOptions, 'defaultConnection' | 'limits' | 'disabledGroups'> {
+  const disabledGroups = (Object.entries(config.toolsets.groups) as [PgToolGroup, boolean | undefined][])
+    .filter(([, on]) => on === false)
+    .map(([group]) => group);
   return {
+    ...(disabledGroups.length > 0 ? { disabledGroups } : {}),
     ...(config.default_connection ? { defaultConnection: config.default_connection } : {}),
     limits: {
       defaultLimit: config.limits.default_rows,

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+
+const GroupSwitch = z.boolean().optional();
+
+/**
+ * `toolsets:` — built-in tool groups switched on or off (all on by default), so a deployment can
+ * offer, say, only schema browsing and `tools/list` stays small.
+ */
+export const ToolsetsConfigSchema = z.strictObject({
+  groups: z
+    .strictObject({
+      /** query_database, count_rows, test_query */
+      query: GroupSwitch,
+      /** get_schema_info */
+      schema: GroupSwitch,
+      /** execute_explain */
+      explain: GroupSwitch,
+      /** list/select_database_connection, read_resource */
+      connections: GroupSwitch,
+      /** get_top_queries, analyze_db_health, recommend_indexes, get_active_queries, get_locks */
+      dba: GroupSwitch,
+      /** generate_embedding, similarity_search */
+      semantic: GroupSwitch,
+    })
+    .prefault({}),
+});
+export type ToolsetsConfig = z.infer<typeof ToolsetsConfigSchema>;
+
+/**
+ * `embeddings:` — the provider behind generate_embedding and similarity_search. Without a key or
+ * URL of its own it uses the LLM provider's (OPENAI_API_KEY and PGMCP_OPENAI_BASE_URL, OLLAMA_HOST).
+ */
+export const EmbeddingsConfigSchema = z.strictObject({
+  provider: z.enum(['openai', 'ollama']).optional(),
+  model: z.string().min(1).optional(),
+  base_url: z.string().optional(),
+  api_key: z.string().min(1).optional(),
+  api_key_file: z.string().optional(),
+  /** Ask the model for vectors of this size where it can shorten them (OpenAI text-embedding-3). */
+  dimensions: z.number().int().positive().optional(),
+});
+export type EmbeddingsConfig = z.infer<typeof EmbeddingsConfigSchema>;
