@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { configDefaults } from 'vitest/config';
 
 const CONDITIONS = ['@pgmcp/source'];
 
@@ -6,7 +7,9 @@ const CONDITIONS = ['@pgmcp/source'];
  * The vitest config every package uses.
  *
  * @param {object} [options]
- * @param {boolean} [options.postgres] start a real PostgreSQL for the run (see ./src/postgres-global-setup.ts)
+ * @param {boolean | string[]} [options.postgres] start a real PostgreSQL for the run (see
+ *   ./src/postgres-global-setup.ts); a list of globs starts it only for those files, which run as
+ *   their own project, so a run of the other files never starts PostgreSQL
  * @param {'node' | 'jsdom'} [options.environment]
  * @param {string[]} [options.setupFiles]
  * @param {string[]} [options.include]
@@ -16,6 +19,9 @@ const CONDITIONS = ['@pgmcp/source'];
  *   export default createVitestConfig({ postgres: true });
  */
 export function createVitestConfig(options = {}) {
+  const include = options.include ?? ['src/**/*.test.{ts,tsx}', 'test/**/*.test.{ts,tsx}'];
+  const postgresSetup = [fileURLToPath(new URL('./src/postgres-global-setup.ts', import.meta.url))];
+  const split = Array.isArray(options.postgres) ? options.postgres : undefined;
   return {
     resolve: { conditions: [...CONDITIONS, 'module', 'browser', 'development|production'] },
     ssr: { resolve: { conditions: [...CONDITIONS, 'module', 'node', 'development|production'] } },
@@ -25,10 +31,20 @@ export function createVitestConfig(options = {}) {
     },
     test: {
       environment: options.environment ?? 'node',
-      include: options.include ?? ['src/**/*.test.{ts,tsx}', 'test/**/*.test.{ts,tsx}'],
-      globalSetup: options.postgres
-        ? [fileURLToPath(new URL('./src/postgres-global-setup.ts', import.meta.url))]
-        : [],
+      // With projects, each project names its own files (arrays would merge with the root's).
+      ...(split ? {} : { include }),
+      globalSetup: options.postgres === true ? postgresSetup : [],
+      ...(split
+        ? {
+            projects: [
+              {
+                extends: true,
+                test: { name: 'plain', include, exclude: [...configDefaults.exclude, ...split] },
+              },
+              { extends: true, test: { name: 'postgres', include: split, globalSetup: postgresSetup } },
+            ],
+          }
+        : {}),
       setupFiles: options.setupFiles ?? [],
       testTimeout: options.testTimeout ?? 30_000,
       hookTimeout: 60_000,

@@ -1,15 +1,13 @@
 import { CompactionAnalyticsSchema, CompactResponseSchema, type Message } from '@pgmcp/api-contract';
 import { errorReply, type FakeProvider, startFakeProvider, textReply } from '@pgmcp/llm-clients/testing';
-import { useTestDatabase } from '@pgmcp/vitest-config/postgres';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../src/start.js';
-import { startTestServer } from './helpers.js';
+import { NO_DATABASE_URL, startTestServer } from './helpers.js';
 import { type RestClient, restClient } from './rest-helpers.js';
 
 // POST /api/v1/chat/compact and GET /api/v1/chat/analytics on the real server (auth on), backed by
 // one long-lived compactor whose LLM summaries go to a fake Anthropic server.
 
-const db = useTestDatabase('server-compaction');
 const ADMIN_PASSWORD = 'admin password for tests';
 let fake: FakeProvider;
 let server: RunningServer;
@@ -22,7 +20,7 @@ beforeAll(async () => {
     {
       PGMCP_AUTH: 'on',
       PGMCP_ADMIN_PASSWORD: ADMIN_PASSWORD,
-      PGMCP_DATABASE_URL: db.url,
+      PGMCP_DATABASE_URL: NO_DATABASE_URL,
       ANTHROPIC_API_KEY: 'sk-ant-api03-compaction-test-key',
       PGMCP_ANTHROPIC_BASE_URL: fake.url,
     },

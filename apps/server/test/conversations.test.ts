@@ -1,14 +1,12 @@
 import { ConversationListSchema, ConversationSchema } from '@pgmcp/api-contract';
-import { useTestDatabase } from '@pgmcp/vitest-config/postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../src/start.js';
-import { startTestServer } from './helpers.js';
+import { NO_DATABASE_URL, startTestServer } from './helpers.js';
 import { type RestClient, restClient } from './rest-helpers.js';
 
 // Stored conversations through HTTP on the real server (auth on), with two users who must never
 // see each other's conversations.
 
-const db = useTestDatabase('server-conversations');
 const ADMIN_PASSWORD = 'admin password for tests';
 let server: RunningServer;
 let api: RestClient;
@@ -18,7 +16,7 @@ let bob: string;
 
 beforeAll(async () => {
   server = await startTestServer(
-    { PGMCP_AUTH: 'on', PGMCP_ADMIN_PASSWORD: ADMIN_PASSWORD, PGMCP_DATABASE_URL: db.url },
+    { PGMCP_AUTH: 'on', PGMCP_ADMIN_PASSWORD: ADMIN_PASSWORD, PGMCP_DATABASE_URL: NO_DATABASE_URL },
     { yaml: 'auth:\n  bcrypt_cost: 4\nconversations:\n  max_messages: 50\n  max_bytes: 20000\n' },
   );
   api = restClient(server);
@@ -259,7 +257,7 @@ describe('two users', () => {
 describe('with authentication off', () => {
   let local: RunningServer;
   beforeAll(async () => {
-    local = await startTestServer({ PGMCP_DATABASE_URL: db.url });
+    local = await startTestServer({ PGMCP_DATABASE_URL: NO_DATABASE_URL });
   });
   afterAll(async () => {
     await local?.close();

@@ -1,16 +1,14 @@
 import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
-import { useTestDatabase } from '@pgmcp/vitest-config/postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../src/start.js';
-import { startTestServer } from './helpers.js';
+import { NO_DATABASE_URL, startTestServer } from './helpers.js';
 
-const db = useTestDatabase('server-edge');
 let server: RunningServer;
 
 beforeAll(async () => {
   server = await startTestServer(
-    { PGMCP_DATABASE_URL: db.url, PGMCP_ALLOWED_ORIGINS: 'https://console.example.com' },
+    { PGMCP_DATABASE_URL: NO_DATABASE_URL, PGMCP_ALLOWED_ORIGINS: 'https://console.example.com' },
     { yaml: 'http:\n  request_timeout_ms: 1500\n  headers_timeout_ms: 1000\n' },
   );
 });

@@ -2,17 +2,15 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type FakeProvider, startFakeProvider, textReply } from '@pgmcp/llm-clients/testing';
-import { useTestDatabase } from '@pgmcp/vitest-config/postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '@pgmcp/config';
 import type { RunningServer } from '../src/start.js';
-import { startTestServer } from './helpers.js';
+import { NO_DATABASE_URL, startTestServer } from './helpers.js';
 import { captureLogger, parseSse, type RestClient, restClient } from './rest-helpers.js';
 
 // What the LLM proxy refuses: no provider configured, a wrong server key, too many calls, too
 // much data; and how its configuration is read.
 
-const db = useTestDatabase('server-llm-limits');
 const ADMIN_PASSWORD = 'admin password for tests';
 const WRONG_KEY = 'sk-ant-api03-WRONG-server-key-9999';
 const hello = { messages: [{ role: 'user', content: 'hello' }] };
@@ -25,7 +23,7 @@ describe('with no provider configured', () => {
     server = await startTestServer({
       PGMCP_AUTH: 'on',
       PGMCP_ADMIN_PASSWORD: ADMIN_PASSWORD,
-      PGMCP_DATABASE_URL: db.url,
+      PGMCP_DATABASE_URL: NO_DATABASE_URL,
     });
     api = restClient(server);
     token = await api.login('admin', ADMIN_PASSWORD);
@@ -72,7 +70,7 @@ describe('limits and a wrong server key', () => {
       {
         PGMCP_AUTH: 'on',
         PGMCP_ADMIN_PASSWORD: ADMIN_PASSWORD,
-        PGMCP_DATABASE_URL: db.url,
+        PGMCP_DATABASE_URL: NO_DATABASE_URL,
         ANTHROPIC_API_KEY: WRONG_KEY,
         PGMCP_ANTHROPIC_BASE_URL: fake.url,
       },
@@ -186,7 +184,7 @@ describe('with authentication off', () => {
   let server: RunningServer;
   beforeAll(async () => {
     fake = await startFakeProvider({ provider: 'ollama' });
-    server = await startTestServer({ PGMCP_DATABASE_URL: db.url, OLLAMA_HOST: fake.origin });
+    server = await startTestServer({ PGMCP_DATABASE_URL: NO_DATABASE_URL, OLLAMA_HOST: fake.origin });
   });
   afterAll(async () => {
     await server?.close();
@@ -265,20 +263,20 @@ describe('configuration', () => {
   it('refuses to start when the default provider is not configured', async () => {
     await expect(
       startTestServer({
-        PGMCP_DATABASE_URL: db.url,
+        PGMCP_DATABASE_URL: NO_DATABASE_URL,
         PGMCP_LLM_PROVIDER: 'openai',
         ANTHROPIC_API_KEY: 'sk-ant-1234567890',
       }),
     ).rejects.toThrow(ConfigError);
     await expect(
-      startTestServer({ PGMCP_DATABASE_URL: db.url, PGMCP_LLM_PROVIDER: 'openai' }),
+      startTestServer({ PGMCP_DATABASE_URL: NO_DATABASE_URL, PGMCP_LLM_PROVIDER: 'openai' }),
     ).rejects.toThrow(/PGMCP_LLM_PROVIDER\) is "openai", but OpenAI is not configured: set OPENAI_API_KEY/);
   });
 
   it('refuses a provider base URL that is not http(s), naming the setting', async () => {
     await expect(
       startTestServer({
-        PGMCP_DATABASE_URL: db.url,
+        PGMCP_DATABASE_URL: NO_DATABASE_URL,
         OPENAI_API_KEY: 'sk-1234567890',
         PGMCP_OPENAI_BASE_URL: 'ftp://x',
       }),

@@ -11,16 +11,14 @@ import {
   textReply,
   toolCallReply,
 } from '@pgmcp/llm-clients/testing';
-import { useTestDatabase } from '@pgmcp/vitest-config/postgres';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../src/start.js';
-import { startTestServer } from './helpers.js';
+import { NO_DATABASE_URL, startTestServer } from './helpers.js';
 import { captureLogger, parseSse, type RestClient, restClient } from './rest-helpers.js';
 
 // The LLM proxy against fake Anthropic, OpenAI and Ollama servers that speak the real wire formats,
 // with the real pgmcp server (auth on) in front of them.
 
-const db = useTestDatabase('server-llm-proxy');
 const ADMIN_PASSWORD = 'admin password for tests';
 const ANTHROPIC_KEY = 'sk-ant-api03-SECRET-anthropic-key-0001';
 const OPENAI_KEY = 'sk-proj-SECRET-openai-key-0002';
@@ -42,7 +40,7 @@ beforeAll(async () => {
     {
       PGMCP_AUTH: 'on',
       PGMCP_ADMIN_PASSWORD: ADMIN_PASSWORD,
-      PGMCP_DATABASE_URL: db.url,
+      PGMCP_DATABASE_URL: NO_DATABASE_URL,
       ANTHROPIC_API_KEY: ANTHROPIC_KEY,
       OPENAI_API_KEY_FILE: path.join(secrets, 'openai.key'),
       PGMCP_ANTHROPIC_BASE_URL: fakes.anthropic.url,

@@ -1,14 +1,13 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { useTestDatabase } from '@pgmcp/vitest-config/postgres';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@pgmcp/config';
 import type { RunningServer } from '../src/start.js';
 import { toErrorResponse } from '../src/errors/to-error-response.js';
 import { WEB_CONTENT_SECURITY_POLICY, webStatic } from '../src/web-static.js';
-import { startTestServer } from './helpers.js';
+import { NO_DATABASE_URL, startTestServer } from './helpers.js';
 
 /** A stand-in for apps/web/dist: index.html, a hashed script, an unhashed icon, a file outside. */
 function builtWebDir(): string {
@@ -128,10 +127,9 @@ describe('web_dir configuration', () => {
 });
 
 describe('the server serves the web client', () => {
-  const db = useTestDatabase('server-web-static');
   let server: RunningServer;
   beforeAll(async () => {
-    server = await startTestServer({ PGMCP_DATABASE_URL: db.url, PGMCP_WEB_DIR: builtWebDir() });
+    server = await startTestServer({ PGMCP_DATABASE_URL: NO_DATABASE_URL, PGMCP_WEB_DIR: builtWebDir() });
   });
   afterAll(async () => {
     await server?.close();

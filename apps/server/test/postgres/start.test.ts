@@ -5,7 +5,7 @@ import path from 'node:path';
 import { createTestDatabase, useTestDatabase } from '@pgmcp/vitest-config/postgres';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '@pgmcp/config';
-import { mcpClient, startTestServer, textOf } from './helpers.js';
+import { mcpClient, startTestServer, textOf } from '../helpers.js';
 
 const db = useTestDatabase('server-start');
 

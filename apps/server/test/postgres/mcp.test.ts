@@ -2,8 +2,8 @@ import type { Client } from '@modelcontextprotocol/client';
 import { seedDemoDatabase } from '@pgmcp/demo-data';
 import { useTestDatabase } from '@pgmcp/vitest-config/postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../src/start.js';
-import { adminQuery, mcpClient, startTestServer, textOf } from './helpers.js';
+import type { RunningServer } from '../../src/start.js';
+import { adminQuery, mcpClient, startTestServer, textOf } from '../helpers.js';
 
 const db = useTestDatabase('server-mcp');
 let server: RunningServer;

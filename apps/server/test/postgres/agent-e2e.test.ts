@@ -19,8 +19,8 @@ import {
 } from '@pgmcp/llm-clients/testing';
 import { useTestDatabase } from '@pgmcp/vitest-config/postgres';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../src/start.js';
-import { adminQuery, mcpClient, startTestServer } from './helpers.js';
+import type { RunningServer } from '../../src/start.js';
+import { adminQuery, mcpClient, startTestServer } from '../helpers.js';
 
 // The agent loop end to end: a real LlmClient against a fake provider on 127.0.0.1, the real pgmcp
 // server over its socket, and the demo data in a real PostgreSQL.

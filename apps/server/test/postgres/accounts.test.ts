@@ -1,7 +1,7 @@
 import { useTestDatabase } from '@pgmcp/vitest-config/postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../src/start.js';
-import { adminQuery, mcpClient, startTestServer, textOf } from './helpers.js';
+import type { RunningServer } from '../../src/start.js';
+import { adminQuery, mcpClient, startTestServer, textOf } from '../helpers.js';
 
 const db = useTestDatabase('server-accounts');
 const ADMIN_PASSWORD = 'admin password for tests';
@@ -238,7 +238,7 @@ describe('API tokens', () => {
     expect(JSON.stringify(list.body)).not.toContain(secret);
     expect(list.body.tokens).toContainEqual(expect.objectContaining({ id, note: 'ci', username: 'admin' }));
     const client = await mcpClient(server, { token: secret });
-    expect((await client.listTools()).tools.length).toBe(8);
+    expect((await client.listTools()).tools.length).toBe(15);
     await client.close();
     expect((await call('DELETE', `/api/v1/tokens/${id}`, { token: adminToken })).status).toBe(204);
     expect((await call('GET', '/api/v1/auth/me', { token: secret })).status).toBe(401);
