@@ -80,7 +80,11 @@ export function createApp(deps: AppDeps): Hono {
       ...userRoutes(deps),
       ...groupRoutes(deps),
       ...llm.handlers,
-      ...chatRoutes(deps),
+      ...chatRoutes({
+        compactor: deps.compactor,
+        llmSummaries: deps.llm.defaultProvider !== undefined,
+        llmRateLimit,
+      }),
       ...conversationRoutes(deps),
     },
     { resolveCaller: deps.resolveCaller, guards: llm.guards },

@@ -152,6 +152,36 @@ llm:
     fake.respond(undefined);
   });
 
+  it('charges LLM summaries of compaction to the same per-user limit (no upstream call once spent)', async () => {
+    const carol = await api.createUser(adminToken, 'carol');
+    for (let i = 0; i < 3; i++) {
+      expect((await api.call('POST', '/api/v1/llm/chat', { token: carol.token, body: hello })).status).toBe(
+        502,
+      );
+    }
+    const before = fake.requests.length;
+    const messages = Array.from({ length: 30 }, (_, i) => ({
+      role: i % 2 === 0 ? 'user' : 'assistant',
+      content: `message ${i} ${'about the orders table '.repeat(40)}`,
+    }));
+    const compact = (options: Record<string, unknown>) =>
+      api.call('POST', '/api/v1/chat/compact', {
+        token: carol.token,
+        body: {
+          messages,
+          max_tokens: 2000,
+          recent_window: 2,
+          options: { enable_caching: false, ...options },
+        },
+      });
+    const refused = await compact({ enable_llm_summarization: true });
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(fake.requests.length).toBe(before);
+    // Compaction without a model call is not a model call.
+    expect((await compact({})).status).toBe(200);
+  });
+
   it('refuses more messages than llm.max_messages with 413', async () => {
     const { token } = await api.createUser(adminToken, 'chatty');
     const messages = Array.from({ length: 5 }, (_, i) => ({
