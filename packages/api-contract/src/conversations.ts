@@ -118,7 +118,7 @@ export const CONVERSATION_ROUTES = {
     tag: 'conversations',
     auth: 'user',
     scope: 'conversations',
-    errors: [413, 429],
+    errors: [413],
     body: ConversationInputSchema,
     response: ConversationSchema,
   },

@@ -83,6 +83,8 @@ export function conversationStoreOptions(config: PgmcpConfig): ConversationStore
     limits: {
       maxMessages: config.conversations.max_messages,
       maxMessagesBytes: config.conversations.max_bytes,
+      maxConversationsPerUser: config.conversations.max_per_user,
+      maxBytesPerUser: config.conversations.max_bytes_per_user,
     },
   };
 }

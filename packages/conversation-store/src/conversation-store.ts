@@ -28,6 +28,10 @@ export interface ConversationStoreConfig {
     readonly maxMessagesBytes?: number;
     /** Most messages. Default 5000. */
     readonly maxMessages?: number;
+    /** Most conversations one user keeps (TOO_MANY beyond). Default 1000. */
+    readonly maxConversationsPerUser?: number;
+    /** Most bytes of messages one user keeps across conversations (QUOTA_EXCEEDED beyond). Default 256 MiB. */
+    readonly maxBytesPerUser?: number;
     /** Longest title, in characters. Default 200. */
     readonly maxTitleLength?: number;
   };
@@ -173,6 +177,8 @@ class SqlConversationStore implements ConversationStore {
   readonly #now: () => Date;
   readonly #maxBytes: number;
   readonly #maxMessages: number;
+  readonly #maxPerUser: number;
+  readonly #maxUserBytes: number;
   readonly #maxTitle: number;
   readonly #previewLength: number;
 
@@ -184,6 +190,8 @@ class SqlConversationStore implements ConversationStore {
     this.#now = config.now ?? (() => new Date());
     this.#maxBytes = config.limits?.maxMessagesBytes ?? 8 * MIB;
     this.#maxMessages = config.limits?.maxMessages ?? 5000;
+    this.#maxPerUser = config.limits?.maxConversationsPerUser ?? 1000;
+    this.#maxUserBytes = config.limits?.maxBytesPerUser ?? 256 * MIB;
     this.#maxTitle = config.limits?.maxTitleLength ?? 200;
     this.#previewLength = config.previewLength ?? 120;
   }
@@ -270,21 +278,61 @@ class SqlConversationStore implements ConversationStore {
       created_at: now,
       updated_at: now,
     };
-    await this.#db.insertInto('conversations').values(row).execute();
+    await this.#db.transaction().execute(async (trx) => {
+      const usage = await this.#usage(trx, userId);
+      if (usage.count >= this.#maxPerUser) {
+        throw new ConversationStoreError(
+          'TOO_MANY',
+          `You already keep ${usage.count} conversations, the most one user may keep (${this.#maxPerUser}). Delete some you no longer need.`,
+        );
+      }
+      this.#checkQuota(usage.bytes + content.size_bytes);
+      await trx.insertInto('conversations').values(row).execute();
+    });
     return toConversation(row);
+  }
+
+  /** How many conversations and bytes of messages a user keeps. */
+  async #usage(
+    db: Kysely<Tables>,
+    userId: string,
+    except?: string,
+  ): Promise<{ count: number; bytes: number }> {
+    let query = db
+      .selectFrom('conversations')
+      .select((eb) => [
+        eb.fn.countAll<number | string>().as('n'),
+        eb.fn.sum<number | string | null>('size_bytes').as('bytes'),
+      ])
+      .where('user_id', '=', userId);
+    if (except !== undefined) query = query.where('id', '!=', except);
+    const row = await query.executeTakeFirstOrThrow();
+    return { count: Number(row.n), bytes: Number(row.bytes ?? 0) };
+  }
+
+  #checkQuota(bytes: number): void {
+    if (bytes > this.#maxUserBytes) {
+      throw new ConversationStoreError(
+        'QUOTA_EXCEEDED',
+        `Your conversations would take ${formatBytes(bytes)}; one user may keep ${formatBytes(this.#maxUserBytes)}. Delete or compact some first.`,
+      );
+    }
   }
 
   async replace(userId: string, id: string, input: ConversationInput): Promise<Conversation> {
     checkUserId(userId);
     const content = this.#content(input);
     const title = this.#title(input.title, false);
-    const result = await this.#db
-      .updateTable('conversations')
-      .set({ ...content, ...(title === undefined ? {} : { title }), updated_at: toDbTime(this.#now()) })
-      .where('id', '=', id)
-      .where('user_id', '=', userId)
-      .executeTakeFirst();
-    if (result.numUpdatedRows === 0n) throw notFound(id);
+    await this.#db.transaction().execute(async (trx) => {
+      this.#checkQuota((await this.#usage(trx, userId, id)).bytes + content.size_bytes);
+      const result = await trx
+        .updateTable('conversations')
+        .set({ ...content, ...(title === undefined ? {} : { title }), updated_at: toDbTime(this.#now()) })
+        .where('id', '=', id)
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
+      if (result.numUpdatedRows === 0n) throw notFound(id);
+    });
     return this.get(userId, id);
   }
 

@@ -194,6 +194,33 @@ describe.each(useStoreTestTargets('conversations'))('conversation store on $dial
     expect(await store.get('usr_b', b1.id)).toMatchObject({ id: b1.id });
   });
 
+  it('keeps each user within a count and a byte quota (TOO_MANY, QUOTA_EXCEEDED), others unaffected', async () => {
+    const { store } = await freshStore(target, {
+      limits: { maxConversationsPerUser: 2, maxBytesPerUser: 4096 },
+    });
+    const first = await store.create('usr_a', { messages: [ask('a'.repeat(1000))] });
+    await store.create('usr_a', { messages: [ask('b')] });
+    const third = await store.create('usr_a', { messages: [ask('c')] }).catch((caught: unknown) => caught);
+    expect(third).toMatchObject({
+      code: 'TOO_MANY',
+      message: expect.stringContaining('most one user may keep (2)'),
+    });
+    // Another user has their own quota.
+    await store.create('usr_b', { messages: [ask('d')] });
+    // Growing a conversation past the user's bytes is refused and changes nothing.
+    await expect(
+      store.replace('usr_a', first.id, { messages: [ask('e'.repeat(5000))] }),
+    ).rejects.toMatchObject({
+      code: 'QUOTA_EXCEEDED',
+      message: expect.stringMatching(/one user may keep 4\.0 KiB/),
+    });
+    expect((await store.get('usr_a', first.id)).messages).toEqual([ask('a'.repeat(1000))]);
+    // Replacing with about the same size is fine: the old version does not count twice.
+    await store.replace('usr_a', first.id, { messages: [ask('f'.repeat(1500))] });
+    await store.delete('usr_a', first.id);
+    await store.create('usr_a', { messages: [ask('g')] });
+  });
+
   it('refuses conversations beyond the size limits with a clear TOO_LARGE', async () => {
     const { store } = await freshStore(target, { limits: { maxMessagesBytes: 1024, maxMessages: 3 } });
     const big = await store

@@ -73,6 +73,8 @@ export const CONVERSATION_STORE_ERRORS: Record<ConversationStoreErrorCode, Error
   INVALID_INPUT: 'BAD_REQUEST',
   NOT_FOUND: 'NOT_FOUND',
   TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  TOO_MANY: 'RATE_LIMITED',
+  QUOTA_EXCEEDED: 'PAYLOAD_TOO_LARGE',
 };
 
 export const POOL_MANAGER_ERRORS: Record<PoolManagerErrorCode, ErrorCode> = {

@@ -46,8 +46,12 @@ export const CompactionConfigSchema = z.strictObject({
   summary_timeout_ms: positiveInt.default(15_000),
 });
 
-/** `conversations:` — size limits of one stored conversation. */
+/** `conversations:` — size limits of one stored conversation, and what one user may keep. */
 export const ConversationsConfigSchema = z.strictObject({
   max_messages: positiveInt.default(5000),
   max_bytes: positiveInt.default(8 * 1024 * 1024),
+  /** Conversations one user may keep. */
+  max_per_user: positiveInt.default(1000),
+  /** Bytes of messages one user may keep across all conversations. */
+  max_bytes_per_user: positiveInt.default(256 * 1024 * 1024),
 });
