@@ -8,7 +8,7 @@ import {
   checkWhereExpression,
   parenthesizeWhereExpression,
 } from '../guard/index.js';
-import { refuse, runGuarded, statementArg, targetArgs } from './common.js';
+import { boundAnswer, planTooLarge, refuse, runGuarded, statementArg, targetArgs } from './common.js';
 import { type ExplainOutput, planFindings, renderPlan } from './plan-findings.js';
 
 /** Statement types PostgreSQL can EXPLAIN. */
@@ -64,7 +64,13 @@ Example: {"query": "SELECT * FROM sales.orders WHERE customer_id = 42", "analyze
         runtime,
         context,
         { ...target, writes: args.analyze ? false : target.writes },
-        { tool: 'execute_explain', sql, limit: 1, offset: 0 },
+        {
+          tool: 'execute_explain',
+          sql,
+          limit: 1,
+          offset: 0,
+          tooLarge: planTooLarge(runtime.limits.maxBytes),
+        },
       );
       const plan = parsePlan(result.rows[0]?.[0]);
       const findings = planFindings(plan, args.analyze);
@@ -78,16 +84,20 @@ Example: {"query": "SELECT * FROM sales.orders WHERE customer_id = 42", "analyze
       ]
         .filter(Boolean)
         .join('\n');
-      return {
-        content: [{ type: 'text', text }],
-        structuredContent: {
-          plan,
-          findings,
-          ...(plan['Execution Time'] !== undefined ? { execution_time_ms: plan['Execution Time'] } : {}),
-          ...(plan['Planning Time'] !== undefined ? { planning_time_ms: plan['Planning Time'] } : {}),
-          total_cost: plan.Plan['Total Cost'],
+      return boundAnswer(
+        runtime,
+        {
+          content: [{ type: 'text' as const, text }],
+          structuredContent: {
+            plan,
+            findings,
+            ...(plan['Execution Time'] !== undefined ? { execution_time_ms: plan['Execution Time'] } : {}),
+            ...(plan['Planning Time'] !== undefined ? { planning_time_ms: plan['Planning Time'] } : {}),
+            total_cost: plan.Plan['Total Cost'],
+          },
         },
-      };
+        'Ask for format: text, or explain a smaller statement.',
+      );
     },
   });
 
@@ -201,6 +211,7 @@ Example: {"query": "SELECT name FROM sales.customers WHERE id = 1"}`,
               offset: 0,
               // The guard judges it as the connection allows; it runs read-only because it never executes.
               readOnlyTransaction: true,
+              tooLarge: planTooLarge(runtime.limits.maxBytes),
             });
             const output = parsePlan(result.rows[0]?.[0]);
             plan = { total_cost: output.Plan['Total Cost'], rows: output.Plan['Plan Rows'] };
