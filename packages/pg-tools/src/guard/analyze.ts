@@ -1,5 +1,6 @@
 import { DENY_CATEGORIES, findDenied, type DenyListEntry } from './deny-list.js';
-import { createPositionMapper, loadParser, parseStatements, type RawStatement } from './parser.js';
+import { createPositionMapper, parseWithRecovery, type RawStatement } from './parser.js';
+import { preScan } from './pre-scan.js';
 import { classifyStatement, isSystemRelation } from './statement-policy.js';
 import { findAmbiguousStringLiteral } from './string-literals.js';
 import type { AnalyzeResult, GuardFinding, StatementAnalysis } from './types.js';
@@ -237,8 +238,9 @@ export function analyzeSingle(sql: string, statement: RawStatement): StatementAn
  *   if (result.kind !== 'error') console.log(result.writes, result.findings[0]?.construct); // true 'FOR UPDATE'
  */
 export async function analyzeStatement(sql: string): Promise<AnalyzeResult> {
-  await loadParser();
-  const parsed = parseStatements(sql);
+  const refused = preScan(sql);
+  if (refused) return refused;
+  const parsed = await parseWithRecovery(sql);
   if ('kind' in parsed) return parsed;
   const [first, second] = parsed.statements;
   if (second) {

@@ -3,7 +3,9 @@ export type GuardCode =
   | 'SYNTAX_ERROR'
   | 'EMPTY_STATEMENT'
   | 'MULTIPLE_STATEMENTS'
+  | 'STATEMENT_TOO_LONG'
   | 'STATEMENT_TOO_COMPLEX'
+  | 'PARSER_FAILURE'
   | 'WRITE_NOT_ALLOWED'
   | 'STATEMENT_NOT_ALLOWED'
   | 'EXPLAIN_ANALYZE_OF_WRITE'
@@ -20,7 +22,12 @@ export type GuardCode =
 /** The codes a statement can fail to parse with. */
 export type GuardParseErrorCode = Extract<
   GuardCode,
-  'SYNTAX_ERROR' | 'EMPTY_STATEMENT' | 'MULTIPLE_STATEMENTS' | 'STATEMENT_TOO_COMPLEX'
+  | 'SYNTAX_ERROR'
+  | 'EMPTY_STATEMENT'
+  | 'MULTIPLE_STATEMENTS'
+  | 'STATEMENT_TOO_LONG'
+  | 'STATEMENT_TOO_COMPLEX'
+  | 'PARSER_FAILURE'
 >;
 
 /** The codes of constructs found inside a parsed statement. */

@@ -5,13 +5,12 @@ import type { PgToolsRuntime, PgToolsState, Target } from '../context.js';
 import { describeFailure } from '../describe-error.js';
 import { catalogTooLarge, formatSize, ResultTooLargeError } from '../executor/result-too-large.js';
 import { runStatement, type StatementResult } from '../executor/run-statement.js';
-import { checkStatement, type GuardRefusal, type StatementAnalysis } from '../guard/index.js';
-
-/**
- * Longest statement accepted, in characters. The parser recurses on nesting; far longer
- * inputs only serve to exhaust it.
- */
-export const MAX_STATEMENT_CHARS = 256 * 1024;
+import {
+  checkStatement,
+  type GuardRefusal,
+  MAX_STATEMENT_CHARS,
+  type StatementAnalysis,
+} from '../guard/index.js';
 
 /** A SQL statement argument. */
 export function statementArg(description: string) {
