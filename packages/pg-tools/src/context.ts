@@ -12,6 +12,11 @@ export interface PgToolsState {
    * caller full access (single-user and local setups).
    */
   connectionAccess?: (connection: string) => ConnectionAccess | undefined;
+  /**
+   * The caller is an administrator: they may read other sessions' statements
+   * (`pg_stat_activity.query`) when {@link PgToolsPrivacy.hideOtherSessions} is on. Default false.
+   */
+  isAdmin?: boolean;
 }
 
 /** The connection (and database) a session works on. */
@@ -47,6 +52,17 @@ export interface PgToolsLimits {
   maxBytes: number;
 }
 
+/** What callers who share a connection's database role may see of each other. */
+export interface PgToolsPrivacy {
+  /**
+   * Refuse statements that read other sessions' statement text — `pg_stat_activity.query`,
+   * `SELECT *` from it, `pg_stat_get_activity()` — for callers who are not administrators
+   * (default true). Users of one database role otherwise see each other's statements, literals
+   * included; per-user database credentials are the full remedy.
+   */
+  hideOtherSessions: boolean;
+}
+
 /** A security-relevant event, logged by the app without the data. */
 export interface SecurityEvent {
   kind: 'statement_refused';
@@ -66,6 +82,8 @@ export interface PgToolsOptions {
   limits?: Partial<PgToolsLimits>;
   /** get_schema_info answers with a per-schema summary above this many relations (default 10). */
   schemaSummaryThreshold?: number;
+  /** Default: `{ hideOtherSessions: true }`. */
+  privacy?: Partial<PgToolsPrivacy>;
   onSecurityEvent?: (event: SecurityEvent) => void;
 }
 
@@ -76,6 +94,7 @@ export interface PgToolsRuntime {
   defaultConnection?: string;
   limits: PgToolsLimits;
   schemaSummaryThreshold: number;
+  privacy: PgToolsPrivacy;
   typeNames: TypeNameCache;
   onSecurityEvent: (event: SecurityEvent) => void;
 }
@@ -151,6 +170,14 @@ export async function resolveTarget<S extends PgToolsState>(
     access,
     writes: info.allowWrites && access === 'read_write',
   };
+}
+
+/**
+ * Whether the guard must refuse reading other sessions' statements for this caller. Tools that
+ * show pg_stat_activity.query through their own SQL must honour it too.
+ */
+export function hidesOtherSessions(runtime: PgToolsRuntime, state: PgToolsState): boolean {
+  return runtime.privacy.hideOtherSessions && state.isAdmin !== true;
 }
 
 /** Whether any connection the caller may use lets them write (drives truthful tool annotations). */

@@ -5,6 +5,7 @@ export {
   type CurrentConnectionStore,
   type PgToolsLimits,
   type PgToolsOptions,
+  type PgToolsPrivacy,
   type PgToolsState,
   type SecurityEvent,
 } from './context.js';
@@ -14,6 +15,7 @@ export {
   type BoundedQueryPlan,
   type TransactionMode,
 } from './executor/bounded-query.js';
+export { ResultTooLargeError } from './executor/result-too-large.js';
 export {
   runStatement,
   type ResultColumn,

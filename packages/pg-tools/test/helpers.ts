@@ -55,6 +55,7 @@ export interface ToolsHarness {
     era?: 'modern' | 'legacy';
     access?: Record<string, ConnectionAccess>;
     sessionKey?: string;
+    isAdmin?: boolean;
   }): Promise<Client>;
   close(): Promise<void>;
 }
@@ -77,12 +78,15 @@ export function toolsHarness(
   return {
     pools,
     events,
-    async client({ era = 'modern', access, sessionKey = 'session-1' } = {}) {
+    async client({ era = 'modern', access, sessionKey = 'session-1', isAdmin } = {}) {
       const handler = createMcpHttpHandler(registry, {
         resolveContext: async () => ({
           principal: { id: sessionKey, name: 'tester', kind: 'user' },
           sessionKey,
-          state: access ? { connectionAccess: (name: string) => access[name] } : {},
+          state: {
+            ...(access ? { connectionAccess: (name: string) => access[name] } : {}),
+            ...(isAdmin !== undefined ? { isAdmin } : {}),
+          },
         }),
       });
       const transport = new StreamableHTTPClientTransport(new URL('http://pgmcp.test/mcp/v1'), {

@@ -1,6 +1,7 @@
 import { DENY_CATEGORIES, findDenied, type DenyListEntry } from './deny-list.js';
 import { createPositionMapper, parseWithRecovery, type RawStatement } from './parser.js';
 import { preScan } from './pre-scan.js';
+import { findOtherSessionsRead } from './session-privacy.js';
 import { classifyStatement, isSystemRelation } from './statement-policy.js';
 import { findAmbiguousStringLiteral } from './string-literals.js';
 import type { AnalyzeResult, GuardFinding, StatementAnalysis } from './types.js';
@@ -187,10 +188,12 @@ export function analyzeNode(type: string, fields: TreeObject, toPosition: Positi
         explainAnalyze,
         explained,
         findings: explained.findings,
+        ...(explained.readsOtherSessions ? { readsOtherSessions: explained.readsOtherSessions } : {}),
       };
     }
   }
   const findings = collectFindings(type, fields, toPosition);
+  const readsOtherSessions = findOtherSessionsRead(fields, toPosition);
   const refined = type === 'SelectStmt' ? selectCommand(fields) : { kind: rule.kind, command: rule.command };
   return {
     ...refined,
@@ -199,6 +202,7 @@ export function analyzeNode(type: string, fields: TreeObject, toPosition: Positi
     ...(rule.reason === undefined ? {} : { reason: rule.reason }),
     writes: rule.access !== 'read' || findings.some((finding) => finding.writes),
     findings,
+    ...(readsOtherSessions ? { readsOtherSessions } : {}),
   };
 }
 

@@ -16,6 +16,7 @@ export type GuardCode =
   | 'LOCKING_CLAUSE'
   | 'SYSTEM_CATALOG_WRITE'
   | 'AMBIGUOUS_STRING_LITERAL'
+  | 'OTHER_SESSIONS_HIDDEN'
   | 'SUBQUERY_NOT_ALLOWED'
   | 'NOT_AN_EXPRESSION';
 
@@ -104,6 +105,15 @@ export interface StatementAnalysis {
   readonly explained?: StatementAnalysis;
   /** Constructs the policy looks at, in the order they appear (EXPLAIN: the explained statement's too). */
   readonly findings: readonly GuardFinding[];
+  /**
+   * The first construct that reads other sessions' statement text (`pg_stat_activity.query`,
+   * `SELECT *` from it, `pg_stat_get_activity()`), refused with `hideOtherSessions`.
+   */
+  readonly readsOtherSessions?: {
+    readonly construct: string;
+    readonly message: string;
+    readonly location?: number;
+  };
 }
 
 /** Why a statement could not be analysed. */
@@ -122,6 +132,11 @@ export type AnalyzeResult = StatementAnalysis | GuardParseError;
 export interface CheckStatementOptions {
   /** The connection's `allow_writes`: DML and ordinary DDL are allowed when true. */
   readonly allowWrites: boolean;
+  /**
+   * Refuse reading other sessions' statement text (`OTHER_SESSIONS_HIDDEN`): set it for callers
+   * who are not administrators when the privacy option is on (default false here).
+   */
+  readonly hideOtherSessions?: boolean;
 }
 
 /** A statement the guard lets through, with its analysis. */

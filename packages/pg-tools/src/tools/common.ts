@@ -1,7 +1,7 @@
 import { type CallToolResult, type McpContext, ToolError } from '@pgmcp/mcp-core';
 import type { Lease } from '@pgmcp/pool-manager';
 import { z } from 'zod';
-import type { PgToolsRuntime, PgToolsState, Target } from '../context.js';
+import { hidesOtherSessions, type PgToolsRuntime, type PgToolsState, type Target } from '../context.js';
 import { describeFailure } from '../describe-error.js';
 import { catalogTooLarge, formatSize, ResultTooLargeError } from '../executor/result-too-large.js';
 import { runStatement, type StatementResult } from '../executor/run-statement.js';
@@ -124,7 +124,10 @@ export async function runGuarded(
   target: Target,
   run: GuardedRun,
 ): Promise<{ result: StatementResult; analysis: StatementAnalysis }> {
-  const verdict = await checkStatement(run.sql, { allowWrites: target.writes });
+  const verdict = await checkStatement(run.sql, {
+    allowWrites: target.writes,
+    hideOtherSessions: hidesOtherSessions(runtime, context.state),
+  });
   if (!verdict.ok) throw refuse(runtime, context, target, run.tool, verdict);
   const mode =
     verdict.analysis.writes && target.writes && !run.readOnlyTransaction ? 'read-write' : 'read-only';

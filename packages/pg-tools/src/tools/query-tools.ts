@@ -1,6 +1,6 @@
 import { type McpRegistry, ToolError } from '@pgmcp/mcp-core';
 import { z } from 'zod';
-import { type PgToolsRuntime, type PgToolsState, resolveTarget } from '../context.js';
+import { hidesOtherSessions, type PgToolsRuntime, type PgToolsState, resolveTarget } from '../context.js';
 import { pointAt } from '../describe-error.js';
 import {
   analyzeStatement,
@@ -189,7 +189,8 @@ Example: {"query": "SELECT name FROM sales.customers WHERE id = 1"}`,
         };
       }
       const statement = analysis;
-      const verdict = await checkStatement(args.query, { allowWrites: target.writes });
+      const hideOtherSessions = hidesOtherSessions(runtime, context.state);
+      const verdict = await checkStatement(args.query, { allowWrites: target.writes, hideOtherSessions });
       const lines = [
         `Valid ${statement.command} statement (${statement.kind}); it ${statement.writes ? 'WOULD WRITE or change state' : 'only reads'}.`,
         verdict.ok
@@ -201,7 +202,10 @@ Example: {"query": "SELECT name FROM sales.customers WHERE id = 1"}`,
       if (EXPLAINABLE.has(statement.statementType)) {
         // EXPLAIN without ANALYZE plans but never executes, so a read-only transaction suffices.
         const explain = `EXPLAIN (FORMAT JSON) ${args.query}`;
-        const explainVerdict = await checkStatement(explain, { allowWrites: target.writes });
+        const explainVerdict = await checkStatement(explain, {
+          allowWrites: target.writes,
+          hideOtherSessions,
+        });
         if (explainVerdict.ok) {
           try {
             const { result } = await runGuarded(runtime, context, target, {

@@ -24,6 +24,7 @@ const rss = () => Math.round(process.memoryUsage().rss / (1024 * 1024));
 
 async function step(label: string, query: string): Promise<void> {
   const before = rss();
+  const started = performance.now();
   const result = await registry.callTool('query_database', { query }, context);
   const block = result.content[0];
   const text = block?.type === 'text' ? block.text : '';
@@ -35,11 +36,12 @@ async function step(label: string, query: string): Promise<void> {
       answerBytes: Buffer.byteLength(text),
       rssBeforeMiB: before,
       rssAfterMiB: rss(),
+      ms: Math.round(performance.now() - started),
     }),
   );
 }
 
-await step('200 MB', "SELECT repeat('x', 200000000) AS big");
+await step('200 MB', "SELECT repeat('xxxxxxxxxx', 20000000) AS big");
 await step('540 MB', "SELECT repeat('x', 540000000) AS big");
 await step('after', 'SELECT 41 + 1 AS answer');
 await pools.close();
