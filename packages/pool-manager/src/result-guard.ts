@@ -115,10 +115,11 @@ export class WireGuard {
       const code = chunk[offset]!;
       if (available < HEADER_BYTES || (code === DATA_ROW && available < DATA_ROW_HEADER_BYTES)) break;
       const length = chunk.readUInt32BE(offset + 1);
-      const exceeded = this.judge(code, length, chunk, offset);
-      if (exceeded) {
+      const refusal = this.judge(code, length, chunk, offset);
+      if (refusal) {
+        // Every message before the refused one reaches the parser (and its handlers) first.
         if (!this.forward(chunk.subarray(0, offset), forward)) return;
-        this.stop(exceeded);
+        this.stop(refusal());
         return;
       }
       this.passing = 1 + length;
@@ -147,14 +148,18 @@ export class WireGuard {
     }
   }
 
-  /** Undefined when the message may be parsed; otherwise the error to end the session with. */
-  private judge(code: number, length: number, chunk: Buffer, offset: number): Error | undefined {
+  /**
+   * Undefined when the message may be parsed; otherwise a function that makes the error to end
+   * the session with (called once the messages before it have been parsed).
+   */
+  private judge(code: number, length: number, chunk: Buffer, offset: number): (() => Error) | undefined {
     if (code !== DATA_ROW) {
       if (length <= this.maxMessageBytes) return undefined;
-      return new PoolManagerError(
-        'RESULT_TOO_LARGE',
-        `The server sent a message of ${formatBytes(length)}, more than the ${formatBytes(this.maxMessageBytes)} a session may read; pgmcp closed the session without reading it.`,
-      );
+      return () =>
+        new PoolManagerError(
+          'RESULT_TOO_LARGE',
+          `The server sent a message of ${formatBytes(length)}, more than the ${formatBytes(this.maxMessageBytes)} a session may read; pgmcp closed the session without reading it.`,
+        );
     }
     const fieldCount = chunk.readUInt16BE(offset + HEADER_BYTES);
     // length counts itself (4) and the field count (2); every value has a 4-byte length.
@@ -174,7 +179,9 @@ export class WireGuard {
     }
     const largest = largestValue(chunk, offset + DATA_ROW_HEADER_BYTES, fieldCount);
     if (largest) exceeded.largestValue = largest;
-    return active?.limit.onExceeded?.(exceeded) ?? defaultError(exceeded);
+    const seen = exceeded;
+    const onExceeded = active?.limit.onExceeded;
+    return () => (onExceeded ? onExceeded(seen) : defaultError(seen));
   }
 
   private stop(error: Error): void {

@@ -113,6 +113,17 @@ describe('session limits', () => {
     other.release();
   });
 
+  it('closes idle pools on its own, ending their backends', async () => {
+    const pools = manager({ connections: [{ name: 'main', url: roleUrl() }], poolIdleTimeoutMs: 1 });
+    await pools.withSession({ sessionKey: 'idle', connection: 'main' }, ({ client }) =>
+      client.query('SELECT 1'),
+    );
+    expect(await backendsOf(role)).toBe(1);
+    // No evictIdle() call: the manager's own sweep (every second at this timeout) closes it.
+    await expect.poll(() => pools.stats().pools, { timeout: 10_000 }).toBe(0);
+    await expect.poll(() => backendsOf(role), { timeout: 10_000 }).toBe(0);
+  });
+
   it('refuses limits that are not positive integers', () => {
     expect(() => createPoolManager({ connections: [], sessionLimits: { perUser: 0 } }).close()).toThrow(
       /sessionLimits.perUser must be a positive integer/,
