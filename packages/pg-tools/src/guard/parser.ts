@@ -118,7 +118,8 @@ export function parseStatements(sql: string): ParseOutcome {
  * No input can leave the parser broken for the next caller.
  */
 export async function parseWithRecovery(sql: string): Promise<ParseOutcome> {
-  await loadParser();
+  // No await on the hot path: the guard's latency is one microtask, as before recovery existed.
+  if (!current || current.tainted) await loadParser();
   const first = parseStatements(sql);
   if (!('kind' in first) || first.code !== 'PARSER_FAILURE') return first;
   await loadParser();

@@ -201,8 +201,11 @@ export function preScan(sql: string): GuardParseError | undefined {
       const start = i;
       while (i < sql.length && isWordPart(sql.charCodeAt(i))) i++;
       // E'…' and U&'…' strings: the quote that follows is handled as a string next.
-      const word = sql.slice(start, i).toLowerCase();
-      if (word === 'case') {
+      // No keyword that matters is longer than 9 letters: skip the rest without slicing.
+      const word = i - start <= 9 ? sql.slice(start, i).toLowerCase() : '';
+      if (word === '') {
+        // an identifier
+      } else if (word === 'case') {
         levels.push({ operators: 0, joins: 0, sets: 0 });
         measure();
       } else if (word === 'end') {

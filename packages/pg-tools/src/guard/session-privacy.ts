@@ -9,7 +9,7 @@
  * on it leaks the text one comparison at a time).
  */
 import type { GuardFinding } from './types.js';
-import { isObject, stringValue, unwrap, walkTree, type TreeObject } from './walk.js';
+import { isObject, stringValue, type TreeObject, unwrap, type VisitedNode, walkTree } from './walk.js';
 
 /** Relations whose `query` column shows other sessions' statements. */
 const ACTIVITY_RELATIONS = new Set(['pg_stat_activity']);
@@ -59,18 +59,19 @@ function isBareStar(value: unknown): boolean {
 }
 
 /**
- * The first construct of the tree below `root` that reads other sessions' statements:
- * `pg_stat_activity.query` (by name, `*`, `a.*`, or a whole-row reference such as
- * `row_to_json(a)`), a join on it, or a call of `pg_stat_get_activity()`. Undefined when none.
+ * Finds the first construct that reads other sessions' statements: `pg_stat_activity.query` (by
+ * name, `*`, `a.*`, or a whole-row reference such as `row_to_json(a)`), a join on it, or a call
+ * of `pg_stat_get_activity()`. `visit` sees every node of the tree during the guard's own walk
+ * (it only notes names); `finish` walks the tree again only when pg_stat_activity was named.
  * `toPosition` maps the parser's byte offsets to character positions.
  */
-export function findOtherSessionsRead(
-  root: TreeObject,
-  toPosition: (byteOffset: number | undefined) => number | undefined,
-): OtherSessionsRead | undefined {
+export function createOtherSessionsScan(toPosition: (byteOffset: number | undefined) => number | undefined): {
+  visit: (node: VisitedNode) => void;
+  finish: (root: TreeObject) => OtherSessionsRead | undefined;
+} {
   const names = new Set<string>();
   let functionCall: OtherSessionsRead | undefined;
-  walkTree(root, ({ type, fields, location }) => {
+  const visit = ({ type, fields, location }: VisitedNode) => {
     if (type === 'RangeVar' || (fields.relname !== undefined && fields.inh !== undefined)) {
       if (isActivity(fields)) {
         names.add(aliasOf(fields));
@@ -83,10 +84,21 @@ export function findOtherSessionsRead(
         functionCall = finding(`${name}()`, `${name}()`, toPosition(location));
       }
     }
-  });
-  if (functionCall) return functionCall;
-  if (names.size === 0) return undefined;
+  };
+  const finish = (root: TreeObject) => {
+    if (functionCall) return functionCall;
+    if (names.size === 0) return undefined;
+    return readsQuery(root, names, toPosition);
+  };
+  return { visit, finish };
+}
 
+/** The first read of the query column (or of the whole row) of the relations called `names`. */
+function readsQuery(
+  root: TreeObject,
+  names: ReadonlySet<string>,
+  toPosition: (byteOffset: number | undefined) => number | undefined,
+): OtherSessionsRead | undefined {
   let found: OtherSessionsRead | undefined;
   walkTree(root, ({ type, fields, location }) => {
     if (found) return;
