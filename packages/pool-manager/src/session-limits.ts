@@ -34,7 +34,7 @@ export function sessionLimitError(
   if (open.user >= limits.perUser) {
     return new PoolManagerError(
       'USER_SESSION_LIMIT',
-      `You already hold ${open.user} open database sessions (the limit per user is ${limits.perUser}, across all your tokens and databases), all busy. Wait for your running queries to finish, or cancel them, then try again on "${info.name}".`,
+      `You already hold ${open.user} open database session${open.user === 1 ? '' : 's'} (the limit per user is ${limits.perUser}, across all your tokens and databases), all busy. Wait for your running queries to finish, or cancel them, then try again on "${info.name}".`,
     );
   }
   if (open.all >= limits.global) {

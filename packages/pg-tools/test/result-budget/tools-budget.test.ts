@@ -105,6 +105,37 @@ describe('the output budget holds for every tool', () => {
     expect(fine.isError).toBeFalsy();
   });
 
+  it('a user at the open-session cap gets a tool error saying so, across all of their tokens', async () => {
+    const capped = toolsHarness([{ name: 'main', url: db.url }], {}, { sessionLimits: { perUser: 1 } });
+    try {
+      const first = await capped.client({ sessionKey: 'token-1', principalId: 'ann' });
+      const second = await capped.client({ sessionKey: 'token-2', principalId: 'ann' });
+      const other = await capped.client({ sessionKey: 'token-3', principalId: 'bob' });
+      const slow = first.callTool({
+        name: 'query_database',
+        arguments: { query: "SELECT pg_sleep(3), 'ann-is-busy' AS marker" },
+      });
+      await expect
+        .poll(() =>
+          adminQuery(
+            db.adminUrl,
+            "SELECT 1 FROM pg_stat_activity WHERE query LIKE '%ann-is-busy%' AND pid <> pg_backend_pid()",
+          ),
+        )
+        .toHaveLength(1);
+      const refused = await second.callTool({ name: 'query_database', arguments: { query: 'SELECT 1' } });
+      expect(refused.isError).toBe(true);
+      expect(textOf(refused)).toMatch(
+        /^You already hold 1 open database session \(the limit per user is 1, across all your tokens and databases\), all busy\. Wait for your running queries to finish/,
+      );
+      const fine = await other.callTool({ name: 'query_database', arguments: { query: 'SELECT 1 AS one' } });
+      expect(textOf(fine)).toMatch(/^one\n1\n/);
+      expect((await slow).isError).toBeFalsy();
+    } finally {
+      await capped.close();
+    }
+  });
+
   it('database_name reaches only the connection’s own database unless others are listed', async () => {
     const result = await client.callTool({
       name: 'query_database',
