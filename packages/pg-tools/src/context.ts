@@ -13,10 +13,11 @@ export interface PgToolsState {
    */
   connectionAccess?: (connection: string) => ConnectionAccess | undefined;
   /**
-   * The caller is an administrator: they may read other sessions' statements
-   * (`pg_stat_activity.query`) when {@link PgToolsPrivacy.hideOtherSessions} is on. Default false.
+   * Whether the caller may read other sessions' statement text (`pg_stat_activity.query`).
+   * false (e.g. a non-admin while privacy hides other sessions) makes the guard refuse it;
+   * omitted = true (single-user setups).
    */
-  isAdmin?: boolean;
+  seesOtherSessions?: boolean;
 }
 
 /** The connection (and database) a session works on. */
@@ -52,17 +53,6 @@ export interface PgToolsLimits {
   maxBytes: number;
 }
 
-/** What callers who share a connection's database role may see of each other. */
-export interface PgToolsPrivacy {
-  /**
-   * Refuse statements that read other sessions' statement text — `pg_stat_activity.query`,
-   * `SELECT *` from it, `pg_stat_get_activity()` — for callers who are not administrators
-   * (default true). Users of one database role otherwise see each other's statements, literals
-   * included; per-user database credentials are the full remedy.
-   */
-  hideOtherSessions: boolean;
-}
-
 /** A security-relevant event, logged by the app without the data. */
 export interface SecurityEvent {
   kind: 'statement_refused';
@@ -82,8 +72,6 @@ export interface PgToolsOptions {
   limits?: Partial<PgToolsLimits>;
   /** get_schema_info answers with a per-schema summary above this many relations (default 10). */
   schemaSummaryThreshold?: number;
-  /** Default: `{ hideOtherSessions: true }`. */
-  privacy?: Partial<PgToolsPrivacy>;
   onSecurityEvent?: (event: SecurityEvent) => void;
 }
 
@@ -94,7 +82,6 @@ export interface PgToolsRuntime {
   defaultConnection?: string;
   limits: PgToolsLimits;
   schemaSummaryThreshold: number;
-  privacy: PgToolsPrivacy;
   typeNames: TypeNameCache;
   onSecurityEvent: (event: SecurityEvent) => void;
 }
@@ -176,8 +163,8 @@ export async function resolveTarget<S extends PgToolsState>(
  * Whether the guard must refuse reading other sessions' statements for this caller. Tools that
  * show pg_stat_activity.query through their own SQL must honour it too.
  */
-export function hidesOtherSessions(runtime: PgToolsRuntime, state: PgToolsState): boolean {
-  return runtime.privacy.hideOtherSessions && state.isAdmin !== true;
+export function hidesOtherSessions(state: PgToolsState): boolean {
+  return state.seesOtherSessions === false;
 }
 
 /** Whether any connection the caller may use lets them write (drives truthful tool annotations). */

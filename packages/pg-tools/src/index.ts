@@ -5,7 +5,6 @@ export {
   type CurrentConnectionStore,
   type PgToolsLimits,
   type PgToolsOptions,
-  type PgToolsPrivacy,
   type PgToolsState,
   type SecurityEvent,
 } from './context.js';

@@ -33,7 +33,6 @@ export function registerPgTools<S extends PgToolsState>(
     ...(options.defaultConnection ? { defaultConnection: options.defaultConnection } : {}),
     limits: { defaultLimit: 100, maxLimit: 1000, maxBytes: 1024 * 1024, ...options.limits },
     schemaSummaryThreshold: options.schemaSummaryThreshold ?? 10,
-    privacy: { hideOtherSessions: true, ...options.privacy },
     typeNames: new Map(),
     onSecurityEvent: options.onSecurityEvent ?? (() => undefined),
   };

@@ -62,7 +62,7 @@ export interface ToolsHarness {
     sessionKey?: string;
     /** The principal (user) id; default: the session key. */
     principalId?: string;
-    isAdmin?: boolean;
+    seesOtherSessions?: boolean;
   }): Promise<Client>;
   close(): Promise<void>;
 }
@@ -86,14 +86,14 @@ export function toolsHarness(
   return {
     pools,
     events,
-    async client({ era = 'modern', access, sessionKey = 'session-1', principalId, isAdmin } = {}) {
+    async client({ era = 'modern', access, sessionKey = 'session-1', principalId, seesOtherSessions } = {}) {
       const handler = createMcpHttpHandler(registry, {
         resolveContext: async () => ({
           principal: { id: principalId ?? sessionKey, name: 'tester', kind: 'user' },
           sessionKey,
           state: {
             ...(access ? { connectionAccess: (name: string) => access[name] } : {}),
-            ...(isAdmin !== undefined ? { isAdmin } : {}),
+            ...(seesOtherSessions !== undefined ? { seesOtherSessions } : {}),
           },
         }),
       });

@@ -126,7 +126,7 @@ export async function runGuarded(
 ): Promise<{ result: StatementResult; analysis: StatementAnalysis }> {
   const verdict = await checkStatement(run.sql, {
     allowWrites: target.writes,
-    hideOtherSessions: hidesOtherSessions(runtime, context.state),
+    hideOtherSessions: hidesOtherSessions(context.state),
   });
   if (!verdict.ok) throw refuse(runtime, context, target, run.tool, verdict);
   const mode =

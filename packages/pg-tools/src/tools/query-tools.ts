@@ -189,7 +189,7 @@ Example: {"query": "SELECT name FROM sales.customers WHERE id = 1"}`,
         };
       }
       const statement = analysis;
-      const hideOtherSessions = hidesOtherSessions(runtime, context.state);
+      const hideOtherSessions = hidesOtherSessions(context.state);
       const verdict = await checkStatement(args.query, { allowWrites: target.writes, hideOtherSessions });
       const lines = [
         `Valid ${statement.command} statement (${statement.kind}); it ${statement.writes ? 'WOULD WRITE or change state' : 'only reads'}.`,
