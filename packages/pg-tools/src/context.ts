@@ -15,9 +15,9 @@ export interface PgToolsState {
    */
   connectionAccess?: (connection: string) => ConnectionAccess | undefined;
   /**
-   * Whether the caller may read other sessions' statement text (get_active_queries, get_locks).
-   * false (e.g. a non-admin while privacy hides other sessions) shows only the caller's own
-   * session's text; omitted = true (single-user setups).
+   * Whether the caller may read other sessions' statement text: false (e.g. a non-admin while
+   * privacy hides other sessions) makes the guard refuse `pg_stat_activity.query` and the DBA tools
+   * show only the caller's own session's text; omitted = true (single-user setups).
    */
   seesOtherSessions?: boolean;
 }
@@ -164,6 +164,14 @@ export async function resolveTarget<S extends PgToolsState>(
     access,
     writes: info.allowWrites && access === 'read_write',
   };
+}
+
+/**
+ * Whether the guard must refuse reading other sessions' statements for this caller. Tools that
+ * show pg_stat_activity.query through their own SQL must honour it too.
+ */
+export function hidesOtherSessions(state: PgToolsState): boolean {
+  return state.seesOtherSessions === false;
 }
 
 /** Whether any connection the caller may use lets them write (drives truthful tool annotations). */

@@ -1,5 +1,6 @@
 import { ToolError } from '@pgmcp/mcp-core';
 import { PoolManagerError } from '@pgmcp/pool-manager';
+import { ResultTooLargeError } from './executor/result-too-large.js';
 
 /** The fields of pg's DatabaseError that help a model fix its statement. */
 interface PgServerError {
@@ -58,7 +59,8 @@ export function describeFailure(
   statementTimeoutMs: number,
 ): ToolError {
   if (error instanceof ToolError) return error;
-  if (error instanceof PoolManagerError) return new ToolError(error.message, { cause: error });
+  if (error instanceof PoolManagerError || error instanceof ResultTooLargeError)
+    return new ToolError(error.message, { cause: error });
   if (isServerError(error)) {
     if (error.code === '57014') {
       const seconds = Math.round(statementTimeoutMs / 100) / 10;

@@ -14,6 +14,7 @@ export {
   type BoundedQueryPlan,
   type TransactionMode,
 } from './executor/bounded-query.js';
+export { ResultTooLargeError } from './executor/result-too-large.js';
 export {
   runStatement,
   type ResultColumn,
@@ -36,6 +37,9 @@ export {
   DENY_CATEGORIES,
   DENY_LIST,
   loadGuard,
+  MAX_NESTING_UNITS,
+  MAX_STATEMENT_CHARS,
+  MAX_STATEMENT_TOKENS,
   parenthesizeWhereExpression,
   type AnalyzeResult,
   type CheckStatementOptions,

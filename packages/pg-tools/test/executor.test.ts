@@ -3,6 +3,7 @@ import { adminQuery, useTestDatabase } from '@pgmcp/vitest-config/postgres';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BoundedQueryPlan } from '../src/executor/bounded-query.js';
+import { ResultTooLargeError } from '../src/executor/result-too-large.js';
 import { runStatement, type TypeNameCache } from '../src/executor/run-statement.js';
 
 const db = useTestDatabase('executor');
@@ -113,7 +114,7 @@ describe('runStatement', () => {
     expect(result).toMatchObject({ truncated: 'limit', nextOffset: 1000, status: 'I' });
   });
 
-  it('stops keeping rows at the byte budget but always keeps one', async () => {
+  it('stops keeping rows at the byte budget, the first row included', async () => {
     const result = await run(
       'ro',
       plan("SELECT g, repeat('x', 1000) AS filler FROM generate_series(1, 5000) g", {
@@ -124,9 +125,60 @@ describe('runStatement', () => {
     expect(result.rows.length).toBeGreaterThanOrEqual(15);
     expect(result.rows.length).toBeLessThanOrEqual(20);
     expect(result).toMatchObject({ truncated: 'bytes', nextOffset: result.rows.length });
-    const huge = await run('ro', plan("SELECT repeat('y', 50000) AS big", { maxBytes: 1000 }));
-    expect(huge.rows).toHaveLength(1);
-    expect(huge.truncated).toBe(false);
+    // A first row over the budget is an error that says how to select less, never a larger answer.
+    const huge = await run('ro', plan("SELECT 1 AS id, repeat('y', 50000) AS big", { maxBytes: 1000 })).catch(
+      (e: unknown) => e,
+    );
+    expect(huge).toBeInstanceOf(ResultTooLargeError);
+    expect((huge as Error).message).toBe(
+      'Row 1 of the result is 48.8 KiB (column "big" alone holds 48.8 KiB), more than the 1000 bytes one answer may hold, so pgmcp stopped reading it and cancelled the statement. Select less of it: e.g. left(big, 1000) or octet_length(big) instead of the whole value, or fewer columns (the result has "id", "big").',
+    );
+  });
+
+  it('never parses a 20 MB value: the statement fails, the session is discarded, the next call works', async () => {
+    const pids: number[] = [];
+    const error = await pools
+      .withSession({ sessionKey: 'big', connection: 'ro' }, async (lease) => {
+        pids.push((await lease.client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid);
+        return runStatement(lease, plan("SELECT repeat('z', 20000000) AS blob"));
+      })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ResultTooLargeError);
+    expect((error as Error).message).toMatch(/^Row 1 of the result is 19\.1 MiB .*more than the 1\.0 MiB/);
+    await expect.poll(() => admin(`SELECT 1 FROM pg_stat_activity WHERE pid = ${pids[0]}`)).toEqual([]);
+    const after = await run('ro', plan('SELECT 2 AS ok'));
+    expect(after).toMatchObject({ rows: [['2']], status: 'I' });
+  });
+
+  it('cuts a read at a later oversized row and cancels the rest of the statement', async () => {
+    let pid = 0;
+    const result = await pools.withSession({ sessionKey: 'cut', connection: 'ro' }, async (lease) => {
+      pid = (await lease.client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+      return runStatement(
+        lease,
+        plan(
+          "SELECT g, CASE WHEN g < 3 THEN 'small' WHEN g = 3 THEN repeat('x', 3000000) ELSE pg_sleep(60)::text END AS v FROM generate_series(1, 10) g",
+        ),
+      );
+    });
+    expect(result.rows).toEqual([
+      ['1', 'small'],
+      ['2', 'small'],
+    ]);
+    expect(result).toMatchObject({ truncated: 'bytes', nextOffset: 2 });
+    // The backend is not left computing row 4 (a minute of pg_sleep): it was cancelled and closed.
+    await expect.poll(() => admin(`SELECT 1 FROM pg_stat_activity WHERE pid = ${pid}`)).toEqual([]);
+    expect((await run('ro', plan('SELECT 3'))).rows).toEqual([['3']]);
+  });
+
+  it('fails a write whose RETURNING row is over the budget, committing nothing', async () => {
+    const error = await run(
+      'rw',
+      plan("INSERT INTO canary VALUES (30, repeat('w', 3000000)) RETURNING note", { mode: 'read-write' }),
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ResultTooLargeError);
+    expect((error as Error).message).toMatch(/cancelled the statement \(nothing it did was committed\)/);
+    expect(await admin('SELECT id FROM canary ORDER BY id')).toEqual([{ id: 1 }]);
   });
 
   it('cancels a statement at statement_timeout and leaves the session usable', async () => {

@@ -1,6 +1,11 @@
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { createMcpHttpHandler, createMcpRegistry } from '@pgmcp/mcp-core';
-import { type ConnectionConfig, createPoolManager, type PoolManager } from '@pgmcp/pool-manager';
+import {
+  type ConnectionConfig,
+  createPoolManager,
+  type PoolManager,
+  type PoolManagerOptions,
+} from '@pgmcp/pool-manager';
 import {
   type ConnectionAccess,
   createMemoryConnectionStore,
@@ -55,6 +60,9 @@ export interface ToolsHarness {
     era?: 'modern' | 'legacy';
     access?: Record<string, ConnectionAccess>;
     sessionKey?: string;
+    /** The principal (user) id; default: the session key. */
+    principalId?: string;
+    seesOtherSessions?: boolean;
   }): Promise<Client>;
   close(): Promise<void>;
 }
@@ -63,8 +71,9 @@ export interface ToolsHarness {
 export function toolsHarness(
   connections: ConnectionConfig[],
   options: Partial<PgToolsOptions> = {},
+  poolOptions: Omit<PoolManagerOptions, 'connections'> = {},
 ): ToolsHarness {
-  const pools = createPoolManager({ connections });
+  const pools = createPoolManager({ connections, ...poolOptions });
   const events: SecurityEvent[] = [];
   const registry = createMcpRegistry<PgToolsState>({ identity: { name: 'pgmcp', version: 'test' } });
   registerPgTools(registry, {
@@ -77,12 +86,15 @@ export function toolsHarness(
   return {
     pools,
     events,
-    async client({ era = 'modern', access, sessionKey = 'session-1' } = {}) {
+    async client({ era = 'modern', access, sessionKey = 'session-1', principalId, seesOtherSessions } = {}) {
       const handler = createMcpHttpHandler(registry, {
         resolveContext: async () => ({
-          principal: { id: sessionKey, name: 'tester', kind: 'user' },
+          principal: { id: principalId ?? sessionKey, name: 'tester', kind: 'user' },
           sessionKey,
-          state: access ? { connectionAccess: (name: string) => access[name] } : {},
+          state: {
+            ...(access ? { connectionAccess: (name: string) => access[name] } : {}),
+            ...(seesOtherSessions !== undefined ? { seesOtherSessions } : {}),
+          },
         }),
       });
       const transport = new StreamableHTTPClientTransport(new URL('http://pgmcp.test/mcp/v1'), {

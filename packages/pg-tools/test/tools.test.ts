@@ -19,7 +19,7 @@ beforeAll(async () => {
   harness = toolsHarness(
     [
       { name: 'main', url: db.url, description: 'The shop database' },
-      { name: 'writer', url: db.url, allowWrites: true },
+      { name: 'writer', url: db.url, allowWrites: true, allowedDatabases: ['postgres'] },
       { name: 'slow', url: db.url, statementTimeoutMs: 300 },
       {
         name: 'down',

@@ -10,7 +10,7 @@ export type SslMode = 'disable' | 'allow' | 'prefer' | 'require' | 'verify-ca' |
 export interface PoolLimits {
   /** Most connections one pool opens (default 10). */
   max?: number;
-  /** Close a connection idle this long (default 30 000 ms). */
+  /** Close a connection idle this long (default 10 000 ms). */
   idleTimeoutMs?: number;
   /** Retire a connection after this many seconds (default 3600). */
   maxLifetimeSeconds?: number;
@@ -43,7 +43,10 @@ export interface ConnectionConfig {
    * session with default_transaction_read_only = on.
    */
   allowWrites?: boolean;
-  /** Databases on the same server callers may switch to with `database_name`; default: any. */
+  /**
+   * Other databases on the same server callers may switch to with `database_name`; `['*']`
+   * allows every database. Default: none, only the connection's own database.
+   */
   allowedDatabases?: string[];
   /** Per-statement time limit applied by the query tools (default 30 000 ms). */
   statementTimeoutMs?: number;
@@ -69,12 +72,13 @@ export interface ResolvedConnection {
   password?: string;
   ssl: false | ConnectionOptions;
   pool: Required<PoolLimits>;
-  allowedDatabases?: ReadonlySet<string>;
+  /** The databases sessions may open: the connection's own plus those configured, or any. */
+  allowedDatabases: ReadonlySet<string> | 'any';
 }
 
 export const DEFAULT_POOL_LIMITS: Required<PoolLimits> = {
   max: 10,
-  idleTimeoutMs: 30_000,
+  idleTimeoutMs: 10_000,
   maxLifetimeSeconds: 3600,
   connectTimeoutMs: 5_000,
 };
@@ -160,13 +164,14 @@ export function resolveConnection(config: ConnectionConfig, defaults: PoolLimits
   }
   const user = config.user ?? fromUrl.user ?? 'postgres';
   const password = config.password ?? fromUrl.password;
+  const database = config.database ?? fromUrl.database ?? user;
   return {
     info: {
       name,
       ...(config.description ? { description: config.description } : {}),
       host: config.host ?? fromUrl.host ?? 'localhost',
       port,
-      database: config.database ?? fromUrl.database ?? user,
+      database,
       user,
       allowWrites: config.allowWrites ?? false,
       statementTimeoutMs,
@@ -175,7 +180,9 @@ export function resolveConnection(config: ConnectionConfig, defaults: PoolLimits
     ...(password !== undefined ? { password } : {}),
     ssl: resolveSsl(config, sslmode),
     pool,
-    ...(config.allowedDatabases ? { allowedDatabases: new Set(config.allowedDatabases) } : {}),
+    allowedDatabases: config.allowedDatabases?.includes('*')
+      ? 'any'
+      : new Set([database, ...(config.allowedDatabases ?? [])]),
   };
 }
 

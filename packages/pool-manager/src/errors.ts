@@ -8,6 +8,10 @@ export type PoolManagerErrorCode =
   | 'DATABASE_NOT_FOUND'
   | 'TOO_MANY_CONNECTIONS'
   | 'POOL_EXHAUSTED'
+  | 'USER_SESSION_LIMIT'
+  | 'GLOBAL_SESSION_LIMIT'
+  | 'RESULT_TOO_LARGE'
+  | 'PROTOCOL_ERROR'
   | 'CLOSED';
 
 /** The one error type of @pgmcp/pool-manager. Messages name the connection and say what to check. */

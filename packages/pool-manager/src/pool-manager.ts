@@ -7,7 +7,16 @@ import {
   type ResolvedConnection,
   resolveConnection,
 } from './connection-config.js';
+import { connectError, describeTarget } from './connect-error.js';
 import { PoolManagerError } from './errors.js';
+import {
+  type GuardedClient,
+  guardedClientClass,
+  type LiftLimit,
+  type ResultLimit,
+  sendCancelRequest,
+} from './result-guard.js';
+import { type SessionLimits, sessionLimitError, resolveSessionLimits } from './session-limits.js';
 
 /** Options of {@link createPoolManager}. */
 export interface PoolManagerOptions {
@@ -15,10 +24,18 @@ export interface PoolManagerOptions {
   connections: ConnectionConfig[];
   /** Pool limits for connections that do not set their own. */
   poolDefaults?: PoolLimits;
-  /** Close a session's pool once unused this long (default 300 000 ms). */
+  /** Close a session's pool once unused this long (default 60 000 ms); checked every half of it, at most 30 s. */
   poolIdleTimeoutMs?: number;
   /** Most pools open at once; past it the least recently used idle pools close first (default 100). */
   maxPools?: number;
+  /** Caps on open database sessions (backends): all users together and each user (see README). */
+  sessionLimits?: Partial<SessionLimits>;
+  /**
+   * Largest result row or protocol message any session reads (default 64 MiB). A larger one is
+   * never parsed: the statement is cancelled and the session closed (`RESULT_TOO_LARGE`).
+   * Callers set tighter limits per statement with {@link Lease.limitResults}.
+   */
+  maxMessageBytes?: number;
   /** Receives problems that have no caller to report to (e.g. an idle connection dropped by the server). */
   onWarning?: (message: string) => void;
 }
@@ -27,6 +44,11 @@ export interface PoolManagerOptions {
 export interface SessionTarget {
   /** Identifies the caller's session (e.g. a token id); sessions never share pools. */
   sessionKey: string;
+  /**
+   * The user the session key belongs to (e.g. a user id), for the per-user cap on open
+   * sessions across all of their tokens. Default: the session key itself.
+   */
+  userKey?: string;
   connection: string;
   /** Database on the connection's server; default: the connection's own. */
   database?: string;
@@ -44,6 +66,14 @@ export interface Lease {
   readonly database: string;
   /** Returns the session to its pool; pass `true` to discard it (e.g. after a protocol error). */
   release(discard?: boolean): void;
+  /**
+   * Bounds the result rows this session reads until the returned function is called: a row
+   * over the limit is never parsed; the statement is cancelled, the session closed, and the
+   * running query fails with `limit.onExceeded`'s error.
+   */
+  limitResults(limit: ResultLimit): LiftLimit;
+  /** Asks the server to cancel what this session is running (a CancelRequest on a separate connection). */
+  cancel(): void;
 }
 
 /** Result of {@link PoolManager.check}. */
@@ -60,6 +90,9 @@ export interface ConnectionCheck {
 export interface PoolStats {
   pools: number;
   sessions: number;
+  /** Users holding pools (see {@link SessionTarget.userKey}). */
+  users: number;
+  /** Open or opening backends of every pool. */
   totalClients: number;
   idleClients: number;
   waitingRequests: number;
@@ -93,6 +126,7 @@ export interface PoolManager {
 interface PoolEntry {
   key: string;
   sessionKey: string;
+  userKey: string;
   pool: pg.Pool;
   lastUsed: number;
   closing?: Promise<void>;
@@ -103,71 +137,6 @@ const DATABASE_NAME = /^[^\0]{1,63}$/;
 /** 'I' idle, 'T' in a transaction, 'E' in a failed transaction (pg keeps it from ReadyForQuery). */
 function transactionStatus(client: pg.PoolClient): string | null {
   return (client as unknown as { getTransactionStatus(): string | null }).getTransactionStatus();
-}
-
-function describeTarget(info: ConnectionInfo, database: string): string {
-  return `"${info.name}" (${info.host}:${info.port}, database "${database}")`;
-}
-
-/** Turns a driver failure during connect into an error that says what to check. */
-export function connectError(
-  error: unknown,
-  info: ConnectionInfo,
-  database: string,
-  pool?: pg.Pool,
-): PoolManagerError {
-  const where = describeTarget(info, database);
-  const err = error as { code?: string; message?: string };
-  const message = err.message ?? String(error);
-  if (
-    pool &&
-    /timeout exceeded when trying to connect/i.test(message) &&
-    pool.totalCount >= (pool.options.max ?? 10)
-  ) {
-    return new PoolManagerError(
-      'POOL_EXHAUSTED',
-      `All ${pool.options.max} connections of this session to ${where} are busy. Wait for running queries to finish and try again.`,
-      { cause: error },
-    );
-  }
-  switch (err.code) {
-    case '28P01':
-    case '28000':
-      return new PoolManagerError(
-        'AUTHENTICATION_FAILED',
-        `PostgreSQL refused the login of user "${info.user}" on ${where}. Check the connection's user and password.`,
-        { cause: error },
-      );
-    case '3D000':
-      return new PoolManagerError(
-        'DATABASE_NOT_FOUND',
-        `Database "${database}" does not exist on ${where}.`,
-        {
-          cause: error,
-        },
-      );
-    case '53300':
-      return new PoolManagerError(
-        'TOO_MANY_CONNECTIONS',
-        `${where} has no free connection slots (too many clients). Try again shortly.`,
-        { cause: error },
-      );
-    default: {
-      const reason =
-        err.code === 'ECONNREFUSED'
-          ? 'connection refused'
-          : err.code === 'ENOTFOUND'
-            ? 'host not found'
-            : /timeout/i.test(message)
-              ? 'timed out'
-              : message.replace(/\s+/g, ' ').slice(0, 200);
-      return new PoolManagerError(
-        'CONNECTION_FAILED',
-        `Could not connect to ${where}: ${reason}. Check that the database server is running and reachable; the next call tries again.`,
-        { cause: error },
-      );
-    }
-  }
 }
 
 /**
@@ -192,8 +161,10 @@ export function createPoolManager(options: PoolManagerOptions): PoolManager {
     }
     connections.set(resolved.info.name, resolved);
   }
-  const idleTimeoutMs = options.poolIdleTimeoutMs ?? 300_000;
+  const idleTimeoutMs = options.poolIdleTimeoutMs ?? 60_000;
   const maxPools = options.maxPools ?? 100;
+  const sessionLimits = resolveSessionLimits(options.sessionLimits);
+  const Client = guardedClientClass(options.maxMessageBytes ?? 64 * 1024 * 1024);
   const warn = options.onWarning ?? (() => undefined);
   const pools = new Map<string, PoolEntry>();
   let closed = false;
@@ -247,12 +218,15 @@ export function createPoolManager(options: PoolManagerOptions): PoolManager {
     if (!DATABASE_NAME.test(database)) {
       throw new PoolManagerError('DATABASE_NOT_ALLOWED', `"${database}" is not a valid database name.`);
     }
-    if (connection.allowedDatabases && !connection.allowedDatabases.has(database)) {
+    const allowed = connection.allowedDatabases;
+    if (allowed !== 'any' && !allowed.has(database)) {
+      const others = [...allowed].filter((name) => name !== connection.info.database);
       throw new PoolManagerError(
         'DATABASE_NOT_ALLOWED',
-        `Connection "${connection.info.name}" does not allow database "${database}". Allowed: ${[
-          ...connection.allowedDatabases,
-        ].join(', ')}.`,
+        `Connection "${connection.info.name}" does not allow database "${database}". ` +
+          (others.length > 0
+            ? `Allowed: ${[...allowed].join(', ')}.`
+            : `It serves only its own database "${connection.info.database}"; an administrator can list others in the connection's allowed databases.`),
       );
     }
     const readOnly = !connection.info.allowWrites || target.readOnly === true;
@@ -260,28 +234,81 @@ export function createPoolManager(options: PoolManagerOptions): PoolManager {
     let entry = pools.get(key);
     if (!entry) {
       makeRoom();
-      const pool = new pg.Pool(poolOptions(connection, database, readOnly));
+      const pool = new pg.Pool({ ...poolOptions(connection, database, readOnly), Client });
       // An idle connection can die (server restart, network); without a listener that would crash the process.
       pool.on('error', (error) =>
         warn(
           `Connection ${describeTarget(connection.info, database)} dropped an idle session: ${error.message}`,
         ),
       );
-      entry = { key, sessionKey: target.sessionKey, pool, lastUsed: Date.now() };
+      entry = {
+        key,
+        sessionKey: target.sessionKey,
+        userKey: target.userKey ?? target.sessionKey,
+        pool,
+        lastUsed: Date.now(),
+      };
       pools.set(key, entry);
     }
     entry.lastUsed = Date.now();
     return { entry, info: connection.info, database };
   }
 
+  /** Backends of the pools that are not closing, per user and in all. */
+  function openBackends(userKey: string): { user: number; all: number } {
+    let user = 0;
+    let all = 0;
+    for (const entry of pools.values()) {
+      all += entry.pool.totalCount;
+      if (entry.userKey === userKey) user += entry.pool.totalCount;
+    }
+    return { user, all };
+  }
+
+  /**
+   * Before `entry`'s pool opens a backend, holds both caps: closes idle pools (the user's own
+   * first, least recently used first) to make room, else refuses with a clear error.
+   */
+  function holdSessionLimits(entry: PoolEntry, info: ConnectionInfo): void {
+    const { pool } = entry;
+    // pg-pool opens a backend synchronously in connect() only when none is idle and there is room.
+    if (pool.idleCount > 0 || pool.totalCount >= (pool.options.max ?? 10)) return;
+    const idle = [...pools.values()]
+      .filter((e) => e !== entry && !busy(e) && e.pool.totalCount > 0)
+      .sort((a, b) => a.lastUsed - b.lastUsed);
+    let open = openBackends(entry.userKey);
+    const closeWhile = (candidates: PoolEntry[], over: () => boolean) => {
+      for (const other of candidates) {
+        if (!over()) return;
+        if (!pools.has(other.key)) continue;
+        void closeEntry(other);
+        open = openBackends(entry.userKey);
+      }
+    };
+    closeWhile(
+      idle.filter((e) => e.userKey === entry.userKey),
+      () => open.user >= sessionLimits.perUser || open.all >= sessionLimits.global,
+    );
+    closeWhile(idle, () => open.all >= sessionLimits.global);
+    const error = sessionLimitError(open, sessionLimits, info);
+    if (error) throw error;
+  }
+
   async function acquire(target: SessionTarget): Promise<Lease> {
     const { entry, info, database } = poolFor(target);
     let client: pg.PoolClient;
     try {
+      holdSessionLimits(entry, info);
       client = await entry.pool.connect();
     } catch (error) {
+      if (error instanceof PoolManagerError) throw error;
       throw connectError(error, info, database, entry.pool);
     }
+    const guarded = client as unknown as pg.PoolClient & GuardedClient;
+    // pg-pool listens for errors only on idle clients; one on a checked-out client (the result
+    // guard closing it, the server going away) also fails the running query, which reports it.
+    const onError = () => undefined;
+    client.on('error', onError);
     let released = false;
     return {
       client,
@@ -291,9 +318,13 @@ export function createPoolManager(options: PoolManagerOptions): PoolManager {
         if (released) return;
         released = true;
         entry.lastUsed = Date.now();
+        client.removeListener('error', onError);
         // A session still inside a transaction (or unsure of its state) must not serve the next caller.
-        client.release(discard || transactionStatus(client) !== 'I' ? true : undefined);
+        const reuse = !discard && !guarded.wireGuard.ended && transactionStatus(client) === 'I';
+        client.release(reuse ? undefined : true);
       },
+      limitResults: (limit) => guarded.wireGuard.push(limit),
+      cancel: () => sendCancelRequest(client),
     };
   }
 
@@ -314,7 +345,7 @@ export function createPoolManager(options: PoolManagerOptions): PoolManager {
       const connection = resolve(name);
       const database = connection.info.database;
       const started = performance.now();
-      const client = new pg.Client({
+      const client = new Client({
         ...poolOptions(connection, database),
         connectionTimeoutMillis: timeoutMs,
       });
@@ -351,6 +382,7 @@ export function createPoolManager(options: PoolManagerOptions): PoolManager {
       return {
         pools: entries.length,
         sessions: new Set(entries.map((e) => e.sessionKey)).size,
+        users: new Set(entries.map((e) => e.userKey)).size,
         totalClients: entries.reduce((n, e) => n + e.pool.totalCount, 0),
         idleClients: entries.reduce((n, e) => n + e.pool.idleCount, 0),
         waitingRequests: entries.reduce((n, e) => n + e.pool.waitingCount, 0),

@@ -197,24 +197,33 @@ describe('pools', () => {
   it('switches databases on the same server only where allowed', async () => {
     const pools = manager({
       connections: [
-        { name: 'any', url: db.url },
-        { name: 'fenced', url: db.url, allowedDatabases: [db.name] },
+        { name: 'any', url: db.url, allowedDatabases: ['*'] },
+        { name: 'fenced', url: db.url, allowedDatabases: ['template1'] },
+        { name: 'own', url: db.url },
       ],
     });
-    const name = await pools.withSession(
-      { sessionKey: 's', connection: 'any', database: 'postgres' },
-      async ({ client }) => {
+    const current = (connection: string, database: string) =>
+      pools.withSession({ sessionKey: 's', connection, database }, async ({ client }) => {
         const { rows } = await client.query<{ d: string }>('SELECT current_database() AS d');
         return rows[0]?.d;
-      },
-    );
-    expect(name).toBe('postgres');
+      });
+    expect(await current('any', 'postgres')).toBe('postgres');
+    expect(await current('fenced', 'template1')).toBe('template1');
+    expect(await current('fenced', db.name)).toBe(db.name);
     await expect(
       pools.acquire({ sessionKey: 's', connection: 'fenced', database: 'postgres' }),
     ).rejects.toMatchObject({
       code: 'DATABASE_NOT_ALLOWED',
-      message: expect.stringContaining(`Allowed: ${db.name}`),
+      message: expect.stringContaining(`Allowed: ${db.name}, template1`),
     });
+    // Without a list, database_name cannot reach the server's other databases (postgres, template1, …).
+    for (const database of ['postgres', 'template1']) {
+      await expect(pools.acquire({ sessionKey: 's', connection: 'own', database })).rejects.toMatchObject({
+        code: 'DATABASE_NOT_ALLOWED',
+        message: expect.stringContaining(`serves only its own database "${db.name}"`),
+      });
+    }
+    expect(await current('own', db.name)).toBe(db.name);
   });
 });
 

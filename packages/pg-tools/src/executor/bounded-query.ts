@@ -1,4 +1,6 @@
+import type { ResultSizeExceeded } from '@pgmcp/pool-manager';
 import type pg from 'pg';
+import { rowTooLarge } from './result-too-large.js';
 
 /**
  * The subset of pg's (untyped) Connection used to speak the extended query protocol.
@@ -38,7 +40,10 @@ export interface BoundedQueryPlan {
   offset: number;
   /** Rows to keep; one more is read to learn whether the result was cut. */
   limit: number;
-  /** Stop keeping rows once their text exceeds this many bytes (at least one row is kept). */
+  /**
+   * Stop keeping rows once their text would exceed this many bytes. A single row larger than
+   * this is never read (see {@link BoundedQuery.refuseRow}): the first one fails the statement.
+   */
   maxBytes: number;
 }
 
@@ -75,8 +80,9 @@ type Phase = 'setup' | 'statement' | 'finish';
 /**
  * Runs one statement inside its own transaction, reading rows through the unnamed portal in
  * batches, so at most `offset + limit + 1` rows and roughly `maxBytes` of row text ever leave
- * the server — the SQL is never rewritten. When the result fits the first batch the whole
- * exchange (BEGIN, SET LOCAL, statement, ROLLBACK/COMMIT, Sync) is one round trip.
+ * the server — the SQL is never rewritten. When a read's result fits the first batch the whole
+ * exchange (BEGIN READ ONLY, SET LOCAL, statement, ROLLBACK, Sync) is one round trip; a write
+ * sends COMMIT only once its statement has completed and its rows were read.
  *
  * Implements pg's Submittable contract: pg routes every backend message to the active query.
  */
@@ -92,6 +98,10 @@ export class BoundedQuery implements pg.Submittable {
   private truncated: BoundedQueryOutcome['truncated'] = false;
   private commandTag?: string;
   private failure?: Error;
+  /** The session was closed under the statement after enough rows were read (see refuseRow). */
+  private cut = false;
+  /** A row was refused: the session is closed. */
+  private refused = false;
   private settled = false;
   private resolvePromise!: (outcome: BoundedQueryOutcome) => void;
   private rejectPromise!: (error: Error) => void;
@@ -152,7 +162,9 @@ export class BoundedQuery implements pg.Submittable {
       wire.describe({ type: 'P' });
       const first = this.nextBatch();
       wire.execute({ rows: first });
-      if (first >= this.remaining()) this.sendFinish(wire);
+      // A write commits only after its rows have been read: a RETURNING row too large to read
+      // fails the statement before COMMIT is ever sent (one more round trip, for writes only).
+      if (first >= this.remaining() && plan.mode === 'read-only') this.sendFinish(wire);
       else wire.flush();
     } finally {
       wire.stream.uncork();
@@ -172,12 +184,43 @@ export class BoundedQuery implements pg.Submittable {
     }
     let bytes = 0;
     for (const value of message.fields) if (value !== null) bytes += Buffer.byteLength(value);
-    if (this.rows.length > 0 && this.keptBytes + bytes > this.plan.maxBytes) {
+    if (this.keptBytes + bytes > this.plan.maxBytes) {
       this.truncated = 'bytes';
       return;
     }
     this.keptBytes += bytes;
     this.rows.push(message.fields);
+  }
+
+  /**
+   * Called (in protocol order) for a row larger than `maxBytes`, which the session's result
+   * guard will not read: it cancels the statement and closes the session. In a read-only
+   * transaction after kept rows, the result is simply cut there; otherwise (the first row
+   * wanted, or a write that now cannot commit) the statement fails. Returns the error the
+   * session is closed with.
+   */
+  refuseRow(exceeded: ResultSizeExceeded): Error {
+    this.refused = true;
+    const rowNumber = this.seen + 1;
+    this.seen++;
+    const wanted = this.seen > this.plan.offset;
+    if (this.plan.mode === 'read-only' && wanted && (this.rows.length > 0 || this.truncated)) {
+      this.truncated ||= this.rows.length >= this.plan.limit ? 'limit' : 'bytes';
+      this.cut = true;
+      return new Error('The result was cut at a row larger than the output budget.');
+    }
+    this.failure ??= rowTooLarge(
+      exceeded,
+      rowNumber,
+      this.fields.map((f) => f.name),
+      this.plan.mode === 'read-write',
+    );
+    return this.failure;
+  }
+
+  /** Whether the session ended under the statement (it must be discarded, not reused). */
+  get sessionEnded(): boolean {
+    return this.refused;
   }
 
   handlePortalSuspended(): void {
@@ -217,6 +260,11 @@ export class BoundedQuery implements pg.Submittable {
   }
 
   handleError(error: Error): void {
+    if (this.cut) {
+      // The guard closed the session after the rows we keep; the read-only transaction dies with it.
+      this.settle();
+      return;
+    }
     // The server skips everything up to the next Sync; make sure one is on its way so the
     // session returns to ReadyForQuery (in a failed transaction the caller must roll back).
     this.failure ??= error;

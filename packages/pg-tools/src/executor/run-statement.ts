@@ -1,5 +1,4 @@
 import type { Lease } from '@pgmcp/pool-manager';
-import pg from 'pg';
 import { BoundedQuery, type BoundedQueryPlan } from './bounded-query.js';
 import { builtinTypeName } from './pg-types.js';
 
@@ -37,19 +36,6 @@ export interface RunStatementOptions {
   /** Cancels the running statement on the server (CancelRequest). */
   signal?: AbortSignal;
   typeNames?: TypeNameCache;
-}
-
-/** Asks the server to cancel whatever the lease's session is running, over a separate connection. */
-function sendCancelRequest(client: pg.PoolClient): void {
-  const target = client as unknown as { processID: number; secretKey: number; host: string; port: number };
-  // pg's Connection speaks the protocol without logging in, which is all a CancelRequest needs.
-  const connection = new pg.Connection() as pg.Connection & {
-    connect(port: number, host: string): void;
-    cancel(processId: number, secretKey: number): void;
-  };
-  connection.on('error', () => undefined);
-  connection.on('connect', () => connection.cancel(target.processID, target.secretKey));
-  connection.connect(target.port, target.host);
 }
 
 async function resolveTypeNames(
@@ -93,7 +79,7 @@ export async function runStatement(
   const started = performance.now();
   const query = new BoundedQuery(plan);
   const { signal } = options;
-  const onAbort = () => sendCancelRequest(lease.client);
+  const onAbort = () => lease.cancel();
   if (signal?.aborted) throw new Error('The request was cancelled before the statement started.');
   signal?.addEventListener('abort', onAbort, { once: true });
   // If the server stops answering altogether, statement_timeout cannot help: give up on the
@@ -106,22 +92,31 @@ export async function runStatement(
           ).connection.stream.destroy(new Error('The database server stopped responding.'));
         }, plan.statementTimeoutMs + 15_000)
       : undefined;
+  // No row larger than the whole output budget is ever parsed (see BoundedQuery.refuseRow).
+  const lift = lease.limitResults({
+    maxRowBytes: plan.maxBytes,
+    onExceeded: (exceeded) => query.refuseRow(exceeded),
+  });
   let outcome;
   try {
     void lease.client.query(query);
     outcome = await query.result;
   } catch (error) {
     // The transaction is aborted; end it so the session is clean for the next call.
-    await lease.client.query('ROLLBACK').catch(() => lease.release(true));
+    if (query.sessionEnded) lease.release(true);
+    else await lease.client.query('ROLLBACK').catch(() => lease.release(true));
     throw error;
   } finally {
+    lift();
     clearTimeout(watchdog);
     signal?.removeEventListener('abort', onAbort);
   }
+  // A result cut at a too-large row closed its session: hand it back for disposal.
+  if (query.sessionEnded) lease.release(true);
 
   const oids = outcome.fields.map((f) => f.dataTypeID);
   const names =
-    options.typeNames && oids.some((oid) => !builtinTypeName(oid))
+    options.typeNames && !query.sessionEnded && oids.some((oid) => !builtinTypeName(oid))
       ? await resolveTypeNames(lease, oids, options.typeNames)
       : undefined;
   const { command, affected } = parseCommandTag(outcome.commandTag);

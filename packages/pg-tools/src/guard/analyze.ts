@@ -1,9 +1,11 @@
 import { DENY_CATEGORIES, findDenied, type DenyListEntry } from './deny-list.js';
-import { createPositionMapper, loadParser, parseStatements, type RawStatement } from './parser.js';
+import { createPositionMapper, parseWithRecovery, type RawStatement } from './parser.js';
+import { preScan } from './pre-scan.js';
+import { createOtherSessionsScan } from './session-privacy.js';
 import { classifyStatement, isSystemRelation } from './statement-policy.js';
 import { findAmbiguousStringLiteral } from './string-literals.js';
 import type { AnalyzeResult, GuardFinding, StatementAnalysis } from './types.js';
-import { isObject, stringValue, unwrap, walkTree, type TreeObject } from './walk.js';
+import { isObject, stringValue, unwrap, type TreeObject, type VisitedNode, walkTree } from './walk.js';
 
 /** Maps the parser's byte offsets to 1-based character positions of the text the user sent. */
 export type PositionMapper = (byteOffset: number | undefined) => number | undefined;
@@ -58,9 +60,13 @@ export function collectFindings(
   rootType: string,
   root: TreeObject,
   toPosition: PositionMapper,
+  /** Also sees every node, in the same walk (one pass over the tree serves several checks). */
+  alsoVisit?: (node: VisitedNode) => void,
 ): GuardFinding[] {
   const findings: GuardFinding[] = [];
-  walkTree(root, ({ type: wrappedType, fields, location: byteOffset }) => {
+  walkTree(root, (node) => {
+    alsoVisit?.(node);
+    const { type: wrappedType, fields, location: byteOffset } = node;
     const type = fields === root ? rootType : wrappedType;
     // Positions cost a scan of the text when it is not ASCII: compute them for findings only.
     const at = () => toPosition(byteOffset);
@@ -186,10 +192,13 @@ export function analyzeNode(type: string, fields: TreeObject, toPosition: Positi
         explainAnalyze,
         explained,
         findings: explained.findings,
+        ...(explained.readsOtherSessions ? { readsOtherSessions: explained.readsOtherSessions } : {}),
       };
     }
   }
-  const findings = collectFindings(type, fields, toPosition);
+  const otherSessions = createOtherSessionsScan(toPosition);
+  const findings = collectFindings(type, fields, toPosition, otherSessions.visit);
+  const readsOtherSessions = otherSessions.finish(fields);
   const refined = type === 'SelectStmt' ? selectCommand(fields) : { kind: rule.kind, command: rule.command };
   return {
     ...refined,
@@ -198,6 +207,7 @@ export function analyzeNode(type: string, fields: TreeObject, toPosition: Positi
     ...(rule.reason === undefined ? {} : { reason: rule.reason }),
     writes: rule.access !== 'read' || findings.some((finding) => finding.writes),
     findings,
+    ...(readsOtherSessions ? { readsOtherSessions } : {}),
   };
 }
 
@@ -237,8 +247,9 @@ export function analyzeSingle(sql: string, statement: RawStatement): StatementAn
  *   if (result.kind !== 'error') console.log(result.writes, result.findings[0]?.construct); // true 'FOR UPDATE'
  */
 export async function analyzeStatement(sql: string): Promise<AnalyzeResult> {
-  await loadParser();
-  const parsed = parseStatements(sql);
+  const refused = preScan(sql);
+  if (refused) return refused;
+  const parsed = await parseWithRecovery(sql);
   if ('kind' in parsed) return parsed;
   const [first, second] = parsed.statements;
   if (second) {

@@ -37,8 +37,12 @@ export function parseRefusal(text: string, error: GuardParseError): GuardRefusal
   return refuse(error.code, construct, message, error.position);
 }
 
-/** Applies the read-only or write policy to an analysis. */
-export function decide(analysis: StatementAnalysis, allowWrites: boolean): GuardVerdict {
+/** Applies the read-only or write policy (and the privacy option) to an analysis. */
+export function decide(
+  analysis: StatementAnalysis,
+  allowWrites: boolean,
+  hideOtherSessions = false,
+): GuardVerdict {
   const target = analysis.explained ?? analysis;
   if (target.access === 'never') {
     const prefix = analysis.explained ? `EXPLAIN ${target.command}: ` : '';
@@ -51,6 +55,10 @@ export function decide(analysis: StatementAnalysis, allowWrites: boolean): Guard
   // Refusals that hold on every connection come first: a write-enabled connection would not help.
   const always = analysis.findings.find((finding) => finding.refusedOn === 'always');
   if (always) return refuse(always.code, always.construct, always.message, always.location);
+  const others = analysis.readsOtherSessions;
+  if (hideOtherSessions && others) {
+    return refuse('OTHER_SESSIONS_HIDDEN', others.construct, others.message, others.location);
+  }
   if (target.access === 'write' && !allowWrites) {
     const does = WHAT_IT_DOES[target.kind] ?? 'changes the database';
     if (analysis.explainAnalyze) {
@@ -89,5 +97,5 @@ export function decide(analysis: StatementAnalysis, allowWrites: boolean): Guard
 export async function checkStatement(sql: string, options: CheckStatementOptions): Promise<GuardVerdict> {
   const analysis = await analyzeStatement(sql);
   if (analysis.kind === 'error') return parseRefusal(sql, analysis);
-  return decide(analysis, options.allowWrites);
+  return decide(analysis, options.allowWrites, options.hideOtherSessions);
 }

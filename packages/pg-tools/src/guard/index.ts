@@ -8,6 +8,7 @@ export {
   type DenyListEntry,
 } from './deny-list.js';
 export { loadParser as loadGuard } from './parser.js';
+export { MAX_NESTING_UNITS, MAX_STATEMENT_CHARS, MAX_STATEMENT_TOKENS } from './pre-scan.js';
 export type {
   AnalyzeResult,
   CheckStatementOptions,

@@ -1,16 +1,61 @@
-import { hasSqlDetails, loadModule, parseSync } from 'libpg-query';
+import { createRequire } from 'node:module';
+import type * as LibPgQuery from 'libpg-query';
 import type { GuardParseError } from './types.js';
 import { unwrap, type TreeObject } from './walk.js';
 
-let loading: Promise<void> | undefined;
+type PgQuery = typeof LibPgQuery;
 
-/** Loads the WASM parser once per process; later calls return at once. */
+interface Instance {
+  readonly lib: PgQuery;
+  /** Set after any failure that is not an ordinary syntax error: the instance is never used again. */
+  tainted: boolean;
+}
+
+const require = createRequire(import.meta.url);
+let current: Instance | undefined;
+let loading: Promise<void> | undefined;
+let replaced = 0;
+
+/** Called with every instance loaded (tests use it to simulate a parser that always fails). */
+export const parserHooks: { afterLoad?: (lib: PgQuery) => void } = {};
+
+/**
+ * A new WASM instance of the parser, with memory and stack of its own: each evaluation of
+ * libpg-query's entry point instantiates one, so it is dropped from require's cache first.
+ */
+function freshModule(): PgQuery {
+  const entry = require.resolve('libpg-query');
+  delete require.cache[entry];
+  return require(entry) as PgQuery;
+}
+
+/**
+ * Loads the WASM parser (once per process; later calls return at once), or a fresh instance
+ * when the current one failed: an aborted parse leaves the instance's stack and heap in an
+ * unknown state, and thirty of them used to corrupt it for every later caller.
+ */
 export function loadParser(): Promise<void> {
-  loading ??= loadModule().catch((error: unknown) => {
+  if (current && !current.tainted) return Promise.resolve();
+  loading ??= (async () => {
+    const lib = freshModule();
+    await lib.loadModule();
+    parserHooks.afterLoad?.(lib);
+    if (current) replaced++;
+    current = { lib, tainted: false };
+  })().finally(() => {
     loading = undefined;
-    throw error;
   });
   return loading;
+}
+
+/** How many times a failed parser instance has been replaced in this process (for tests and diagnostics). */
+export function parserReplacements(): number {
+  return replaced;
+}
+
+/** The WASM instance in use (tests use it to simulate failures). */
+export function parserInstance(): PgQuery | undefined {
+  return current?.lib;
 }
 
 /** One raw statement: its node type, fields, and where it starts in the text (byte offset). */
@@ -23,21 +68,41 @@ export interface RawStatement {
 /** What {@link parseStatements} returns. */
 export type ParseOutcome = { readonly statements: readonly RawStatement[] } | GuardParseError;
 
+const PARSER_FAILURE: GuardParseError = {
+  kind: 'error',
+  code: 'PARSER_FAILURE',
+  message:
+    "pgmcp's SQL parser failed on this statement, also after a restart, so it is refused. Simplify the statement; if a plain query keeps failing, report it.",
+};
+
+function isTree(tree: unknown): tree is { version: number; stmts?: unknown[] } {
+  if (typeof tree !== 'object' || tree === null) return false;
+  const { version, stmts } = tree as { version?: unknown; stmts?: unknown };
+  return typeof version === 'number' && (stmts === undefined || Array.isArray(stmts));
+}
+
 /**
  * Parses with the real PostgreSQL 18 grammar (synchronous; {@link loadParser} must have
- * resolved). Syntax errors carry psql's 1-based character position.
+ * resolved). Syntax errors carry psql's 1-based character position. A failure of the parser
+ * itself (anything but a syntax error, or a result that is not a parse tree) retires the
+ * instance and returns `PARSER_FAILURE`; {@link parseWithRecovery} then retries on a fresh one.
  */
 export function parseStatements(sql: string): ParseOutcome {
   if (sql.trim() === '') return emptyStatement();
+  const instance = current;
+  if (!instance || instance.tainted) return PARSER_FAILURE;
   let tree: unknown;
   try {
-    tree = parseSync(sql);
+    tree = instance.lib.parseSync(sql);
   } catch (error) {
-    return parseFailure(error);
+    return parseFailure(instance, error);
   }
-  const stmts = (tree as { stmts?: unknown[] }).stmts ?? [];
+  if (!isTree(tree)) {
+    instance.tainted = true;
+    return PARSER_FAILURE;
+  }
   const statements: RawStatement[] = [];
-  for (const raw of stmts) {
+  for (const raw of tree.stmts ?? []) {
     const rawStmt = raw as { stmt?: unknown; stmt_location?: number };
     const node = unwrap(rawStmt.stmt);
     if (!node) continue;
@@ -45,6 +110,32 @@ export function parseStatements(sql: string): ParseOutcome {
   }
   if (statements.length === 0) return emptyStatement();
   return { statements };
+}
+
+/**
+ * {@link parseStatements} that survives the parser: when it fails, the instance is replaced and
+ * the statement parsed once more on the fresh one; a second failure refuses it (fail closed).
+ * No input can leave the parser broken for the next caller.
+ */
+export async function parseWithRecovery(sql: string): Promise<ParseOutcome> {
+  // No await on the hot path: the guard's latency is one microtask, as before recovery existed.
+  if (!current || current.tainted) await loadParser();
+  const first = parseStatements(sql);
+  if (!('kind' in first) || first.code !== 'PARSER_FAILURE') return first;
+  await loadParser();
+  return parseStatements(sql);
+}
+
+/** PostgreSQL's scanner over `sql` (the current instance); undefined when it cannot scan it. */
+export function scanTokens(sql: string): { tokenName: string }[] | undefined {
+  const instance = current;
+  if (!instance || instance.tainted) return undefined;
+  try {
+    return instance.lib.scanSync(sql).tokens;
+  } catch (error) {
+    if (!instance.lib.hasSqlDetails(error)) instance.tainted = true;
+    return undefined;
+  }
 }
 
 function emptyStatement(): GuardParseError {
@@ -55,8 +146,20 @@ function emptyStatement(): GuardParseError {
   };
 }
 
-function parseFailure(error: unknown): GuardParseError {
-  if (hasSqlDetails(error)) {
+const TOO_COMPLEX: GuardParseError = {
+  kind: 'error',
+  code: 'STATEMENT_TOO_COMPLEX',
+  message:
+    'The statement is nested too deeply for the SQL parser (thousands of chained operators or parentheses). Simplify it.',
+};
+
+function parseFailure(instance: Instance, error: unknown): GuardParseError {
+  if (instance.lib.hasSqlDetails(error)) {
+    // Bison's own stack limit: a clean error, but the instance is retired all the same.
+    if (/^memory exhausted/.test(error.message)) {
+      instance.tainted = true;
+      return TOO_COMPLEX;
+    }
     // libpg-query reports the parser's 1-based character cursor minus one.
     return {
       kind: 'error',
@@ -65,16 +168,10 @@ function parseFailure(error: unknown): GuardParseError {
       position: (error.sqlDetails?.cursorPosition ?? 0) + 1,
     };
   }
-  if (error instanceof RangeError) {
-    // The WASM parser recurses once per nesting level and runs out of stack on thousands.
-    return {
-      kind: 'error',
-      code: 'STATEMENT_TOO_COMPLEX',
-      message:
-        'The statement is nested too deeply for the SQL parser (thousands of chained operators or parentheses). Simplify it.',
-    };
-  }
-  throw error;
+  instance.tainted = true;
+  // The WASM parser recurses once per nesting level and runs out of stack on thousands: that is
+  // the statement's doing, so it is not retried. Anything else may be the instance's.
+  return error instanceof RangeError ? TOO_COMPLEX : PARSER_FAILURE;
 }
 
 /** True when every character is ASCII, so byte offsets and character positions coincide. */

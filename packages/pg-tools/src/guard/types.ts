@@ -3,7 +3,9 @@ export type GuardCode =
   | 'SYNTAX_ERROR'
   | 'EMPTY_STATEMENT'
   | 'MULTIPLE_STATEMENTS'
+  | 'STATEMENT_TOO_LONG'
   | 'STATEMENT_TOO_COMPLEX'
+  | 'PARSER_FAILURE'
   | 'WRITE_NOT_ALLOWED'
   | 'STATEMENT_NOT_ALLOWED'
   | 'EXPLAIN_ANALYZE_OF_WRITE'
@@ -14,13 +16,19 @@ export type GuardCode =
   | 'LOCKING_CLAUSE'
   | 'SYSTEM_CATALOG_WRITE'
   | 'AMBIGUOUS_STRING_LITERAL'
+  | 'OTHER_SESSIONS_HIDDEN'
   | 'SUBQUERY_NOT_ALLOWED'
   | 'NOT_AN_EXPRESSION';
 
 /** The codes a statement can fail to parse with. */
 export type GuardParseErrorCode = Extract<
   GuardCode,
-  'SYNTAX_ERROR' | 'EMPTY_STATEMENT' | 'MULTIPLE_STATEMENTS' | 'STATEMENT_TOO_COMPLEX'
+  | 'SYNTAX_ERROR'
+  | 'EMPTY_STATEMENT'
+  | 'MULTIPLE_STATEMENTS'
+  | 'STATEMENT_TOO_LONG'
+  | 'STATEMENT_TOO_COMPLEX'
+  | 'PARSER_FAILURE'
 >;
 
 /** The codes of constructs found inside a parsed statement. */
@@ -97,6 +105,15 @@ export interface StatementAnalysis {
   readonly explained?: StatementAnalysis;
   /** Constructs the policy looks at, in the order they appear (EXPLAIN: the explained statement's too). */
   readonly findings: readonly GuardFinding[];
+  /**
+   * The first construct that reads other sessions' statement text (`pg_stat_activity.query`,
+   * `SELECT *` from it, `pg_stat_get_activity()`), refused with `hideOtherSessions`.
+   */
+  readonly readsOtherSessions?: {
+    readonly construct: string;
+    readonly message: string;
+    readonly location?: number;
+  };
 }
 
 /** Why a statement could not be analysed. */
@@ -115,6 +132,11 @@ export type AnalyzeResult = StatementAnalysis | GuardParseError;
 export interface CheckStatementOptions {
   /** The connection's `allow_writes`: DML and ordinary DDL are allowed when true. */
   readonly allowWrites: boolean;
+  /**
+   * Refuse reading other sessions' statement text (`OTHER_SESSIONS_HIDDEN`): set it for callers
+   * who are not administrators when the privacy option is on (default false here).
+   */
+  readonly hideOtherSessions?: boolean;
 }
 
 /** A statement the guard lets through, with its analysis. */

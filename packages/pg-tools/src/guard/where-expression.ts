@@ -1,7 +1,7 @@
-import { scanSync } from 'libpg-query';
 import { analyzeSingle } from './analyze.js';
 import { parseRefusal, refuse } from './check.js';
-import { createPositionMapper, loadParser, parseStatements } from './parser.js';
+import { createPositionMapper, loadParser, parseWithRecovery, scanTokens } from './parser.js';
+import { preScan } from './pre-scan.js';
 import type { GuardVerdict } from './types.js';
 import { walkTree } from './walk.js';
 
@@ -37,12 +37,8 @@ const UNSCANNABLE = 'PostgreSQL’s scanner could not read it.';
  * the text, the parser gets to report the syntax error with its position first.
  */
 function tokenProblem(expression: string): string | undefined {
-  let tokens;
-  try {
-    tokens = scanSync(expression).tokens;
-  } catch {
-    return UNSCANNABLE;
-  }
+  const tokens = scanTokens(expression);
+  if (!tokens) return UNSCANNABLE;
   let depth = 0;
   for (const token of tokens) {
     if (token.tokenName === 'ASCII_59')
@@ -67,13 +63,18 @@ export async function checkWhereExpression(expression: string): Promise<GuardVer
   if (expression.trim() === '') {
     return refuse('EMPTY_STATEMENT', '', 'The where expression is empty; omit it to count every row.');
   }
+  const sql = `${PREFIX}${expression}${SUFFIX}`;
+  const refused = preScan(sql);
+  if (refused) return parseRefusal(expression, refused);
   await loadParser();
   const problem = tokenProblem(expression);
   if (problem && problem !== UNSCANNABLE) return notAnExpression(problem);
-  const sql = `${PREFIX}${expression}${SUFFIX}`;
-  const parsed = parseStatements(sql);
+  const parsed = await parseWithRecovery(sql);
   if ('kind' in parsed) {
     if (parsed.code !== 'SYNTAX_ERROR' || parsed.position === undefined) {
+      if (parsed.code !== 'EMPTY_STATEMENT' && parsed.code !== 'MULTIPLE_STATEMENTS') {
+        return parseRefusal(expression, parsed);
+      }
       return notAnExpression('it did not parse as one.');
     }
     const length = [...expression].length;

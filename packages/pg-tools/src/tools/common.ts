@@ -1,16 +1,16 @@
-import { type McpContext, ToolError } from '@pgmcp/mcp-core';
+import { type CallToolResult, type McpContext, ToolError } from '@pgmcp/mcp-core';
 import type { Lease } from '@pgmcp/pool-manager';
 import { z } from 'zod';
-import type { PgToolsRuntime, PgToolsState, Target } from '../context.js';
+import { hidesOtherSessions, type PgToolsRuntime, type PgToolsState, type Target } from '../context.js';
 import { describeFailure } from '../describe-error.js';
+import { catalogTooLarge, formatSize, ResultTooLargeError } from '../executor/result-too-large.js';
 import { runStatement, type StatementResult } from '../executor/run-statement.js';
-import { checkStatement, type GuardRefusal, type StatementAnalysis } from '../guard/index.js';
-
-/**
- * Longest statement accepted, in characters. The parser recurses on nesting; far longer
- * inputs only serve to exhaust it.
- */
-export const MAX_STATEMENT_CHARS = 256 * 1024;
+import {
+  checkStatement,
+  type GuardRefusal,
+  MAX_STATEMENT_CHARS,
+  type StatementAnalysis,
+} from '../guard/index.js';
 
 /** A SQL statement argument. */
 export function statementArg(description: string) {
@@ -54,7 +54,17 @@ export function refuse(
   return new ToolError(refusal.message);
 }
 
-/** Runs `work` on a session of the target's pool. */
+/**
+ * pgmcp's own queries (catalog, server information) may read this many times the output budget
+ * in all: their rows are not the answer itself, and a large catalog has many.
+ */
+export const CATALOG_BUDGET_FACTOR = 16;
+
+/**
+ * Runs `work` on a session of the target's pool. Every row it reads is bounded at the protocol
+ * level: none over the output budget, none past {@link CATALOG_BUDGET_FACTOR} budgets in all
+ * (statements of {@link runGuarded} get the tighter per-statement budget).
+ */
 export async function withTarget<T>(
   runtime: PgToolsRuntime,
   context: McpContext<PgToolsState>,
@@ -65,12 +75,25 @@ export async function withTarget<T>(
     return await runtime.pools.withSession(
       {
         sessionKey: context.sessionKey,
+        // The per-user cap on open sessions counts across all of the principal's tokens.
+        userKey: context.principal.id,
         connection: target.info.name,
         database: target.database,
         // Callers who may not write get read-only sessions even where the connection allows writes.
         readOnly: !target.writes,
       },
-      work,
+      async (lease) => {
+        const lift = lease.limitResults({
+          maxRowBytes: runtime.limits.maxBytes,
+          maxTotalBytes: runtime.limits.maxBytes * CATALOG_BUDGET_FACTOR,
+          onExceeded: catalogTooLarge,
+        });
+        try {
+          return await work(lease);
+        } finally {
+          lift();
+        }
+      },
     );
   } catch (error) {
     throw describeFailure(error, undefined, target.info.statementTimeoutMs);
@@ -86,6 +109,8 @@ export interface GuardedRun {
   params?: unknown[];
   /** Run in a read-only transaction whatever the statement is (e.g. EXPLAIN without ANALYZE of a write). */
   readOnlyTransaction?: boolean;
+  /** What to tell the model when a row is over the output budget (default: select less of the value). */
+  tooLarge?: (error: ResultTooLargeError) => string;
 }
 
 /**
@@ -99,7 +124,10 @@ export async function runGuarded(
   target: Target,
   run: GuardedRun,
 ): Promise<{ result: StatementResult; analysis: StatementAnalysis }> {
-  const verdict = await checkStatement(run.sql, { allowWrites: target.writes });
+  const verdict = await checkStatement(run.sql, {
+    allowWrites: target.writes,
+    hideOtherSessions: hidesOtherSessions(context.state),
+  });
   if (!verdict.ok) throw refuse(runtime, context, target, run.tool, verdict);
   const mode =
     verdict.analysis.writes && target.writes && !run.readOnlyTransaction ? 'read-write' : 'read-only';
@@ -120,9 +148,33 @@ export async function runGuarded(
       );
       return { result, analysis: verdict.analysis };
     } catch (error) {
+      if (error instanceof ResultTooLargeError && run.tooLarge) {
+        throw new ToolError(run.tooLarge(error), { cause: error });
+      }
       throw describeFailure(error, run.sql, target.info.statementTimeoutMs);
     }
   });
+}
+
+/** The advice for an EXPLAIN whose plan is over the output budget. */
+export function planTooLarge(maxBytes: number) {
+  return (error: ResultTooLargeError): string =>
+    `The plan is ${formatSize(error.exceeded.rowBytes)}, more than the ${formatSize(maxBytes)} one answer may hold, so pgmcp stopped reading it and cancelled the statement. Explain a smaller statement (fewer UNION branches, shorter IN lists or VALUES) or parts of it separately.`;
+}
+
+/**
+ * Refuses a tool's answer whose text is over the output budget (each row was bounded, but many
+ * rows rendered together can still be large), telling the model how to ask for less.
+ */
+export function boundAnswer(runtime: PgToolsRuntime, answer: CallToolResult, advice: string): CallToolResult {
+  const bytes = answer.content.reduce(
+    (n, block) => n + (block.type === 'text' ? Buffer.byteLength(block.text) : 0),
+    0,
+  );
+  if (bytes <= runtime.limits.maxBytes) return answer;
+  throw new ToolError(
+    `The answer is ${formatSize(bytes)}, more than the ${formatSize(runtime.limits.maxBytes)} one answer may hold. ${advice}`,
+  );
 }
 
 /** "connection (database)" for messages. */

@@ -1,8 +1,8 @@
-import { type McpRegistry, ToolError } from '@pgmcp/mcp-core';
+import { type CallToolResult, type McpRegistry, ToolError } from '@pgmcp/mcp-core';
 import type pg from 'pg';
 import { z } from 'zod';
 import { type PgToolsRuntime, type PgToolsState, resolveTarget } from '../context.js';
-import { inReadOnlyTransaction, targetArgs, withTarget } from './common.js';
+import { boundAnswer, inReadOnlyTransaction, targetArgs, withTarget } from './common.js';
 
 const KIND_NAMES: Record<string, string> = {
   r: 'table',
@@ -330,114 +330,123 @@ Examples: {} — overview; {"schema_name": "sales"}; {"schema_name": "sales", "t
     }),
     handler: async (args, context) => {
       const target = await resolveTarget(runtime, context, args);
-      return withTarget(runtime, context, target, (lease) =>
-        inReadOnlyTransaction(lease, target.info.statementTimeoutMs, async (client) => {
-          const filtered = Boolean(args.schema_name || args.table_name);
-          const relations = (
-            await client.query<RelationRow>(RELATIONS_SQL, [
-              args.schema_name ?? null,
-              args.table_name ?? null,
-              args.include_partitions,
-              Boolean(args.table_name),
-            ])
-          ).rows;
+      const answer = await withTarget(runtime, context, target, (lease) =>
+        inReadOnlyTransaction(
+          lease,
+          target.info.statementTimeoutMs,
+          async (client): Promise<CallToolResult> => {
+            const filtered = Boolean(args.schema_name || args.table_name);
+            const relations = (
+              await client.query<RelationRow>(RELATIONS_SQL, [
+                args.schema_name ?? null,
+                args.table_name ?? null,
+                args.include_partitions,
+                Boolean(args.table_name),
+              ])
+            ).rows;
 
-          if (relations.length === 0) {
-            if (args.table_name) {
-              const similar = (await client.query<{ name: string }>(SIMILAR_SQL, [args.table_name])).rows.map(
-                (r) => r.name,
-              );
-              throw new ToolError(
-                `No table or view named "${args.table_name}"${args.schema_name ? ` in schema "${args.schema_name}"` : ''}.` +
-                  (similar.length > 0
-                    ? ` Similar: ${similar.join(', ')}.`
-                    : ' Call get_schema_info without arguments to see what exists.'),
-              );
-            }
-            if (args.schema_name) {
-              throw new ToolError(
-                `Schema "${args.schema_name}" has no tables or views (or does not exist). Call get_schema_info without arguments to list schemas.`,
-              );
-            }
-            return {
-              content: [
-                { type: 'text', text: 'This database has no tables or views outside the system schemas.' },
-              ],
-              structuredContent: { mode: 'detail', tables: [] },
-            };
-          }
-
-          const needsDetails =
-            args.vector_tables_only || filtered || relations.length <= runtime.schemaSummaryThreshold;
-          if (!needsDetails) {
-            const schemas = summarize(relations);
-            const text = [
-              `${relations.length} tables and views in ${schemas.length} schemas (summary; ask for one schema or table to see columns):`,
-              ...schemas.map(
-                (s) =>
-                  `- ${s.schema}: ${s.tables} tables, ${s.views} views${s.other ? `, ${s.other} foreign tables` : ''}, ~${s.row_estimate.toLocaleString('en-US')} rows; largest: ${s.largest.map((l) => l.name).join(', ')}`,
-              ),
-              `Next: get_schema_info with {"schema_name": "${schemas[0]?.schema}"}, or with schema_name and table_name for one table.`,
-            ].join('\n');
-            return { content: [{ type: 'text', text }], structuredContent: { mode: 'summary', schemas } };
-          }
-
-          if (relations.length > DETAIL_LIMIT && !args.vector_tables_only) {
-            const list = relations.map((r) => ({
-              schema: r.schema,
-              name: r.name,
-              kind: KIND_NAMES[r.kind] ?? r.kind,
-              row_estimate: estimate(r),
-              ...(r.comment ? { comment: r.comment } : {}),
-            }));
-            const text = [
-              `${relations.length} tables and views (names only; ask for one table_name to see its columns):`,
-              ...list.map(
-                (r) =>
-                  `- ${r.schema}.${r.name} (${r.kind}${r.row_estimate === null ? '' : `, ~${r.row_estimate.toLocaleString('en-US')} rows`})${r.comment ? ` — ${r.comment}` : ''}`,
-              ),
-            ].join('\n');
-            return { content: [{ type: 'text', text }], structuredContent: { mode: 'list', tables: list } };
-          }
-
-          const details = await loadDetails(client, relations);
-          let infos: RelationInfo[] = relations.map((r) => {
-            const constraints = details.constraints.get(r.oid) ?? [];
-            const indexes = details.indexes.get(r.oid) ?? [];
-            return {
-              schema: r.schema,
-              name: r.name,
-              kind: KIND_NAMES[r.kind] ?? r.kind,
-              row_estimate: estimate(r),
-              size_bytes: Number(r.bytes),
-              ...(r.comment ? { comment: r.comment } : {}),
-              columns: buildColumns(details.columns.get(r.oid) ?? [], constraints, indexes),
-              indexes: indexes.map((i) => ({ name: i.name, definition: i.definition, unique: i.is_unique })),
-              constraints: constraints.map((c) => ({ name: c.name, definition: c.definition })),
-              ...(r.view_definition ? { view_definition: r.view_definition } : {}),
-            };
-          });
-          if (args.vector_tables_only) {
-            infos = infos.filter((r) =>
-              r.columns?.some(
-                (c) => c.vector_dimensions !== undefined || VECTOR_TYPES.has(c.type.replace(/\(.*$/, '')),
-              ),
-            );
-            if (infos.length === 0) {
+            if (relations.length === 0) {
+              if (args.table_name) {
+                const similar = (
+                  await client.query<{ name: string }>(SIMILAR_SQL, [args.table_name])
+                ).rows.map((r) => r.name);
+                throw new ToolError(
+                  `No table or view named "${args.table_name}"${args.schema_name ? ` in schema "${args.schema_name}"` : ''}.` +
+                    (similar.length > 0
+                      ? ` Similar: ${similar.join(', ')}.`
+                      : ' Call get_schema_info without arguments to see what exists.'),
+                );
+              }
+              if (args.schema_name) {
+                throw new ToolError(
+                  `Schema "${args.schema_name}" has no tables or views (or does not exist). Call get_schema_info without arguments to list schemas.`,
+                );
+              }
               return {
                 content: [
-                  { type: 'text', text: 'No table has a vector column (pgvector is not used here).' },
+                  { type: 'text', text: 'This database has no tables or views outside the system schemas.' },
                 ],
                 structuredContent: { mode: 'detail', tables: [] },
               };
             }
-          }
-          return {
-            content: [{ type: 'text', text: renderDetail(infos, args.compact) }],
-            structuredContent: { mode: 'detail', tables: infos },
-          };
-        }),
+
+            const needsDetails =
+              args.vector_tables_only || filtered || relations.length <= runtime.schemaSummaryThreshold;
+            if (!needsDetails) {
+              const schemas = summarize(relations);
+              const text = [
+                `${relations.length} tables and views in ${schemas.length} schemas (summary; ask for one schema or table to see columns):`,
+                ...schemas.map(
+                  (s) =>
+                    `- ${s.schema}: ${s.tables} tables, ${s.views} views${s.other ? `, ${s.other} foreign tables` : ''}, ~${s.row_estimate.toLocaleString('en-US')} rows; largest: ${s.largest.map((l) => l.name).join(', ')}`,
+                ),
+                `Next: get_schema_info with {"schema_name": "${schemas[0]?.schema}"}, or with schema_name and table_name for one table.`,
+              ].join('\n');
+              return { content: [{ type: 'text', text }], structuredContent: { mode: 'summary', schemas } };
+            }
+
+            if (relations.length > DETAIL_LIMIT && !args.vector_tables_only) {
+              const list = relations.map((r) => ({
+                schema: r.schema,
+                name: r.name,
+                kind: KIND_NAMES[r.kind] ?? r.kind,
+                row_estimate: estimate(r),
+                ...(r.comment ? { comment: r.comment } : {}),
+              }));
+              const text = [
+                `${relations.length} tables and views (names only; ask for one table_name to see its columns):`,
+                ...list.map(
+                  (r) =>
+                    `- ${r.schema}.${r.name} (${r.kind}${r.row_estimate === null ? '' : `, ~${r.row_estimate.toLocaleString('en-US')} rows`})${r.comment ? ` — ${r.comment}` : ''}`,
+                ),
+              ].join('\n');
+              return { content: [{ type: 'text', text }], structuredContent: { mode: 'list', tables: list } };
+            }
+
+            const details = await loadDetails(client, relations);
+            let infos: RelationInfo[] = relations.map((r) => {
+              const constraints = details.constraints.get(r.oid) ?? [];
+              const indexes = details.indexes.get(r.oid) ?? [];
+              return {
+                schema: r.schema,
+                name: r.name,
+                kind: KIND_NAMES[r.kind] ?? r.kind,
+                row_estimate: estimate(r),
+                size_bytes: Number(r.bytes),
+                ...(r.comment ? { comment: r.comment } : {}),
+                columns: buildColumns(details.columns.get(r.oid) ?? [], constraints, indexes),
+                indexes: indexes.map((i) => ({
+                  name: i.name,
+                  definition: i.definition,
+                  unique: i.is_unique,
+                })),
+                constraints: constraints.map((c) => ({ name: c.name, definition: c.definition })),
+                ...(r.view_definition ? { view_definition: r.view_definition } : {}),
+              };
+            });
+            if (args.vector_tables_only) {
+              infos = infos.filter((r) =>
+                r.columns?.some(
+                  (c) => c.vector_dimensions !== undefined || VECTOR_TYPES.has(c.type.replace(/\(.*$/, '')),
+                ),
+              );
+              if (infos.length === 0) {
+                return {
+                  content: [
+                    { type: 'text', text: 'No table has a vector column (pgvector is not used here).' },
+                  ],
+                  structuredContent: { mode: 'detail', tables: [] },
+                };
+              }
+            }
+            return {
+              content: [{ type: 'text', text: renderDetail(infos, args.compact) }],
+              structuredContent: { mode: 'detail', tables: infos },
+            };
+          },
+        ),
       );
+      return boundAnswer(runtime, answer, 'Ask for less: one schema_name, one table_name, or compact: true.');
     },
   });
 }

@@ -1,6 +1,6 @@
 import { type McpRegistry, ToolError } from '@pgmcp/mcp-core';
 import { z } from 'zod';
-import { type PgToolsRuntime, type PgToolsState, resolveTarget } from '../context.js';
+import { hidesOtherSessions, type PgToolsRuntime, type PgToolsState, resolveTarget } from '../context.js';
 import { pointAt } from '../describe-error.js';
 import {
   analyzeStatement,
@@ -8,7 +8,7 @@ import {
   checkWhereExpression,
   parenthesizeWhereExpression,
 } from '../guard/index.js';
-import { refuse, runGuarded, statementArg, targetArgs } from './common.js';
+import { boundAnswer, planTooLarge, refuse, runGuarded, statementArg, targetArgs } from './common.js';
 import { type ExplainOutput, planFindings, renderPlan } from './plan-findings.js';
 
 /** Statement types PostgreSQL can EXPLAIN. */
@@ -64,7 +64,13 @@ Example: {"query": "SELECT * FROM sales.orders WHERE customer_id = 42", "analyze
         runtime,
         context,
         { ...target, writes: args.analyze ? false : target.writes },
-        { tool: 'execute_explain', sql, limit: 1, offset: 0 },
+        {
+          tool: 'execute_explain',
+          sql,
+          limit: 1,
+          offset: 0,
+          tooLarge: planTooLarge(runtime.limits.maxBytes),
+        },
       );
       const plan = parsePlan(result.rows[0]?.[0]);
       const findings = planFindings(plan, args.analyze);
@@ -78,16 +84,20 @@ Example: {"query": "SELECT * FROM sales.orders WHERE customer_id = 42", "analyze
       ]
         .filter(Boolean)
         .join('\n');
-      return {
-        content: [{ type: 'text', text }],
-        structuredContent: {
-          plan,
-          findings,
-          ...(plan['Execution Time'] !== undefined ? { execution_time_ms: plan['Execution Time'] } : {}),
-          ...(plan['Planning Time'] !== undefined ? { planning_time_ms: plan['Planning Time'] } : {}),
-          total_cost: plan.Plan['Total Cost'],
+      return boundAnswer(
+        runtime,
+        {
+          content: [{ type: 'text' as const, text }],
+          structuredContent: {
+            plan,
+            findings,
+            ...(plan['Execution Time'] !== undefined ? { execution_time_ms: plan['Execution Time'] } : {}),
+            ...(plan['Planning Time'] !== undefined ? { planning_time_ms: plan['Planning Time'] } : {}),
+            total_cost: plan.Plan['Total Cost'],
+          },
         },
-      };
+        'Ask for format: text, or explain a smaller statement.',
+      );
     },
   });
 
@@ -179,7 +189,8 @@ Example: {"query": "SELECT name FROM sales.customers WHERE id = 1"}`,
         };
       }
       const statement = analysis;
-      const verdict = await checkStatement(args.query, { allowWrites: target.writes });
+      const hideOtherSessions = hidesOtherSessions(context.state);
+      const verdict = await checkStatement(args.query, { allowWrites: target.writes, hideOtherSessions });
       const lines = [
         `Valid ${statement.command} statement (${statement.kind}); it ${statement.writes ? 'WOULD WRITE or change state' : 'only reads'}.`,
         verdict.ok
@@ -191,7 +202,10 @@ Example: {"query": "SELECT name FROM sales.customers WHERE id = 1"}`,
       if (EXPLAINABLE.has(statement.statementType)) {
         // EXPLAIN without ANALYZE plans but never executes, so a read-only transaction suffices.
         const explain = `EXPLAIN (FORMAT JSON) ${args.query}`;
-        const explainVerdict = await checkStatement(explain, { allowWrites: target.writes });
+        const explainVerdict = await checkStatement(explain, {
+          allowWrites: target.writes,
+          hideOtherSessions,
+        });
         if (explainVerdict.ok) {
           try {
             const { result } = await runGuarded(runtime, context, target, {
@@ -201,6 +215,7 @@ Example: {"query": "SELECT name FROM sales.customers WHERE id = 1"}`,
               offset: 0,
               // The guard judges it as the connection allows; it runs read-only because it never executes.
               readOnlyTransaction: true,
+              tooLarge: planTooLarge(runtime.limits.maxBytes),
             });
             const output = parsePlan(result.rows[0]?.[0]);
             plan = { total_cost: output.Plan['Total Cost'], rows: output.Plan['Plan Rows'] };

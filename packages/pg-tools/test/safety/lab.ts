@@ -293,7 +293,8 @@ export async function openLab(db: TestDatabase): Promise<Lab> {
 
   const harness = toolsHarness(
     [
-      { name: READ_ONLY, url: db.url, statementTimeoutMs: 5_000 },
+      // Other databases of the server are reachable only where listed; the lab lists them all.
+      { name: READ_ONLY, url: db.url, statementTimeoutMs: 5_000, allowedDatabases: ['*'] },
       { name: WRITABLE, url: db.url, allowWrites: true, statementTimeoutMs: 5_000 },
     ],
     { defaultConnection: READ_ONLY },
