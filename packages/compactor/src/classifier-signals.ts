@@ -7,21 +7,30 @@ const DDL_OBJECTS =
 const DDL_MODIFIERS =
   '(?:(?:or\\s+replace|global|local|unique|temp|temporary|unlogged|materialized|foreign|recursive|constraint|event)\\s+)*';
 
-/** Schema changes: DDL in any text (user, assistant, tool input), in SQL or in prose. */
-export const SCHEMA_CHANGE = new RegExp(
+/** DDL, case-insensitive: statements and prose about the unambiguous objects. */
+const DDL_ANY_CASE = new RegExp(
   [
     `\\b(?:create|alter|drop)\\s+${DDL_MODIFIERS}${DDL_OBJECTS}\\b`,
-    // Objects whose names are everyday words count only as SQL is written (upper case).
-    '\\b(?:CREATE|ALTER|DROP)\\s+(?:OR\\s+REPLACE\\s+)?(?:TYPE|USER|GROUP|RULE|SERVER|STATISTICS|COLLATION|CAST|OPERATOR|AGGREGATE)\\b',
+    // Reports of a change made: "I created a materialized view", "we dropped the old index".
+    `\\b(?:created|altered|dropped|recreated)\\s+(?:(?:a|an|the|new|that|this)\\s+)?${DDL_MODIFIERS}${DDL_OBJECTS}\\b`,
     '\\b(?:add|drop|rename|alter)\\s+(?:column|constraint)\\b',
+    '\\b(?:added|dropped|renamed|altered)\\s+(?:(?:a|an|the|new)\\s+)?(?:column|constraint)\\b',
     '\\badd\\s+(?:primary|foreign)\\s+key\\b',
     '\\brename\\s+to\\b',
     '\\bcomment\\s+on\\s+(?:table|column|index|view)\\b',
-    '\\b(?:GRANT|REVOKE)\\s+[A-Z ,]+\\s+ON\\b',
     '\\b(?:grant|revoke)\\s+(?:select|insert|update|delete|all|usage|execute|truncate|references)\\b[^\\n]{0,60}\\b(?:on|to|from)\\b',
   ].join('|'),
   'i',
 );
+
+/** DDL of objects whose names are everyday words ("drop user sessions") counts only as SQL is written. */
+const DDL_UPPER_CASE =
+  /\b(?:CREATE|ALTER|DROP)\s+(?:OR\s+REPLACE\s+)?(?:TYPE|USER|GROUP|RULE|SERVER|STATISTICS|COLLATION|CAST|OPERATOR|AGGREGATE)\b/;
+
+/** Schema changes: DDL in any text (user, assistant, tool input), in SQL or in prose. */
+export function hasSchemaChange(text: string): boolean {
+  return DDL_ANY_CASE.test(text) || DDL_UPPER_CASE.test(text);
+}
 
 /** A user taking back or fixing what was said before. */
 export const USER_CORRECTION = new RegExp(
@@ -108,7 +117,18 @@ export const EXPLAIN_TOOL = /explain|query_plan|analy[sz]e_query/;
 
 /** One pass that any prose signal above would match (case-insensitive, so a superset). */
 export const ANY_PROSE_SIGNAL = new RegExp(
-  [SCHEMA_CHANGE, PLAN_OUTPUT, PLAN_WORDS, TIMING, SQL_ERROR, ERROR_WORDS, PERMISSION, FINDING, DOCS]
+  [
+    DDL_ANY_CASE,
+    DDL_UPPER_CASE,
+    PLAN_OUTPUT,
+    PLAN_WORDS,
+    TIMING,
+    SQL_ERROR,
+    ERROR_WORDS,
+    PERMISSION,
+    FINDING,
+    DOCS,
+  ]
     .map((r) => r.source)
     .join('|'),
   'i',

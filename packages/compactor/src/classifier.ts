@@ -11,7 +11,7 @@ import {
   PERMISSION,
   PLAN_OUTPUT,
   PLAN_WORDS,
-  SCHEMA_CHANGE,
+  hasSchemaChange,
   SCHEMA_TOOL,
   SERVER_WARNING,
   SQL_ERROR,
@@ -144,7 +144,7 @@ function scan(text: string): string {
 /** Signals any text written by the user or the assistant may carry. */
 function judgeProse(text: string, verdict: Verdict): void {
   if (!ANY_PROSE_SIGNAL.test(text)) return;
-  if (SCHEMA_CHANGE.test(text)) verdict.raise('anchor', 'schema change');
+  if (hasSchemaChange(text)) verdict.raise('anchor', 'schema change');
   if (verdict.settled) return;
   if (PLAN_OUTPUT.test(text) || PLAN_WORDS.test(text)) verdict.raise('important', 'query plan');
   if (TIMING.test(text)) verdict.raise('important', 'execution time');
@@ -206,7 +206,7 @@ function judgeToolUse(name: string, input: Record<string, unknown>, verdict: Ver
   const strings: string[] = [];
   inputStrings(input, strings);
   for (const text of strings) {
-    if (text !== query && SCHEMA_CHANGE.test(scan(text))) verdict.raise('anchor', 'schema change');
+    if (text !== query && hasSchemaChange(scan(text))) verdict.raise('anchor', 'schema change');
   }
   if (query === undefined) verdict.raise('contextual', `tool call: ${name}`);
 }
