@@ -80,7 +80,7 @@ export const PLAN_WORDS =
 
 /** Execution times: psql and EXPLAIN timings, and "took 840 ms" in prose. */
 export const TIMING =
-  /\b(?:execution|planning) time\b|\bTime:\s*\d+(?:\.\d+)?\s*ms\b|\b\d+(?:\.\d+)?\s?(?:ms|msec|milliseconds)\b|\b(?:took|takes|taking|ran|runs|runtime|duration|elapsed|completed|finished|timed out)\b[^\n]{0,40}?\b\d+(?:\.\d+)?\s?(?:s|secs?|seconds?|mins?|minutes?|h|hours?)\b|\bstatement[_ ]timeout\b/i;
+  /\b(?:execution|planning) time\b|\bTime:\s*\d|\d\s?m(?:s|secs?|illiseconds?)\b|\b(?:took|takes|taking|ran|runs|runtime|duration|elapsed|completed|finished|timed out)\b[^\n]{0,40}?\d\s?(?:s|secs?|seconds?|mins?|minutes?|h|hours?)\b|\bstatement[_ ]timeout\b/i;
 
 /** SQL errors as PostgreSQL and drivers report them. */
 export const SQL_ERROR =
@@ -98,6 +98,17 @@ export const PERMISSION =
 export const FINDING =
   /\bkey finding|\bfindings?:|\b(?:i|we) found\b|\bfound that\b|\bit turns out\b|\broot cause\b|\bthe (?:culprit|bottleneck|problem|issue|cause) (?:is|was)\b|\bbottleneck\b|\bimportant\b|\bwarning\b|\bcritical\b|\bcaution\b|\bbeware\b|\bbe careful\b|\bheads[- ]up\b|\bnote that\b|\bnote:|\brecommend(?:s|ed|ation|ations)?\b|\bi(?: would|'d)? suggest\b|\bsuggestion\b|\byou should\b|\bconsider (?:adding|creating|using|dropping|increasing|raising|lowering|running|rewriting|partitioning|indexing)\b|\bbest practice\b|\bin conclusion\b|\bconclusion:|\btakeaway\b|\bTL;DR\b/i;
 
+/** Timings as psql and EXPLAIN print them in tool output (case-sensitive literals: fast on long data). */
+export const OUTPUT_TIMING = /(?:Execution|Planning) Time:|\bTime: \d|\d ?ms\b|statement timeout/;
+
+/** Errors as PostgreSQL prints them in tool output. */
+export const OUTPUT_ERROR =
+  /\b(?:ERROR|FATAL|PANIC):\s|\bSQLSTATE\b|deadlock detected|canceling statement|duplicate key value|violates (?:unique|foreign key|not-null|check|exclusion) constraint|could not serialize|current transaction is aborted/;
+
+/** Permission problems as PostgreSQL and pgmcp's read-only guard print them in tool output. */
+export const OUTPUT_PERMISSION =
+  /permission denied|must be owner|insufficient privilege|in a read-only transaction|not allowed (?:on|through) |read-only connection/;
+
 /** Server warnings inside tool output (upper case, as PostgreSQL prints them). */
 export const SERVER_WARNING = /\bWARNING:\s/;
 
@@ -114,28 +125,3 @@ export const SCHEMA_TOOL =
 
 /** Tools that return plans. */
 export const EXPLAIN_TOOL = /explain|query_plan|analy[sz]e_query/;
-
-/** One pass that any prose signal above would match (case-insensitive, so a superset). */
-export const ANY_PROSE_SIGNAL = new RegExp(
-  [
-    DDL_ANY_CASE,
-    DDL_UPPER_CASE,
-    PLAN_OUTPUT,
-    PLAN_WORDS,
-    TIMING,
-    SQL_ERROR,
-    ERROR_WORDS,
-    PERMISSION,
-    FINDING,
-    DOCS,
-  ]
-    .map((r) => r.source)
-    .join('|'),
-  'i',
-);
-
-/** One pass that any tool-output signal would match. */
-export const ANY_OUTPUT_SIGNAL = new RegExp(
-  [PLAN_OUTPUT, TIMING, SQL_ERROR, PERMISSION, SERVER_WARNING].map((r) => r.source).join('|'),
-  'i',
-);

@@ -1,13 +1,14 @@
 import type { Message } from '@pgmcp/api-contract';
 import {
-  ANY_OUTPUT_SIGNAL,
-  ANY_PROSE_SIGNAL,
   ASSISTANT_CORRECTION,
   COMPLEX_SQL,
   DOCS,
   ERROR_WORDS,
   EXPLAIN_TOOL,
   FINDING,
+  OUTPUT_ERROR,
+  OUTPUT_PERMISSION,
+  OUTPUT_TIMING,
   PERMISSION,
   PLAN_OUTPUT,
   PLAN_WORDS,
@@ -63,6 +64,8 @@ const SHORT_USER_TEXT = 25;
 const SHORT_ASSISTANT_TEXT = 80;
 const SHORT_TOOL_RESULT = 200;
 const SIMPLE_SQL_LENGTH = 60;
+const OUTPUT_HEAD = 1024;
+const OUTPUT_TAIL = 256;
 
 const ACKNOWLEDGEMENTS = new Set([
   '',
@@ -141,9 +144,19 @@ function scan(text: string): string {
   return text.length > SCAN_LIMIT ? text.slice(0, SCAN_LIMIT) : text;
 }
 
+/**
+ * What of a tool's output is judged: PostgreSQL and the tools print errors, plans and warnings at
+ * the top and timings and footers at the bottom; the rows in between are data, not signals.
+ */
+function outputSample(text: string): string {
+  return text.length > OUTPUT_HEAD + OUTPUT_TAIL
+    ? `${text.slice(0, OUTPUT_HEAD)}\n${text.slice(-OUTPUT_TAIL)}`
+    : text;
+}
+
 /** Signals any text written by the user or the assistant may carry. */
 function judgeProse(text: string, verdict: Verdict): void {
-  if (!ANY_PROSE_SIGNAL.test(text)) return;
+  // Separate patterns beat one union of them: V8 searches each for its literals, not a union's.
   if (hasSchemaChange(text)) verdict.raise('anchor', 'schema change');
   if (verdict.settled) return;
   if (PLAN_OUTPUT.test(text) || PLAN_WORDS.test(text)) verdict.raise('important', 'query plan');
@@ -156,11 +169,10 @@ function judgeProse(text: string, verdict: Verdict): void {
 
 /** Signals in what a tool printed: plans, timings, errors, permissions, server warnings. */
 function judgeOutput(text: string, verdict: Verdict): void {
-  if (!ANY_OUTPUT_SIGNAL.test(text)) return;
   if (PLAN_OUTPUT.test(text)) verdict.raise('important', 'query plan');
-  if (TIMING.test(text)) verdict.raise('important', 'execution time');
-  if (SQL_ERROR.test(text)) verdict.raise('important', 'sql error');
-  if (PERMISSION.test(text)) verdict.raise('important', 'permission denied');
+  if (OUTPUT_TIMING.test(text)) verdict.raise('important', 'execution time');
+  if (OUTPUT_ERROR.test(text)) verdict.raise('important', 'sql error');
+  if (OUTPUT_PERMISSION.test(text)) verdict.raise('important', 'permission denied');
   if (SERVER_WARNING.test(text)) verdict.raise('important', 'key finding');
 }
 
@@ -225,7 +237,7 @@ function judgeToolResult(
   if (verdict.settled) return;
   if (isError) verdict.raise('important', 'tool error');
   if (name !== undefined && EXPLAIN_TOOL.test(name)) verdict.raise('important', 'query plan');
-  judgeOutput(scan(text), verdict);
+  judgeOutput(outputSample(text), verdict);
   if (options.preserve_tool_results ?? true) verdict.raise('contextual', 'tool result');
   else if (text.trim().length < SHORT_TOOL_RESULT) verdict.raise('routine', 'short tool result');
   else verdict.raise('contextual', 'tool result');
@@ -282,8 +294,9 @@ export function classifyMessages(
   options: Omit<ClassifyOptions, 'toolNames'> = {},
 ): Classification[] {
   const toolNames = new Map<string, string>();
+  const withNames = { ...options, toolNames };
   return messages.map((message) => {
-    const classification = classifyMessage(message, { ...options, toolNames });
+    const classification = classifyMessage(message, withNames);
     if (typeof message.content !== 'string') {
       for (const block of message.content) if (block.type === 'tool_use') toolNames.set(block.id, block.name);
     }

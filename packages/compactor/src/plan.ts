@@ -145,7 +145,14 @@ export function planCompaction(
     }
     // Without keep_anchors an anchor has no privilege: it goes with the ordinary messages.
     const rank = best === 'anchor' && !request.keepAnchors ? RANK.contextual : RANK[best];
-    middle.push({ ...unit, rank, tier: best, tokens: sumTokens(unit.start, unit.end), guarded: false });
+    middle.push({
+      start: unit.start,
+      end: unit.end,
+      rank,
+      tier: best,
+      tokens: sumTokens(unit.start, unit.end),
+      guarded: false,
+    });
   }
   const countAnchors = () =>
     tiers.reduce((sum, tier, i) => sum + (plan.keep[i] && tier === 'anchor' ? 1 : 0), 0);
