@@ -8,7 +8,7 @@
  * Run: pnpm --filter @pgmcp/bench exec tsx --conditions=@pgmcp/source compactor/compaction-time.ts
  */
 import type { Message } from '@pgmcp/api-contract';
-import { createCompactor, type CompactRequest } from '@pgmcp/compactor';
+import { classifyMessages, createCompactor, createEstimator, type CompactRequest } from '@pgmcp/compactor';
 import { percentile, printTable, seededRandom } from './corpus.js';
 
 const { random, int, pick } = seededRandom(7);
@@ -209,6 +209,33 @@ printTable(
       cached.cpu.toFixed(2),
       String(cached.last.cache_hit),
     ],
+  ],
+);
+
+/** Median process CPU time of `runs` calls of `work`, in ms. */
+function cpuOf(work: () => unknown, runs: number): number {
+  for (let i = 0; i < 3; i++) work();
+  const cpu: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const usage = process.cpuUsage();
+    work();
+    const used = process.cpuUsage(usage);
+    cpu.push((used.user + used.system) / 1000);
+  }
+  return percentile(cpu, 50);
+}
+const characters = thousand.reduce((sum, m) => sum + JSON.stringify(m.content).length, 0);
+console.log(
+  `\n1,000 messages (${(characters / 1000).toFixed(0)} k characters), the two passes over every message\n`,
+);
+printTable(
+  ['pass', 'cpu ms'],
+  [
+    [
+      'token estimate of every message (generic)',
+      cpuOf(() => createEstimator('generic').countMessages(thousand), 30).toFixed(2),
+    ],
+    ['classification of every message', cpuOf(() => classifyMessages(thousand), 30).toFixed(2)],
   ],
 );
 compactor.close();

@@ -1,12 +1,16 @@
 import { readFileSync } from 'node:fs';
 
-/** The corpus kinds, one file each in ./corpus (samples separated by lines of `%%`). */
-export const KINDS = ['prose', 'sql', 'json', 'code', 'tsv'] as const;
+/** The corpus kinds, one file each in ./corpus and ./corpus/held-out (samples separated by lines of `%%`). */
+export const KINDS = ['prose', 'sql', 'json', 'code', 'tsv', 'markdown'] as const;
 export type Kind = (typeof KINDS)[number];
 
+/** `tuning`: what the estimators were fitted on; `held-out`: other sources and generators, never fitted on. */
+export type CorpusSet = 'tuning' | 'held-out';
+
 /** The samples of one kind. */
-export function loadCorpus(kind: Kind): string[] {
-  const text = readFileSync(new URL(`./corpus/${kind}.txt`, import.meta.url), 'utf8');
+export function loadCorpus(kind: Kind, set: CorpusSet = 'tuning'): string[] {
+  const folder = set === 'tuning' ? './corpus/' : './corpus/held-out/';
+  const text = readFileSync(new URL(`${folder}${kind}.txt`, import.meta.url), 'utf8');
   return text
     .split(/\n%%\n/)
     .map((sample) => sample.replace(/\n$/, ''))

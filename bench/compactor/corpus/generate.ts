@@ -1,8 +1,9 @@
 /**
- * Writes the generated part of the estimator corpus: json.txt (tool results: schema info, query
- * rows, plans, health and error bodies) and tsv.txt (query results as the query_database tool
- * prints them). Seeded, so the files are reproducible; prose.txt, sql.txt and code.txt are
- * written by hand. Run: pnpm --filter @pgmcp/bench exec tsx compactor/corpus/generate.ts
+ * Writes the generated part of the tuning corpus: json.txt (tool results: schema info, query
+ * rows, plans, health and error bodies), tsv.txt (query results as the query_database tool
+ * prints them) and markdown.txt (result tables as assistants write them). Seeded, so the files
+ * are reproducible; prose.txt, sql.txt and code.txt are written by hand. The held-out corpus
+ * comes from generate-held-out.ts. Run: pnpm --filter @pgmcp/bench exec tsx compactor/corpus/generate.ts
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -302,7 +303,36 @@ function tsvSamples(): string[] {
   return samples;
 }
 
+/** Markdown tables as an assistant writes them in answers: compact, or padded like prettier does. */
+function markdownSamples(): string[] {
+  const samples: string[] = [];
+  for (let i = 0; i < 30; i++) {
+    const columns = COLUMN_SETS[i % COLUMN_SETS.length] as Column[];
+    const rows = Array.from({ length: int(2, 10) }, () => columns.map(([, value]) => value() || '—'));
+    const header = columns.map(([name]) => name);
+    const padded = i % 2 === 1;
+    const widths = header.map((h, c) => Math.max(h.length, 3, ...rows.map((row) => (row[c] ?? '').length)));
+    const line = (cells: string[]) =>
+      `| ${cells.map((cell, c) => (padded ? cell.padEnd(widths[c] ?? 0) : cell)).join(' | ')} |`;
+    const rule = `| ${widths.map((w) => (padded ? '-'.repeat(w) : '---')).join(' | ')} |`;
+    const intro = pick([
+      'Here is what I found:',
+      'The query returned these rows:',
+      `Top ${rows.length} by ${header[1] ?? 'value'}:`,
+    ]);
+    const outro = pick([
+      '',
+      '\nLet me know if you want it grouped differently.',
+      '\nThe last row looks odd; I will check it next.',
+    ]);
+    samples.push([intro, '', line(header), rule, ...rows.map(line)].join('\n') + outro);
+  }
+  return samples;
+}
+
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 writeFileSync(here('./json.txt'), jsonSamples().join('\n%%\n') + '\n');
 writeFileSync(here('./tsv.txt'), tsvSamples().join('\n%%\n') + '\n');
-console.log('wrote json.txt and tsv.txt');
+// Last, so the random sequence of the two files above stays what it was.
+writeFileSync(here('./markdown.txt'), markdownSamples().join('\n%%\n') + '\n');
+console.log('wrote json.txt, tsv.txt and markdown.txt');

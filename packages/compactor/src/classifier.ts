@@ -1,5 +1,25 @@
 import type { Message } from '@pgmcp/api-contract';
-import { indexToolNames, queryInput, toolResultText } from './content.js';
+import {
+  ASSISTANT_CORRECTION,
+  COMPLEX_SQL,
+  DOCS,
+  ERROR_WORDS,
+  EXPLAIN_TOOL,
+  FINDING,
+  OUTPUT_ERROR,
+  OUTPUT_PERMISSION,
+  OUTPUT_TIMING,
+  PERMISSION,
+  PLAN_OUTPUT,
+  PLAN_WORDS,
+  hasSchemaChange,
+  SCHEMA_TOOL,
+  SERVER_WARNING,
+  SQL_ERROR,
+  TIMING,
+  USER_CORRECTION,
+} from './classifier-signals.js';
+import { queryInput, toolResultText } from './content.js';
 import type { MessageTier } from './types.js';
 
 /** The score of each tier; the compactor drops lower scores first. */
@@ -43,34 +63,9 @@ const SCAN_LIMIT = 16_384;
 const SHORT_USER_TEXT = 25;
 const SHORT_ASSISTANT_TEXT = 80;
 const SHORT_TOOL_RESULT = 200;
-
-const SCHEMA_CHANGE =
-  /\b(?:create|alter|drop)\s+(?:or\s+replace\s+)?(?:unique\s+|temp(?:orary)?\s+|unlogged\s+|materialized\s+)?(?:table|index|view|schema|database|type|extension|function|procedure|trigger|sequence|policy|domain)\b|\b(?:add|drop|rename)\s+(?:column|constraint)\b/i;
-const CORRECTION =
-  /\b(?:actually|instead|wrong|incorrect|correction|i meant|not what i (?:asked|meant|wanted)|that'?s not (?:right|correct|it))\b/i;
-// Plan node names as PostgreSQL prints them; case-sensitive so "explain why..." in prose is not a plan.
-const PLAN_NODES =
-  /\bEXPLAIN\b|\bQUERY PLAN\b|\b(?:Seq Scan|Index Scan|Index Only Scan|Bitmap Heap Scan|Bitmap Index Scan|Hash Join|Merge Join|Nested Loop|HashAggregate|GroupAggregate)\b|\(cost=\d/;
-const PLAN_WORDS = /\b(?:query plan|execution plan|explain analyze)\b/i;
-const TIMING =
-  /\b(?:execution|planning) time\b|\btook\s+\d+(?:\.\d+)?\s*(?:ms|milliseconds|s|sec|seconds)\b|\bTime:\s*\d+(?:\.\d+)?\s*ms\b/i;
-const SQL_ERROR =
-  /\b(?:ERROR|FATAL):\s|\bsyntax error\b|\bdoes not exist\b|\bSQLSTATE\b|\bviolates\b[^\n]{0,60}\bconstraint\b|\bdeadlock detected\b|\bcanceling statement\b/i;
-const PERMISSION = /\bpermission denied\b|\bmust be owner\b|\binsufficient privilege/i;
-const INSIGHT = /\bkey finding|\bimportant\b|\bwarning\b|\bcritical\b/i;
-const DOCS = /postgresql\.org\/docs|\bdocumentation\b|\bthe docs\b|\bthe manual\b/i;
-const COMPLEX_SQL = /\b(?:join|where|group\s+by|having|union|with|window|over)\b/i;
-// One pass that any of the signals above would match (case-insensitive, so a superset): most messages
-// carry none, and then the separate tests that name the reason are skipped.
-const ANY_SIGNAL = new RegExp(
-  [SCHEMA_CHANGE, PLAN_NODES, PLAN_WORDS, TIMING, SQL_ERROR, PERMISSION, INSIGHT, DOCS]
-    .map((r) => r.source)
-    .join('|'),
-  'i',
-);
 const SIMPLE_SQL_LENGTH = 60;
-const SCHEMA_TOOL = /(?:^|_)(?:schema|describe_table|list_tables|list_columns)(?:_|$)/;
-const EXPLAIN_TOOL = /explain|query_plan|analyze_query/;
+const OUTPUT_HEAD = 1024;
+const OUTPUT_TAIL = 256;
 
 const ACKNOWLEDGEMENTS = new Set([
   '',
@@ -149,17 +144,36 @@ function scan(text: string): string {
   return text.length > SCAN_LIMIT ? text.slice(0, SCAN_LIMIT) : text;
 }
 
-/** Signals any text may carry, whoever wrote it. */
-function judgeSignals(text: string, verdict: Verdict): void {
-  if (!ANY_SIGNAL.test(text)) return;
-  if (SCHEMA_CHANGE.test(text)) verdict.raise('anchor', 'schema change');
+/**
+ * What of a tool's output is judged: PostgreSQL and the tools print errors, plans and warnings at
+ * the top and timings and footers at the bottom; the rows in between are data, not signals.
+ */
+function outputSample(text: string): string {
+  return text.length > OUTPUT_HEAD + OUTPUT_TAIL
+    ? `${text.slice(0, OUTPUT_HEAD)}\n${text.slice(-OUTPUT_TAIL)}`
+    : text;
+}
+
+/** Signals any text written by the user or the assistant may carry. */
+function judgeProse(text: string, verdict: Verdict): void {
+  // Separate patterns beat one union of them: V8 searches each for its literals, not a union's.
+  if (hasSchemaChange(text)) verdict.raise('anchor', 'schema change');
   if (verdict.settled) return;
-  if (PLAN_NODES.test(text) || PLAN_WORDS.test(text)) verdict.raise('important', 'query plan');
+  if (PLAN_OUTPUT.test(text) || PLAN_WORDS.test(text)) verdict.raise('important', 'query plan');
   if (TIMING.test(text)) verdict.raise('important', 'execution time');
-  if (SQL_ERROR.test(text)) verdict.raise('important', 'sql error');
+  if (SQL_ERROR.test(text) || ERROR_WORDS.test(text)) verdict.raise('important', 'sql error');
   if (PERMISSION.test(text)) verdict.raise('important', 'permission denied');
-  if (INSIGHT.test(text)) verdict.raise('important', 'key finding');
+  if (FINDING.test(text)) verdict.raise('important', 'key finding');
   if (DOCS.test(text)) verdict.raise('important', 'documentation reference');
+}
+
+/** Signals in what a tool printed: plans, timings, errors, permissions, server warnings. */
+function judgeOutput(text: string, verdict: Verdict): void {
+  if (PLAN_OUTPUT.test(text)) verdict.raise('important', 'query plan');
+  if (OUTPUT_TIMING.test(text)) verdict.raise('important', 'execution time');
+  if (OUTPUT_ERROR.test(text)) verdict.raise('important', 'sql error');
+  if (OUTPUT_PERMISSION.test(text)) verdict.raise('important', 'permission denied');
+  if (SERVER_WARNING.test(text)) verdict.raise('important', 'key finding');
 }
 
 function judgeText(text: string, role: Message['role'], verdict: Verdict): void {
@@ -169,9 +183,10 @@ function judgeText(text: string, role: Message['role'], verdict: Verdict): void 
     return;
   }
   const sample = scan(trimmed);
-  if (role === 'user' && CORRECTION.test(sample)) verdict.raise('anchor', 'user correction');
+  if ((role === 'user' ? USER_CORRECTION : ASSISTANT_CORRECTION).test(sample))
+    verdict.raise('anchor', role === 'user' ? 'user correction' : 'assistant correction');
   if (verdict.settled) return;
-  judgeSignals(sample, verdict);
+  judgeProse(sample, verdict);
   const short = role === 'user' ? SHORT_USER_TEXT : SHORT_ASSISTANT_TEXT;
   if (trimmed.length < short)
     verdict.raise('routine', role === 'user' ? 'simple request' : 'short confirmation');
@@ -180,18 +195,32 @@ function judgeText(text: string, role: Message['role'], verdict: Verdict): void 
 
 function judgeQuery(query: string, verdict: Verdict): void {
   const sample = scan(query);
-  judgeSignals(sample, verdict);
+  judgeProse(sample, verdict);
   if (verdict.settled) return;
   if (sample.trim().length <= SIMPLE_SQL_LENGTH && !COMPLEX_SQL.test(sample))
     verdict.raise('routine', 'simple query');
   else verdict.raise('contextual', 'query');
 }
 
+/** Every string in a tool input, however deep, for DDL outside the usual `query` field. */
+function inputStrings(value: unknown, into: string[], depth = 0): void {
+  if (typeof value === 'string') into.push(value);
+  else if (depth < 4 && typeof value === 'object' && value !== null) {
+    for (const item of Object.values(value)) inputStrings(item, into, depth + 1);
+  }
+}
+
 function judgeToolUse(name: string, input: Record<string, unknown>, verdict: Verdict): void {
   if (EXPLAIN_TOOL.test(name)) verdict.raise('important', 'query plan');
   const query = queryInput(input);
   if (query !== undefined) judgeQuery(query, verdict);
-  else verdict.raise('contextual', `tool call: ${name}`);
+  if (verdict.settled) return;
+  const strings: string[] = [];
+  inputStrings(input, strings);
+  for (const text of strings) {
+    if (text !== query && hasSchemaChange(scan(text))) verdict.raise('anchor', 'schema change');
+  }
+  if (query === undefined) verdict.raise('contextual', `tool call: ${name}`);
 }
 
 function judgeToolResult(
@@ -208,8 +237,7 @@ function judgeToolResult(
   if (verdict.settled) return;
   if (isError) verdict.raise('important', 'tool error');
   if (name !== undefined && EXPLAIN_TOOL.test(name)) verdict.raise('important', 'query plan');
-  const sample = scan(text);
-  judgeSignals(sample, verdict);
+  judgeOutput(outputSample(text), verdict);
   if (options.preserve_tool_results ?? true) verdict.raise('contextual', 'tool result');
   else if (text.trim().length < SHORT_TOOL_RESULT) verdict.raise('routine', 'short tool result');
   else verdict.raise('contextual', 'tool result');
@@ -255,7 +283,8 @@ export function classifyMessage(message: Message, options: ClassifyOptions = {})
 }
 
 /**
- * Classifies every message of a conversation, judging each tool_result by the name of its tool_use.
+ * Classifies every message of a conversation, judging each tool_result by the tool_use it answers
+ * (the latest call with its id before it).
  *
  * @example
  *   classifyMessages(messages, { preserve_tool_results: false }).map((c) => c.tier);
@@ -264,6 +293,21 @@ export function classifyMessages(
   messages: readonly Message[],
   options: Omit<ClassifyOptions, 'toolNames'> = {},
 ): Classification[] {
-  const toolNames = indexToolNames(messages);
-  return messages.map((message) => classifyMessage(message, { ...options, toolNames }));
+  const toolNames = new Map<string, string>();
+  const withNames = { ...options, toolNames };
+  return messages.map((message) => {
+    const classification = classifyMessage(message, withNames);
+    if (typeof message.content !== 'string') {
+      for (const block of message.content) if (block.type === 'tool_use') toolNames.set(block.id, block.name);
+    }
+    return classification;
+  });
+}
+
+/** The tier of every message of a conversation (what the compactor needs of classifyMessages). */
+export function classifyConversation(
+  messages: readonly Message[],
+  options: Omit<ClassifyOptions, 'toolNames'> = {},
+): MessageTier[] {
+  return classifyMessages(messages, options).map((c) => c.tier);
 }

@@ -1,5 +1,5 @@
 import type { Message } from '@pgmcp/api-contract';
-import { groupUnits, mergeSameRole, unitIndexOf } from './conversation.js';
+import { groupUnits, unitIndexOf } from './conversation.js';
 import { CompactorError } from './errors.js';
 
 /** Options of compactLocally. */
@@ -10,8 +10,9 @@ export interface LocalCompactOptions {
 
 /**
  * The fallback clients use when the server cannot compact: keeps the first message and the last
- * `keepLast` messages, moving the cut earlier so no tool call is separated from its result, and
- * merging same-role neighbours so turns still alternate. No tokens are counted and nothing is summarised.
+ * `keepLast` messages, each exactly as given, moving the cut earlier so no tool call is separated
+ * from its result. No tokens are counted, nothing is summarised and nothing is merged (the LLM
+ * adapters merge same-role neighbours when they send).
  *
  * @example
  *   const short = compactLocally(history, { keepLast: 20 });
@@ -29,5 +30,5 @@ export function compactLocally(messages: readonly Message[], options: LocalCompa
   let start = Math.max(firstEnd + 1, messages.length - keepLast);
   if (start < messages.length) start = units[unitIndexOf(units, start)]?.start ?? start;
   if (start <= firstEnd + 1) return [...messages];
-  return mergeSameRole([...messages.slice(0, firstEnd + 1), ...messages.slice(start)]);
+  return [...messages.slice(0, firstEnd + 1), ...messages.slice(start)];
 }

@@ -4,7 +4,7 @@ import {
   allText,
   assistant,
   dbSession,
-  expectProviderValid,
+  expectToolPairsAdjacent,
   toolCall,
   toolResult,
   user,
@@ -74,7 +74,7 @@ describe('compact: budget and windows', () => {
     expect(result.compaction_info.dropped_count).toBeLessThan(messages.length - 11);
     expect(result.compaction_info.original_count).toBe(messages.length);
     expect(result.compaction_info.compacted_count).toBe(result.messages.length);
-    expectProviderValid(result.messages);
+    expectToolPairsAdjacent(result.messages);
   });
 
   it('moves the window boundary back so a tool call stays with its result', async () => {
@@ -115,7 +115,7 @@ describe('compact: budget and windows', () => {
           else fitted++;
           expect(result.token_estimate, label).toBe(counter.countMessages(result.messages));
           expect(result.messages[0]?.role, label).toBe('user');
-          expectProviderValid(result.messages);
+          expectToolPairsAdjacent(result.messages);
           compactor.close();
         }
       }
@@ -212,7 +212,7 @@ describe('compact: what is kept', () => {
     expect(text).not.toContain('"ok"');
     expect(text).not.toContain('thanks');
     expect(text).toContain('Done, 3 rows.');
-    expectProviderValid(result.messages);
+    expectToolPairsAdjacent(result.messages);
   });
 
   it('drops routine messages after transient ones and keeps important ones longest', async () => {
@@ -254,7 +254,7 @@ describe('compact: what is kept', () => {
     expect(allText(result.messages)).toContain('February');
   });
 
-  it('keeps anchors whatever the budget, unless keep_anchors is false', async () => {
+  it('keeps anchors while the budget allows and drops them last, with a warning, when it does not', async () => {
     const correction = user(
       'Actually, amounts are stored in cents, not dollars. ' +
         'Keep that in mind for every report. '.repeat(40),
@@ -263,22 +263,35 @@ describe('compact: what is kept', () => {
       'Understood: I will divide every amount by one hundred in the reports from now on.',
     );
     const messages = [...dbSession(6).slice(0, 10), correction, ack, ...dbSession(6).slice(10)];
-    const tight = generic.countMessages([messages[0]!, ...messages.slice(-10)]) + 120;
-    const kept = await compact({ messages, max_tokens: tight, options: { min_important_messages: 0 } });
-    expect(allText(kept.messages)).toContain('amounts are stored in cents');
-    expect(kept.compaction_info.anchor_count).toBe(2);
-    expect(kept.fits_budget).toBe(false);
-    expect(kept.budget_note).toMatch(/1 message kept as anchors \(\d+ tokens\)/);
-    expect(kept.budget_note).toMatch(/set keep_anchors to false/);
+    // The window of 10 starts on a tool result, so it moves back by one to take the call too.
+    const never = generic.countMessages([messages[0]!, ...messages.slice(-11)]);
+    const notice = generic.countMessage(
+      assistant('[99 earlier messages omitted to fit the context budget.]'),
+    );
+    const roomy = never + notice + generic.countMessage(correction);
+    const kept = await compact({ messages, max_tokens: roomy, options: { min_important_messages: 0 } });
+    expect(kept.fits_budget).toBe(true);
+    expect(kept.messages).toContain(correction);
+    expect(kept.compaction_info.anchor_count).toBe(1);
+    expect(kept.warnings).toEqual([]);
 
-    const dropped = await compact({
+    const tight = never + notice + 20;
+    const dropped = await compact({ messages, max_tokens: tight, options: { min_important_messages: 0 } });
+    expect(dropped.fits_budget).toBe(true);
+    expect(dropped.messages).not.toContain(correction);
+    expect(dropped.compaction_info.anchor_count).toBe(0);
+    expect(dropped.warnings.join(' ')).toMatch(/1 anchor message .* had to be dropped/);
+
+    // Without keep_anchors the correction ranks with ordinary messages: the oldest of them go first.
+    const plain = await compact({
       messages,
-      max_tokens: tight,
+      max_tokens: roomy,
       keep_anchors: false,
       options: { min_important_messages: 0 },
     });
-    expect(allText(dropped.messages)).not.toContain('amounts are stored in cents');
-    expect(dropped.fits_budget).toBe(true);
+    expect(plain.fits_budget).toBe(true);
+    expect(plain.messages).not.toContain(correction);
+    expect(plain.messages).toContain(messages[messages.length - 12]);
   });
 
   it('keeps schema tool results as anchors and lets them go with preserve_schema_info false', async () => {
@@ -294,7 +307,7 @@ describe('compact: what is kept', () => {
     const kept = await compact({ messages, max_tokens: budget, options: { min_important_messages: 0 } });
     expect(allText(kept.messages)).toContain('FK customers.id');
     expect(kept.compaction_info.tier_counts.anchor).toBe(1);
-    expectProviderValid(kept.messages);
+    expectToolPairsAdjacent(kept.messages);
     const plain = await compact({
       messages,
       max_tokens: budget,
@@ -333,7 +346,7 @@ describe('compact: what is kept', () => {
     expect(allText(kept.messages)).not.toContain('Key finding 2');
     expect(kept.summary?.text).toMatch(/^\[\d+ earlier messages omitted/);
 
-    // Without the floor, room for a fuller summary wins over the third finding.
+    // Without the floor the same holds: summary detail never costs an important message.
     const summarised = await compact({
       messages,
       max_tokens: budget,
@@ -341,11 +354,34 @@ describe('compact: what is kept', () => {
       options: { min_important_messages: 0 },
     });
     expect(summarised.fits_budget).toBe(true);
-    expect(allText(summarised.messages)).not.toContain('Key finding 3');
-    expect(summarised.summary?.text).toMatch(/^\[Summary of/);
+    expect(allText(summarised.messages)).toContain('Key finding 3');
+    expect(summarised.summary?.text).toMatch(/^\[\d+ earlier messages omitted/);
   });
 
-  it('skips a best message that cannot fit instead of breaking the budget', async () => {
+  it('keeps the best ordinary messages ahead of summary detail with min_important_messages', async () => {
+    const questions = [1, 2, 3, 4].flatMap((i) => [
+      user(
+        `Which of the nightly jobs touches the order_events table in batch ${i}? ` +
+          'List every step of the job and what each one reads and writes on a busy night. '.repeat(5),
+      ),
+      assistant(`Batch ${i} is handled by the archiver, which copies yesterday's rows and deletes them.`),
+    ]);
+    const messages = [user('Review the nightly jobs.'), ...questions, assistant('That is all.'), user('ok')];
+    const base = { messages, recent_window: 2 } as const;
+    const notice = generic.countMessage(assistant('[8 earlier messages omitted to fit the context budget.]'));
+    const budget =
+      generic.countMessages([messages[0]!, ...questions.slice(-2), ...messages.slice(-2)]) + notice + 5;
+    const floor = await compact({ ...base, max_tokens: budget, options: { min_important_messages: 2 } });
+    expect(floor.fits_budget).toBe(true);
+    expect(floor.messages).toEqual(expect.arrayContaining(questions.slice(-2)));
+    expect(floor.summary?.text).toMatch(/^\[\d+ earlier messages omitted/);
+    const detail = await compact({ ...base, max_tokens: budget, options: { min_important_messages: 0 } });
+    expect(detail.fits_budget).toBe(true);
+    expect(detail.messages).not.toContain(questions[6]);
+    expect(detail.summary?.text).not.toMatch(/^\[\d+ earlier messages omitted/);
+  });
+
+  it('drops the older of two messages of a tier first, even when the newer one is the big one', async () => {
     const question = user('Which indexes on order_events are never used by any plan?');
     const huge = assistant(
       'Here is the full index report:\n' + 'idx_order_events_a  0 scans  1.2 GB\n'.repeat(120),
@@ -366,8 +402,9 @@ describe('compact: what is kept', () => {
       options: { min_important_messages: 1 },
     });
     expect(result.fits_budget).toBe(true);
-    expect(allText(result.messages)).toContain('never used by any plan');
-    expect(allText(result.messages)).not.toContain('full index report');
+    expect(result.messages).not.toContain(huge);
+    expect(result.messages).not.toContain(question);
+    expect(result.compaction_info.dropped_count).toBe(3);
   });
 });
 
@@ -399,7 +436,9 @@ describe('compact: the summary', () => {
     expect(summary.tables).toEqual(expect.arrayContaining(['orders', 'customers', 'invoices']));
     expect(summary.tools[0]).toMatch(/^query_database ×\d+$/);
     expect(summary.sql_count).toBeGreaterThanOrEqual(7);
-    expect(summary.errors[0]).toContain('column "totl" does not exist');
+    // The failed call is important: it stays verbatim rather than going into the summary.
+    expect(result.messages).toEqual(expect.arrayContaining(messages.slice(27, 29)));
+    expect(summary.errors).toEqual([]);
     expect(summary.actions[0]).toContain('Show me the most recent orders');
     expect(allText(result.messages)).toContain(JSON.stringify(summary.text).slice(1, -1));
   });
@@ -417,10 +456,10 @@ describe('compact: the summary', () => {
     expect(result.messages[0]).toEqual(messages[0]);
     expect(result.messages[1]).toEqual({ role: 'assistant', content: result.summary!.text });
     expect(result.messages[2]).toEqual(messages[messages.length - 4]);
-    expectProviderValid(result.messages);
+    expectToolPairsAdjacent(result.messages);
   });
 
-  it('joins the first message when the window starts with an assistant turn', async () => {
+  it('is its own message even when the window starts with an assistant turn', async () => {
     const messages = dbSession(10);
     const budget = generic.countMessages([messages[0]!, ...messages.slice(-1)]) + 250;
     const result = await compact({
@@ -429,11 +468,12 @@ describe('compact: the summary', () => {
       recent_window: 1,
       options: { min_important_messages: 0 },
     });
-    expect(result.messages.map((m) => m.role)).toEqual(['user', 'assistant']);
-    expect(result.messages[0]!.content).toEqual([
-      { type: 'text', text: messages[0]!.content },
-      { type: 'text', text: result.summary!.text },
+    expect(result.messages).toEqual([
+      messages[0],
+      { role: 'assistant', content: result.summary!.text },
+      messages[messages.length - 1],
     ]);
+    expect(result.messages[0]).toBe(messages[0]);
   });
 
   it('goes after the first tool pair when the conversation opens with a tool call', async () => {
@@ -451,7 +491,7 @@ describe('compact: the summary', () => {
     });
     expect(result.messages.slice(0, 2)).toEqual(opening);
     expect(result.messages[2]).toEqual({ role: 'assistant', content: result.summary!.text });
-    expectProviderValid(result.messages);
+    expectToolPairsAdjacent(result.messages);
   });
 
   it('shrinks to a one-line notice when the full summary does not fit', async () => {
@@ -473,7 +513,7 @@ describe('compact: the summary', () => {
     expect(result.summary).toBeNull();
     expect(allText(result.messages)).not.toContain('[Summary');
     expect(result.fits_budget).toBe(true);
-    expectProviderValid(result.messages);
+    expectToolPairsAdjacent(result.messages);
   });
 });
 

@@ -1,6 +1,6 @@
 import type { LlmChatRequest, LlmChatResult, LlmClient } from '@pgmcp/llm-clients';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { dbSession, expectProviderValid } from '../test/conversations.js';
+import { dbSession, expectToolPairsAdjacent } from '../test/conversations.js';
 import { createCompactor, type Compactor, type CompactorConfig } from './compactor.js';
 import { CompactorError } from './errors.js';
 import { createEstimator } from './token-counter.js';
@@ -247,7 +247,7 @@ describe('LLM summaries', () => {
     expect(JSON.stringify(result.messages)).toContain(SUMMARY);
     expect(result.fits_budget).toBe(true);
     expect(result.token_estimate).toBe(createEstimator('generic').countMessages(result.messages));
-    expectProviderValid(result.messages);
+    expectToolPairsAdjacent(result.messages);
     expect(compactor.analytics().llm_summaries).toEqual({ attempted: 1, used: 1, fallbacks: 0 });
   });
 

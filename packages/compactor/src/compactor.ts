@@ -39,7 +39,7 @@ const DEFAULT_CLEANUP_MS = 60_000;
 const DEFAULT_LLM_SUMMARY_TOKENS = 400;
 // Below this an LLM summary is not worth a call: the heuristic one says as much.
 const MIN_LLM_SUMMARY_TOKENS = 32;
-const CACHE_KEY_VERSION = 1;
+const CACHE_KEY_VERSION = 2;
 
 function badConfig(message: string): never {
   throw new CompactorError('INVALID_CONFIG', message);
@@ -189,7 +189,7 @@ export function createCompactor(config: CompactorConfig = {}): Compactor {
         original_count: req.messages.length,
         compacted_count: messages.length,
         dropped_count: plan.droppedCount,
-        anchor_count: plan.unchanged ? 0 : plan.anchorCount,
+        anchor_count: plan.anchorCount,
         original_tokens: plan.originalTokens,
         tokens_saved: plan.originalTokens - tokenEstimate,
         compression_ratio: Math.round((tokenEstimate / plan.originalTokens) * 1e4) / 1e4,

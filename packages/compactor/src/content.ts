@@ -1,6 +1,6 @@
 import type { Block, Message, TextBlock, ToolResultBlock } from '@pgmcp/api-contract';
 
-/** What a piece of text mostly is; drives the token estimators' content multipliers. */
+/** What a piece of text mostly is (the summary counts SQL by it). */
 export type ContentKind = 'sql' | 'json' | 'code' | 'tabular' | 'natural';
 
 /** The message's content as blocks (a string becomes one text block). */
@@ -125,36 +125,6 @@ export function detectContentKind(text: string): ContentKind {
   if (trimmed.startsWith('```')) return 'code';
   if (CODE_LINE.test(sample) && punctuationShare(sample) > 0.03) return 'code';
   return 'natural';
-}
-
-/** Whether text reads like prose: 5 to 30 words per sentence. */
-export function isNaturalLanguage(text: string): boolean {
-  const sample = text.length > DETECT_PREFIX ? text.slice(0, DETECT_PREFIX) : text;
-  let sentences = 0;
-  let words = 0;
-  let inWord = false;
-  for (let i = 0; i < sample.length; i++) {
-    const c = sample.charCodeAt(i);
-    if (c === 46 || c === 33 || c === 63) sentences++; // . ! ?
-    const space = c === 32 || c === 10 || c === 9 || c === 13;
-    if (!space && !inWord) words++;
-    inWord = !space;
-  }
-  if (words === 0) return false;
-  const perSentence = words / Math.max(sentences, 1);
-  return perSentence >= 5 && perSentence <= 30;
-}
-
-/** Whether more than 1 % of the text is runs of two spaces (OpenAI's tokenizer pays for those). */
-export function hasExcessWhitespace(text: string): boolean {
-  let doubles = 0;
-  for (let i = 0; i + 1 < text.length; i++) {
-    if (text.charCodeAt(i) === 32 && text.charCodeAt(i + 1) === 32) {
-      doubles++;
-      i++;
-    }
-  }
-  return doubles > text.length / 100;
 }
 
 /** A text block, for building messages. */

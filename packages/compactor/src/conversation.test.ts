@@ -1,7 +1,7 @@
 import type { Message } from '@pgmcp/api-contract';
 import { describe, expect, it } from 'vitest';
 import { assistant, toolCall, toolResult, user } from '../test/conversations.js';
-import { groupUnits, mergeSameRole, unitIndexOf } from './conversation.js';
+import { groupUnits, unitIndexOf } from './conversation.js';
 import { sha256Hex } from './hash.js';
 
 describe('groupUnits', () => {
@@ -74,35 +74,6 @@ describe('groupUnits', () => {
       { start: 5, end: 5 },
     ];
     expect([0, 1, 3, 4, 5].map((i) => unitIndexOf(units, i))).toEqual([0, 1, 1, 1, 2]);
-  });
-});
-
-describe('mergeSameRole', () => {
-  it('joins neighbours of the same role and puts tool results first in a user turn', () => {
-    const merged = mergeSameRole([user('context'), toolResult('a', 'r'), assistant('x'), assistant('y')]);
-    expect(merged).toEqual([
-      {
-        role: 'user',
-        content: [
-          { type: 'tool_result', tool_use_id: 'a', content: 'r' },
-          { type: 'text', text: 'context' },
-        ],
-      },
-      {
-        role: 'assistant',
-        content: [
-          { type: 'text', text: 'x' },
-          { type: 'text', text: 'y' },
-        ],
-      },
-    ]);
-  });
-
-  it('returns alternating conversations untouched', () => {
-    const messages = [user('a'), assistant('b'), user('c')];
-    const merged = mergeSameRole(messages);
-    expect(merged).toEqual(messages);
-    merged.forEach((m, i) => expect(m).toBe(messages[i]));
   });
 });
 

@@ -1,5 +1,4 @@
-import type { Block, Message } from '@pgmcp/api-contract';
-import { blocksOf } from './content.js';
+import type { Message } from '@pgmcp/api-contract';
 
 /** A run of messages that must be kept or dropped together (inclusive indexes). */
 export interface MessageUnit {
@@ -49,33 +48,4 @@ export function unitIndexOf(units: readonly MessageUnit[], index: number): numbe
     else hi = mid;
   }
   return lo;
-}
-
-function joinBlocks(role: Message['role'], first: Block[], second: Block[]): Block[] {
-  const blocks = [...first, ...second];
-  // Providers want a user turn's tool results before any other content.
-  if (role === 'user') {
-    return [
-      ...blocks.filter((b) => b.type === 'tool_result'),
-      ...blocks.filter((b) => b.type !== 'tool_result'),
-    ];
-  }
-  return blocks;
-}
-
-/** Merges consecutive messages of the same role so user and assistant turns alternate. */
-export function mergeSameRole(messages: readonly Message[]): Message[] {
-  const out: Message[] = [];
-  for (const message of messages) {
-    const last = out[out.length - 1];
-    if (last && last.role === message.role) {
-      out[out.length - 1] = {
-        role: last.role,
-        content: joinBlocks(last.role, blocksOf(last), blocksOf(message)),
-      };
-    } else {
-      out.push(message);
-    }
-  }
-  return out;
 }

@@ -32,7 +32,6 @@ export {
 } from './classifier.js';
 export {
   BLOCK_OVERHEAD_TOKENS,
-  CONTENT_MULTIPLIERS,
   CONVERSATION_OVERHEAD_TOKENS,
   createEstimator,
   createTokenCounter,
@@ -44,3 +43,6 @@ export {
 export { detectContentKind, type ContentKind } from './content.js';
 
 export { CompactorError, type CompactorErrorCode } from './errors.js';
+
+// The pre-tokenizer behind the estimators, for calibrating them against a real tokenizer.
+export { CASE, PIECE, PREFIX, scanPieces, type PieceRules, type PieceVisitor } from './token-pieces.js';

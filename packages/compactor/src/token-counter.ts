@@ -1,13 +1,9 @@
 import type { Message } from '@pgmcp/api-contract';
 import type { Tiktoken } from 'js-tiktoken/lite';
-import {
-  detectContentKind,
-  hasExcessWhitespace,
-  isNaturalLanguage,
-  toolResultText,
-  type ContentKind,
-} from './content.js';
+import { toolResultText } from './content.js';
 import { CompactorError } from './errors.js';
+import { createPieceEstimator } from './token-estimate.js';
+import { PIECE_COSTS } from './token-tables.js';
 import type { ExactEncoding, TokenCounterType } from './types.js';
 
 /** Counts tokens of text, messages and conversations, overhead included, the same way for every counter. */
@@ -30,34 +26,6 @@ export const CONVERSATION_OVERHEAD_TOKENS = 3;
 /** Flat cost of an image block: about what providers charge for a ~1 megapixel image. */
 export const IMAGE_TOKENS = 1600;
 
-/**
- * Content multipliers shared by the estimators: SQL, JSON and code tokenize denser than prose, and
- * tabular query results (numbers, timestamps, ids) densest of all: about 2.2 characters per token
- * with o200k_base against ~5 for English (see bench/compactor/estimator-accuracy.ts).
- */
-export const CONTENT_MULTIPLIERS: Readonly<Record<ContentKind, number>> = {
-  sql: 1.2,
-  json: 1.15,
-  code: 1.1,
-  tabular: 1.8,
-  natural: 1.0,
-};
-
-interface EstimatorProfile {
-  charsPerToken: number;
-  adjust(text: string): number;
-}
-
-/** Characters per token and the provider-specific adjustment of each heuristic estimator. */
-const PROFILES: Readonly<Record<Exclude<TokenCounterType, 'exact'>, EstimatorProfile>> = {
-  generic: { charsPerToken: 4.0, adjust: () => 1 },
-  // OpenAI's BPE merges single spaces into words but pays for runs of them.
-  openai: { charsPerToken: 4.0, adjust: (text) => (hasExcessWhitespace(text) ? 1.05 : 1) },
-  anthropic: { charsPerToken: 3.8, adjust: (text) => (isNaturalLanguage(text) ? 0.95 : 1) },
-  // Ollama serves many tokenizers; a 10 % margin keeps the estimate on the safe side.
-  ollama: { charsPerToken: 4.5, adjust: () => 1.1 },
-};
-
 /** The counter types this package knows. */
 export const TOKEN_COUNTER_TYPES: readonly TokenCounterType[] = [
   'generic',
@@ -66,47 +34,6 @@ export const TOKEN_COUNTER_TYPES: readonly TokenCounterType[] = [
   'ollama',
   'exact',
 ];
-
-const FENCE = '```';
-const FENCE_KINDS: Readonly<Record<string, ContentKind>> = {
-  sql: 'sql',
-  postgresql: 'sql',
-  psql: 'sql',
-  json: 'json',
-  text: 'natural',
-  txt: 'natural',
-  tsv: 'tabular',
-  '': 'code',
-};
-
-function estimateSegment(text: string, kind: ContentKind, profile: EstimatorProfile): number {
-  if (text.length === 0) return 0;
-  const tokens = (text.length / profile.charsPerToken) * CONTENT_MULTIPLIERS[kind] * profile.adjust(text);
-  // The epsilon keeps float noise (400 / 4 * 1.1 = 110.00000000000001) from adding a token.
-  return Math.ceil(tokens - 1e-9);
-}
-
-/** Estimates text, counting fenced code blocks (```sql ...```) by their own kind. */
-function estimateText(text: string, profile: EstimatorProfile): number {
-  let start = text.indexOf(FENCE);
-  if (start < 0) return estimateSegment(text, detectContentKind(text), profile);
-  let tokens = 0;
-  let cursor = 0;
-  while (start >= 0) {
-    const end = text.indexOf(FENCE, start + FENCE.length);
-    if (end < 0) break;
-    const before = text.slice(cursor, start);
-    tokens += estimateSegment(before, detectContentKind(before), profile);
-    const fenced = text.slice(start, end + FENCE.length);
-    const newline = fenced.indexOf('\n');
-    const info = (newline < 0 ? '' : fenced.slice(FENCE.length, newline)).trim().toLowerCase();
-    tokens += estimateSegment(fenced, FENCE_KINDS[info] ?? 'code', profile);
-    cursor = end + FENCE.length;
-    start = text.indexOf(FENCE, cursor);
-  }
-  const rest = text.slice(cursor);
-  return tokens + estimateSegment(rest, detectContentKind(rest), profile);
-}
 
 function counterFrom(type: TokenCounterType, countText: (text: string) => number): TokenCounter {
   const countMessage = (message: Message): number => {
@@ -145,21 +72,26 @@ function counterFrom(type: TokenCounterType, countText: (text: string) => number
   };
 }
 
+const estimators = new Map<Exclude<TokenCounterType, 'exact'>, (text: string) => number>();
+
 /**
- * A heuristic token estimator (synchronous, no tokenizer download).
+ * A heuristic token estimator (synchronous, no tokenizer download): the text is cut into the
+ * pieces its provider's tokenizer would make, and each piece costs what pieces of its shape cost
+ * that tokenizer on the calibration corpus (bench/compactor/calibrate.ts).
  *
  * @example
- *   createEstimator('anthropic').countText('SELECT * FROM orders'); // 6
+ *   createEstimator('anthropic').countText('SELECT * FROM orders'); // 5
  */
 export function createEstimator(type: Exclude<TokenCounterType, 'exact'>): TokenCounter {
-  const profile = PROFILES[type];
-  if (!profile) {
+  if (!Object.hasOwn(PIECE_COSTS, type)) {
     throw new CompactorError(
       'INVALID_REQUEST',
       `Unknown estimator "${String(type)}"; use generic, openai, anthropic or ollama.`,
     );
   }
-  return counterFrom(type, (text) => estimateText(text, profile));
+  let estimate = estimators.get(type);
+  if (!estimate) estimators.set(type, (estimate = createPieceEstimator(PIECE_COSTS[type])));
+  return counterFrom(type, estimate);
 }
 
 const tokenizers = new Map<ExactEncoding, Promise<Tiktoken>>();

@@ -18,8 +18,8 @@ export interface CompactOptions {
   /** Insert one summary message standing for the dropped messages. Default true. */
   enable_summarization?: boolean;
   /**
-   * Keep at least this many of the best middle messages (anchors count, transient ones never) ahead of
-   * summary detail, each as long as it fits the budget. Default 3.
+   * This many of the best middle messages left after dropping for the budget (anchors and important
+   * ones count first, transient ones never) are not dropped just to make the summary richer. Default 3.
    */
   min_important_messages?: number;
   /** Token counter used for the budget. Default `generic`. */
@@ -43,7 +43,10 @@ export interface CompactRequest {
   max_tokens?: number;
   /** Number of most recent messages always kept (extended to keep tool pairs whole). Default 10. */
   recent_window?: number;
-  /** Never drop anchor messages (schema changes, corrections, schema tool results). Default true. */
+  /**
+   * Anchors (schema changes, corrections, schema tool results) are dropped last, only to meet the
+   * budget; false ranks them with contextual messages. Default true.
+   */
   keep_anchors?: boolean;
   options?: CompactOptions;
 }
@@ -74,10 +77,13 @@ export interface CompactionSummary {
 
 /** Counts describing one compaction. */
 export interface CompactionInfo {
+  /** Messages given. */
   original_count: number;
+  /** Messages returned, the summary included. */
   compacted_count: number;
+  /** Messages given that are not returned. */
   dropped_count: number;
-  /** Kept messages that are anchors: the first message plus anchor-tier messages. */
+  /** Returned messages (from the input) that classifyMessages rates `anchor`. */
   anchor_count: number;
   original_tokens: number;
   tokens_saved: number;
@@ -89,6 +95,7 @@ export interface CompactionInfo {
 
 /** The answer of a compaction; mirrors the response of `POST /api/v1/chat/compact`. */
 export interface CompactResult {
+  /** Input messages exactly as given, in order, plus at most one summary right after the first message's unit. */
   messages: Message[];
   summary: CompactionSummary | null;
   /** Tokens of `messages` by `token_counter_type`. */

@@ -1,4 +1,4 @@
-import type { StreamEvent } from '@pgmcp/api-contract';
+import type { Message, StreamEvent } from '@pgmcp/api-contract';
 import { describe, expect, it } from 'vitest';
 import type { ResolvedChatRequest } from '../client-runtime.js';
 import {
@@ -20,6 +20,20 @@ const tools = [
 function request(overrides: Partial<ResolvedChatRequest> = {}): ResolvedChatRequest {
   return { model: 'claude-x', max_tokens: 100, messages: [{ role: 'user', content: 'hi' }], ...overrides };
 }
+
+/** A history as the compactor returns it: the summary and a dropped answer leave same-role neighbours. */
+const compacted: Message[] = [
+  { role: 'user', content: 'Review the orders table.' },
+  { role: 'assistant', content: '[12 earlier messages omitted to fit the context budget.]' },
+  {
+    role: 'assistant',
+    content: [{ type: 'tool_use', id: 't1', name: 'query_database', input: { query: 'SELECT 1' } }],
+  },
+  { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't1', content: '1' }] },
+  { role: 'user', content: 'Now the customers.' },
+  { role: 'assistant', content: 'Customers next.' },
+  { role: 'assistant', content: 'There are 3.' },
+];
 
 describe('toAnthropicParams', () => {
   it('puts cache breakpoints on the system prompt and the last tool only, keeping tool order', () => {
@@ -92,6 +106,38 @@ describe('toAnthropicParams', () => {
         ],
       },
     ]);
+  });
+
+  it('merges same-role neighbours so turns alternate, tool results first in a user turn', () => {
+    const params = toAnthropicParams(request({ messages: compacted }), { promptCaching: false });
+    expect(params.messages).toEqual([
+      { role: 'user', content: 'Review the orders table.' },
+      {
+        role: 'assistant',
+        content: [
+          { type: 'text', text: '[12 earlier messages omitted to fit the context budget.]' },
+          { type: 'tool_use', id: 't1', name: 'query_database', input: { query: 'SELECT 1' } },
+        ],
+      },
+      {
+        role: 'user',
+        content: [
+          { type: 'tool_result', tool_use_id: 't1', content: '1' },
+          { type: 'text', text: 'Now the customers.' },
+        ],
+      },
+      {
+        role: 'assistant',
+        content: [
+          { type: 'text', text: 'Customers next.' },
+          { type: 'text', text: 'There are 3.' },
+        ],
+      },
+    ]);
+    // An alternating history is sent as it is.
+    const alternating = [compacted[0]!, compacted[2]!, compacted[3]!, compacted[5]!];
+    const params2 = toAnthropicParams(request({ messages: alternating }), { promptCaching: false });
+    expect(params2.messages).toEqual(alternating);
   });
 
   it('rejects an image type the API does not take, naming it', () => {

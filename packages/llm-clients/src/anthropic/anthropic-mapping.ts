@@ -3,6 +3,7 @@ import type { Block, ImageBlock, StopReason, StreamEvent, Usage } from '@pgmcp/a
 import { z } from 'zod';
 import type { ResolvedChatRequest } from '../client-runtime.js';
 import { LlmClientError } from '../errors.js';
+import { mergeSameRoleTurns } from '../merge-turns.js';
 import { parseWire } from '../parse-wire.js';
 import { parseToolArguments } from '../tool-arguments.js';
 import type { LlmChatResult } from '../types.js';
@@ -70,7 +71,8 @@ export function toAnthropicParams(
   return {
     model: request.model,
     max_tokens: request.max_tokens,
-    messages: request.messages.map((m) => ({
+    // The Messages API wants user and assistant turns to alternate.
+    messages: mergeSameRoleTurns(request.messages).map((m) => ({
       role: m.role,
       content: typeof m.content === 'string' ? m.content : m.content.map(blockParam),
     })),

@@ -1,3 +1,4 @@
+import type { Message } from '@pgmcp/api-contract';
 import { describe, expect, it } from 'vitest';
 import type { ResolvedChatRequest } from '../client-runtime.js';
 import {
@@ -6,6 +7,20 @@ import {
   toOllamaMessages,
   toOllamaRequest,
 } from './ollama-mapping.js';
+
+/** A history as the compactor returns it: the summary and a dropped answer leave same-role neighbours. */
+const compacted: Message[] = [
+  { role: 'user', content: 'Review the orders table.' },
+  { role: 'assistant', content: '[12 earlier messages omitted to fit the context budget.]' },
+  {
+    role: 'assistant',
+    content: [{ type: 'tool_use', id: 't1', name: 'query_database', input: { query: 'SELECT 1' } }],
+  },
+  { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't1', content: '1' }] },
+  { role: 'user', content: 'Now the customers.' },
+  { role: 'assistant', content: 'Customers next.' },
+  { role: 'assistant', content: 'There are 3.' },
+];
 
 describe('toOllamaMessages', () => {
   it('maps tool calls to objects, tool results to role "tool" with the tool name, images to raw base64', () => {
@@ -37,6 +52,22 @@ describe('toOllamaMessages', () => {
       },
       { role: 'tool', content: 'users(id)', tool_name: 'get_schema_info' },
       { role: 'assistant', content: 'There is a users table.' },
+    ]);
+  });
+});
+
+describe('toOllamaMessages: turns', () => {
+  it('merges same-role neighbours so user and assistant turns alternate', () => {
+    expect(toOllamaMessages(undefined, compacted)).toEqual([
+      { role: 'user', content: 'Review the orders table.' },
+      {
+        role: 'assistant',
+        content: '[12 earlier messages omitted to fit the context budget.]',
+        tool_calls: [{ function: { name: 'query_database', arguments: { query: 'SELECT 1' } } }],
+      },
+      { role: 'tool', content: '1', tool_name: 'query_database' },
+      { role: 'user', content: 'Now the customers.' },
+      { role: 'assistant', content: 'Customers next.\n\nThere are 3.' },
     ]);
   });
 });

@@ -9,6 +9,7 @@ import type {
 import type { ChatRequest, Message, Tool } from 'ollama';
 import { z } from 'zod';
 import type { ResolvedChatRequest } from '../client-runtime.js';
+import { mergeSameRoleTurns } from '../merge-turns.js';
 import { parseWire } from '../parse-wire.js';
 import { newToolCallId, parseToolArguments } from '../tool-arguments.js';
 import type { LlmChatResult } from '../types.js';
@@ -19,11 +20,14 @@ function textOf(blocks: Block[]): string {
   return blocks.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('\n\n');
 }
 
-/** Neutral messages → Ollama chat messages: tool results become role "tool" with the tool's name. */
+/**
+ * Neutral messages → Ollama chat messages: tool results become role "tool" with the tool's name.
+ * Same-role neighbours are merged first: many models' chat templates require alternating turns.
+ */
 export function toOllamaMessages(system: string | undefined, messages: NeutralMessage[]): Message[] {
   const out: Message[] = system ? [{ role: 'system', content: system }] : [];
   const toolNames = new Map<string, string>();
-  for (const m of messages) {
+  for (const m of mergeSameRoleTurns(messages)) {
     if (typeof m.content === 'string') {
       out.push({ role: m.role, content: m.content });
       continue;

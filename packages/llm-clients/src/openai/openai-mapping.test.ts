@@ -1,4 +1,4 @@
-import type { StreamEvent } from '@pgmcp/api-contract';
+import type { Message, StreamEvent } from '@pgmcp/api-contract';
 import { describe, expect, it } from 'vitest';
 import type { ResolvedChatRequest } from '../client-runtime.js';
 import {
@@ -14,6 +14,20 @@ const request = (overrides: Partial<ResolvedChatRequest> = {}): ResolvedChatRequ
   messages: [{ role: 'user', content: 'hi' }],
   ...overrides,
 });
+
+/** A history as the compactor returns it: the summary and a dropped answer leave same-role neighbours. */
+const compacted: Message[] = [
+  { role: 'user', content: 'Review the orders table.' },
+  { role: 'assistant', content: '[12 earlier messages omitted to fit the context budget.]' },
+  {
+    role: 'assistant',
+    content: [{ type: 'tool_use', id: 't1', name: 'query_database', input: { query: 'SELECT 1' } }],
+  },
+  { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't1', content: '1' }] },
+  { role: 'user', content: 'Now the customers.' },
+  { role: 'assistant', content: 'Customers next.' },
+  { role: 'assistant', content: 'There are 3.' },
+];
 
 describe('toOpenAiMessages', () => {
   it('turns tool results into role "tool" messages placed before the rest of the user turn', () => {
@@ -63,6 +77,26 @@ describe('toOpenAiMessages', () => {
       { role: 'tool', tool_call_id: 'call_1', content: '42' },
       { role: 'tool', tool_call_id: 'call_2', content: 'Error: relation missing' },
       { role: 'user', content: 'Also note this.' },
+    ]);
+  });
+
+  it('merges same-role neighbours so user and assistant turns alternate', () => {
+    expect(toOpenAiMessages(undefined, compacted)).toEqual([
+      { role: 'user', content: 'Review the orders table.' },
+      {
+        role: 'assistant',
+        content: '[12 earlier messages omitted to fit the context budget.]',
+        tool_calls: [
+          {
+            id: 't1',
+            type: 'function',
+            function: { name: 'query_database', arguments: '{"query":"SELECT 1"}' },
+          },
+        ],
+      },
+      { role: 'tool', tool_call_id: 't1', content: '1' },
+      { role: 'user', content: 'Now the customers.' },
+      { role: 'assistant', content: 'Customers next.\n\nThere are 3.' },
     ]);
   });
 

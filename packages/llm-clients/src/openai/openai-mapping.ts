@@ -3,6 +3,7 @@ import type OpenAI from 'openai';
 import { z } from 'zod';
 import type { ResolvedChatRequest } from '../client-runtime.js';
 import { LlmClientError } from '../errors.js';
+import { mergeSameRoleTurns } from '../merge-turns.js';
 import { parseWire } from '../parse-wire.js';
 import { newToolCallId, parseToolArguments } from '../tool-arguments.js';
 import type { LlmChatResult } from '../types.js';
@@ -85,10 +86,14 @@ function assistantMessage(blocks: Block[]): MessageParam {
   };
 }
 
-/** Neutral messages → Chat Completions messages (system first, tool results as role "tool"). */
+/**
+ * Neutral messages → Chat Completions messages (system first, tool results as role "tool").
+ * Same-role neighbours are merged first: many OpenAI-compatible servers' chat templates refuse
+ * turns that do not alternate.
+ */
 export function toOpenAiMessages(system: string | undefined, messages: Message[]): MessageParam[] {
   const out: MessageParam[] = system ? [{ role: 'system', content: system }] : [];
-  for (const m of messages) {
+  for (const m of mergeSameRoleTurns(messages)) {
     if (typeof m.content === 'string') out.push({ role: m.role, content: m.content });
     else if (m.role === 'user') out.push(...userMessages(m.content));
     else out.push(assistantMessage(m.content));
