@@ -1,6 +1,6 @@
 // The store.
+export { createAuthStore } from './auth-store.js';
 export {
-  createAuthStore,
   type AuthStore,
   type AuthStoreConfig,
   type CreateApiTokenInput,
@@ -14,7 +14,7 @@ export {
   type PrivilegeRef,
   type UpdateGroupInput,
   type UpdateUserInput,
-} from './auth-store.js';
+} from './auth-store-api.js';
 
 // Evaluating access.
 export {
