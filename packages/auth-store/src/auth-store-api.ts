@@ -33,21 +33,37 @@ export interface AuthStoreConfig {
   readonly minPasswordLength?: number;
   /** Lifetime of a login session. Default 24 h. */
   readonly sessionTtlMs?: number;
-  /** Account lockout after failed password logins (stored, so shared by replicas). */
+  /**
+   * Account lockout after failed password logins, counted in the store (so every replica agrees):
+   * `maxFailures` attempts within `durationMs` lock the account for `durationMs` from the attempt
+   * that filled the limit. An attempt counts from before its password is checked, so concurrent
+   * attempts cannot all be checked before the lock.
+   */
   readonly lockout?: {
     /** Failures that lock the account; 0 switches lockout off. Default 5. */
     readonly maxFailures?: number;
-    /** How long the lock lasts. Default 15 min. */
+    /** How long failures are counted, and how long the lock lasts. Default 15 min. */
     readonly durationMs?: number;
   };
-  /** Failed-login limit per client IP, kept in memory (so per process). */
+  /** Failed-login limit per client IP, counted in the store (so shared by replicas). */
   readonly ipRateLimit?: {
     /** Failures allowed per window; 0 switches it off. Default 10. */
     readonly maxFailures?: number;
-    /** Sliding window. Default 15 min. */
+    /** The window, from the first counted attempt. Default 15 min. */
     readonly windowMs?: number;
-    /** Addresses remembered at most. Default 10 000. */
+    /** @deprecated Ignored: the limit is kept in the store now, not in a per-process table. */
     readonly maxTrackedIps?: number;
+  };
+  /**
+   * Caps bcrypt work (logins, password changes, new users), so a burst of logins cannot take every
+   * core and the thread pool that file reads share. Beyond the cap, work waits in line; a full line
+   * is refused with BUSY and `retryAfterSeconds` (answer 429).
+   */
+  readonly bcryptQueue?: {
+    /** bcrypt operations at once. Default: half the CPU cores, at least 1 and at most 2. */
+    readonly maxConcurrent?: number;
+    /** Operations waiting at most (also per username). Default 16. */
+    readonly maxWaiting?: number;
   };
   /**
    * In-process cache of authenticated tokens. Changes made through this store instance take effect
@@ -63,8 +79,40 @@ export interface AuthStoreConfig {
   readonly lastUsedResolutionMs?: number;
   /** The clock; tests pass a fake one. Default `() => new Date()`. */
   readonly now?: () => Date;
-  /** Called when an `onRevoke` listener throws (the store carries on). */
+  /** Called when an `onRevoke` or `onLoginAttempt` listener throws (the store carries on). */
   readonly onListenerError?: (error: unknown) => void;
+  /**
+   * Called after every login attempt with what happened, for audit logs and alerts. The outcome is
+   * for the server's eyes only: the client always gets the same INVALID_CREDENTIALS for failures.
+   */
+  readonly onLoginAttempt?: (attempt: LoginAttempt) => void;
+}
+
+/** What happened to one login attempt. */
+export type LoginOutcome =
+  | 'success'
+  /** The password was checked and is wrong. */
+  | 'wrong_password'
+  | 'unknown_user'
+  /** A service account (no password login). */
+  | 'no_password'
+  /** The account is locked after too many failures; the password was not checked. */
+  | 'locked'
+  /** The password was right; the account is disabled. */
+  | 'disabled'
+  /** Too many failures from the address. */
+  | 'rate_limited'
+  /** bcrypt was too busy; nothing was checked or counted. */
+  | 'busy';
+
+/** One login attempt, as told to {@link AuthStoreConfig.onLoginAttempt}. */
+export interface LoginAttempt {
+  /** The name as given (at most 64 characters). */
+  readonly username: string;
+  /** The account it named, when one exists. */
+  readonly userId: string | undefined;
+  readonly ip: string | undefined;
+  readonly outcome: LoginOutcome;
 }
 
 /** Fields of a new user. */
@@ -200,7 +248,11 @@ export interface AuthStore {
   updateUser(id: string, changes: UpdateUserInput): Promise<User>;
   /** Sets a password (policy checked), clears any lockout and ends the user's sessions except `keepSessionId`. */
   setPassword(userId: string, password: string, options?: { keepSessionId?: string }): Promise<void>;
-  /** Checks the current password (counting a failure towards lockout), then sets the new one. */
+  /**
+   * Checks the current password (counting the attempt towards lockout; ACCOUNT_LOCKED when locked, as
+   * the caller is that user), then sets the new one like `setPassword`: the user's other sessions end
+   * (all but `keepSessionId`), API tokens stay.
+   */
   changePassword(
     userId: string,
     currentPassword: string,
@@ -215,7 +267,9 @@ export interface AuthStore {
   // Login and tokens.
   /**
    * Checks a password and opens a session. Throws INVALID_CREDENTIALS (unknown user, wrong password,
-   * service account: indistinguishable), ACCOUNT_LOCKED, ACCOUNT_DISABLED or RATE_LIMITED.
+   * locked account, service account: indistinguishable, with the same bcrypt work), ACCOUNT_DISABLED
+   * (only after the right password), RATE_LIMITED (too many failures from `ip`) or BUSY (bcrypt
+   * queue full). Checks for one username run one at a time, in arrival order.
    */
   login(username: string, password: string, context?: LoginContext): Promise<LoginResult>;
   /** Resolves a session or API token to its principal, or undefined when unknown, expired, revoked or disabled. */

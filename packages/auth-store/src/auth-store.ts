@@ -1,3 +1,4 @@
+import { createRateLimiter, type RateLimiter } from '@pgmcp/rate-limiter';
 import { openSqlDatabase, runMigrations } from '@pgmcp/sql-store';
 import { createApiTokenMethods } from './api-tokens.js';
 import type { AuthStore, AuthStoreConfig } from './auth-store-api.js';
@@ -33,13 +34,15 @@ export async function createAuthStore(config: AuthStoreConfig): Promise<AuthStor
   const settings = resolveSettings(config);
   const owned = config.database === undefined;
   const database = config.database ?? (await openSqlDatabase({ url: config.url ?? '' }));
+  let limiter: RateLimiter;
   try {
     await runMigrations(database, authMigrations);
+    limiter = await createRateLimiter({ database, now: settings.now });
   } catch (error) {
     if (owned) await database.close();
     throw error;
   }
-  const ctx = createStoreContext(database, owned, settings);
+  const ctx = createStoreContext({ database, owned, settings, limiter });
   return {
     dialect: database.dialect,
     ...createUserMethods(ctx),
@@ -54,6 +57,7 @@ export async function createAuthStore(config: AuthStoreConfig): Promise<AuthStor
       ctx.generation += 1;
       ctx.cache.clear();
       ctx.listeners.clear();
+      await limiter.close();
       if (owned) await database.close();
     },
   };

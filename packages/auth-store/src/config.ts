@@ -1,7 +1,9 @@
-import type { AuthStoreConfig } from './auth-store-api.js';
+import { availableParallelism } from 'node:os';
+import type { AuthStoreConfig, LoginAttempt } from './auth-store-api.js';
 import { AuthStoreError } from './errors.js';
 
 const MINUTE = 60_000;
+const YEAR = 366 * 24 * 60 * MINUTE;
 
 /** Defaults of every AuthStoreConfig setting. */
 export const DEFAULTS = {
@@ -12,10 +14,12 @@ export const DEFAULTS = {
   lockoutDurationMs: 15 * MINUTE,
   ipMaxFailures: 10,
   ipWindowMs: 15 * MINUTE,
-  maxTrackedIps: 10_000,
   cacheTtlMs: 30_000,
   cacheMaxEntries: 10_000,
   lastUsedResolutionMs: MINUTE,
+  // bcrypt runs on libuv's four-thread pool, which file reads share: leave threads and cores free.
+  bcryptMaxConcurrent: Math.min(2, Math.max(1, Math.floor(availableParallelism() / 2))),
+  bcryptMaxWaiting: 16,
 } as const;
 
 /** Every setting of the store with its default applied: resolved once, when the store opens. */
@@ -24,15 +28,13 @@ export interface Settings {
   readonly minPasswordLength: number;
   readonly sessionTtlMs: number;
   readonly lockout: { readonly maxFailures: number; readonly durationMs: number };
-  readonly ipRateLimit: {
-    readonly maxFailures: number;
-    readonly windowMs: number;
-    readonly maxTrackedIps: number;
-  };
+  readonly ipRateLimit: { readonly maxFailures: number; readonly windowMs: number };
+  readonly bcryptQueue: { readonly maxConcurrent: number; readonly maxWaiting: number };
   readonly cache: { readonly ttlMs: number; readonly maxEntries: number };
   readonly lastUsedResolutionMs: number;
   readonly now: () => Date;
   readonly onListenerError: ((error: unknown) => void) | undefined;
+  readonly onLoginAttempt: ((attempt: LoginAttempt) => void) | undefined;
 }
 
 /** Applies the defaults and checks the values bcrypt and the limits need; INVALID_INPUT names the setting. */
@@ -49,13 +51,37 @@ export function resolveSettings(config: AuthStoreConfig): Settings {
     minPasswordLength: config.minPasswordLength ?? DEFAULTS.minPasswordLength,
     sessionTtlMs: config.sessionTtlMs ?? DEFAULTS.sessionTtlMs,
     lockout: {
-      maxFailures: config.lockout?.maxFailures ?? DEFAULTS.lockoutMaxFailures,
-      durationMs: config.lockout?.durationMs ?? DEFAULTS.lockoutDurationMs,
+      maxFailures: whole('lockout.maxFailures', config.lockout?.maxFailures, DEFAULTS.lockoutMaxFailures, 0),
+      durationMs: whole(
+        'lockout.durationMs',
+        config.lockout?.durationMs,
+        DEFAULTS.lockoutDurationMs,
+        1,
+        YEAR,
+      ),
     },
     ipRateLimit: {
-      maxFailures: config.ipRateLimit?.maxFailures ?? DEFAULTS.ipMaxFailures,
-      windowMs: config.ipRateLimit?.windowMs ?? DEFAULTS.ipWindowMs,
-      maxTrackedIps: config.ipRateLimit?.maxTrackedIps ?? DEFAULTS.maxTrackedIps,
+      maxFailures: whole(
+        'ipRateLimit.maxFailures',
+        config.ipRateLimit?.maxFailures,
+        DEFAULTS.ipMaxFailures,
+        0,
+      ),
+      windowMs: whole('ipRateLimit.windowMs', config.ipRateLimit?.windowMs, DEFAULTS.ipWindowMs, 1, YEAR),
+    },
+    bcryptQueue: {
+      maxConcurrent: whole(
+        'bcryptQueue.maxConcurrent',
+        config.bcryptQueue?.maxConcurrent,
+        DEFAULTS.bcryptMaxConcurrent,
+        1,
+      ),
+      maxWaiting: whole(
+        'bcryptQueue.maxWaiting',
+        config.bcryptQueue?.maxWaiting,
+        DEFAULTS.bcryptMaxWaiting,
+        0,
+      ),
     },
     cache: {
       ttlMs: config.cache?.ttlMs ?? DEFAULTS.cacheTtlMs,
@@ -64,5 +90,24 @@ export function resolveSettings(config: AuthStoreConfig): Settings {
     lastUsedResolutionMs: config.lastUsedResolutionMs ?? DEFAULTS.lastUsedResolutionMs,
     now: config.now ?? (() => new Date()),
     onListenerError: config.onListenerError,
+    onLoginAttempt: config.onLoginAttempt,
   };
+}
+
+/** A whole-number setting in range, else INVALID_INPUT naming it. */
+function whole(
+  name: string,
+  value: number | undefined,
+  fallback: number,
+  min: number,
+  max = 1_000_000,
+): number {
+  const chosen = value ?? fallback;
+  if (!Number.isInteger(chosen) || chosen < min || chosen > max) {
+    throw new AuthStoreError(
+      'INVALID_INPUT',
+      `${name} must be a whole number from ${min} to ${max} (got ${chosen}).`,
+    );
+  }
+  return chosen;
 }

@@ -1,10 +1,11 @@
 import { isUniqueViolation, toDbTime } from '@pgmcp/sql-store';
 import { groupEdges, groupNames } from './access-loader.js';
+import { usersOf } from './account-lockout.js';
 import type { AuthStore } from './auth-store-api.js';
 import { AuthStoreError } from './errors.js';
 import { cycleIfAdded } from './group-graph.js';
 import { asConflict, groupRow, requireGroup, requireUserRow } from './queries.js';
-import { toGroup, toUser } from './rows.js';
+import { toGroup } from './rows.js';
 import type { GroupMembersTable, GroupsTable } from './schema.js';
 import { forgetAll, type StoreContext } from './store-context.js';
 import { newId } from './tokens.js';
@@ -162,7 +163,7 @@ export function createGroupMethods(ctx: StoreContext): GroupMethods {
           .orderBy('g.name_key')
           .execute(),
       ]);
-      return { users: users.map(toUser), groups: groups.map(toGroup) };
+      return { users: await usersOf(ctx, users), groups: groups.map(toGroup) };
     },
 
     async listUserGroups(userId) {

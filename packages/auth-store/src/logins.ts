@@ -1,15 +1,16 @@
 import { toDbTime } from '@pgmcp/sql-store';
-import type { AuthStore, LoginContext, Principal } from './auth-store-api.js';
 import { loadAccess } from './access-loader.js';
+import { ipKey, ipRule, userOf } from './account-lockout.js';
+import type { AuthStore, LoginContext, LoginOutcome, Principal } from './auth-store-api.js';
 import { AuthStoreError } from './errors.js';
-import { checkUserPassword, invalidCredentials, verifyAgainstDummy } from './password-check.js';
+import { checkAccountPassword, invalidCredentials } from './password-check.js';
 import { requireUserRow, userRow, userRowByName } from './queries.js';
-import { toApiToken, toSession, toUser } from './rows.js';
+import { toApiToken, toSession } from './rows.js';
 import type { ApiTokensTable, SessionsTable } from './schema.js';
-import { asEnded, emitRevoked, type StoreContext } from './store-context.js';
+import { asEnded, emitRevoked, reportLoginAttempt, type StoreContext } from './store-context.js';
 import { credentialKindOfToken, hashToken, newId, newSessionToken } from './tokens.js';
 import type { CurrentConnection } from './types.js';
-import { checkText } from './validation.js';
+import { checkText, nameKey } from './validation.js';
 
 const MAX_TOKEN_LENGTH = 512;
 
@@ -60,14 +61,18 @@ export function createLoginMethods(ctx: StoreContext): LoginMethods {
     if (!row || row.expires_at <= now.getTime()) return undefined;
     const user = await userRow(db, row.user_id);
     if (!user || user.enabled !== 1) return undefined;
-    const lastUsed = await touch('auth_sessions', row.id, row.last_used_at, now);
+    const [lastUsed, principalUser, access] = await Promise.all([
+      touch('auth_sessions', row.id, row.last_used_at, now),
+      userOf(ctx, user),
+      loadAccess(db, user, undefined),
+    ]);
     return {
       kind: 'session',
       credentialId: row.id,
-      user: toUser(user),
+      user: principalUser,
       session: toSession({ ...row, last_used_at: lastUsed }),
       currentConnection: currentConnectionOf(row),
-      access: await loadAccess(db, user, undefined),
+      access,
     };
   }
 
@@ -80,55 +85,75 @@ export function createLoginMethods(ctx: StoreContext): LoginMethods {
     if (!row || (row.expires_at !== null && row.expires_at <= now.getTime())) return undefined;
     const user = await userRow(db, row.user_id);
     if (!user || user.enabled !== 1) return undefined;
-    const lastUsed = await touch('auth_api_tokens', row.id, row.last_used_at, now);
-    const apiToken = toApiToken({ ...row, last_used_at: lastUsed });
+    const scope = toApiToken(row).scope;
+    const [lastUsed, principalUser, access] = await Promise.all([
+      touch('auth_api_tokens', row.id, row.last_used_at, now),
+      userOf(ctx, user),
+      loadAccess(db, user, scope),
+    ]);
     return {
       kind: 'api_token',
       credentialId: row.id,
-      user: toUser(user),
-      apiToken,
+      user: principalUser,
+      apiToken: toApiToken({ ...row, last_used_at: lastUsed }),
       currentConnection: currentConnectionOf(row),
-      access: await loadAccess(db, user, apiToken.scope),
+      access,
     };
   }
 
   return {
-    async login(username, password, context = {}) {
-      const now = settings.now();
-      const { ip } = context;
-      if (ip !== undefined) {
-        const waitMs = ctx.ipLimiter.retryAfterMs(ip, now.getTime());
-        if (waitMs !== undefined) {
-          const retryAfterSeconds = Math.ceil(waitMs / 1000);
+    login(username, password, context = {}) {
+      const name = typeof username === 'string' ? username.slice(0, 64) : '';
+      // Joining the username's line happens before the first await, so calls take turns in the
+      // order they were made.
+      return ctx.loginLine.run(nameKey(name), async () => {
+        const { ip } = context;
+        const report = (outcome: LoginOutcome, userId?: string) =>
+          reportLoginAttempt(ctx, { username: name, userId, ip, outcome });
+        const rule = ipRule(settings);
+        // Counted before the password is checked, so attempts in flight count too; a right password
+        // gives it back (only failures count against an address).
+        const fromIp = ip !== undefined && rule ? await ctx.limiter.hit(ipKey(ip), rule) : undefined;
+        if (fromIp && !fromIp.allowed) {
+          report('rate_limited');
+          const retryAfterSeconds = Math.ceil(fromIp.retryAfterMs / 1000);
           throw new AuthStoreError(
             'RATE_LIMITED',
             `Too many failed logins from this address; try again in ${retryAfterSeconds} s.`,
             { retryAfterSeconds },
           );
         }
-      }
-      try {
-        const row = typeof username === 'string' ? await userRowByName(db, username) : undefined;
-        if (!row || row.password_hash === null) {
-          await verifyAgainstDummy(ctx, password);
+        const row = await userRowByName(db, username);
+        let check;
+        try {
+          check = await checkAccountPassword(ctx, row, password);
+        } catch (error) {
+          if (error instanceof AuthStoreError && error.code === 'BUSY') {
+            await fromIp?.release();
+            report('busy', row?.id);
+          }
+          throw error;
+        }
+        if (check.outcome !== 'success' || !row) {
+          report(check.outcome, row?.id);
           throw invalidCredentials();
         }
-        await checkUserPassword(ctx, row, password, now);
-        if (row.enabled !== 1) throw new AuthStoreError('ACCOUNT_DISABLED', 'This account is disabled.');
+        await fromIp?.release();
+        if (row.enabled !== 1) {
+          report('disabled', row.id);
+          throw new AuthStoreError('ACCOUNT_DISABLED', 'This account is disabled.');
+        }
+        const now = settings.now();
         await db
           .updateTable('auth_users')
-          .set({ failed_attempts: 0, locked_until: null, last_login_at: toDbTime(now) })
+          .set({ last_login_at: toDbTime(now) })
           .where('id', '=', row.id)
           .execute();
-        const user = toUser(await requireUserRow(db, row.id));
+        const user = await userOf(ctx, await requireUserRow(db, row.id));
         const { token, session } = await createSession(user.id, context, now);
+        report('success', row.id);
         return { token, expiresAt: session.expiresAt, user, session };
-      } catch (error) {
-        if (ip !== undefined && error instanceof AuthStoreError && error.code !== 'ACCOUNT_DISABLED') {
-          ctx.ipLimiter.recordFailure(ip, now.getTime());
-        }
-        throw error;
-      }
+      });
     },
 
     async authenticate(token) {

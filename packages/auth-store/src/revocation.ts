@@ -19,6 +19,8 @@ export function createRevocationMethods(ctx: StoreContext): RevocationMethods {
 
     async sweepExpired(now = settings.now()) {
       const at = toDbTime(now);
+      // Login counters whose window ended go too.
+      await ctx.limiter.sweep(now);
       const sessions = await db
         .deleteFrom('auth_sessions')
         .where('expires_at', '<=', at)

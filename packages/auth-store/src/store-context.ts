@@ -1,9 +1,12 @@
+import type { RateLimiter } from '@pgmcp/rate-limiter';
 import { typedKysely, type SqlDatabase } from '@pgmcp/sql-store';
 import type { Kysely } from 'kysely';
-import type { Principal } from './auth-store-api.js';
+import type { LoginAttempt, Principal } from './auth-store-api.js';
 import type { Settings } from './config.js';
-import { LoginLimiter } from './login-limiter.js';
+import { createKeyedSerializer, type KeyedSerializer } from './keyed-serializer.js';
+import { createPasswordHasher, type PasswordHasher } from './password-hasher.js';
 import { PrincipalCache } from './principal-cache.js';
+import { createWorkQueue } from './work-queue.js';
 import type { AuthTables } from './schema.js';
 import type { CredentialKind, RevokeEvent, RevokeReason } from './types.js';
 
@@ -18,8 +21,8 @@ export interface EndedCredential {
 }
 
 /**
- * What the store's modules share: the database, the resolved settings, the principal cache and the
- * revocation listeners. One per store instance.
+ * What the store's modules share: the database, the resolved settings, the login counters, bcrypt
+ * behind its queue, the principal cache and the revocation listeners. One per store instance.
  */
 export interface StoreContext {
   readonly database: SqlDatabase;
@@ -27,7 +30,12 @@ export interface StoreContext {
   readonly owned: boolean;
   readonly db: Db;
   readonly settings: Settings;
-  readonly ipLimiter: LoginLimiter;
+  /** Login attempts per account and per IP, counted in the store. */
+  readonly limiter: RateLimiter;
+  /** bcrypt, capped by the work queue. */
+  readonly hasher: PasswordHasher;
+  /** Password checks, one at a time per username (lower case), in arrival order. */
+  readonly loginLine: KeyedSerializer;
   readonly cache: PrincipalCache<Principal>;
   readonly listeners: Set<(event: RevokeEvent) => void>;
   /**
@@ -35,23 +43,34 @@ export interface StoreContext {
    * not cache what it read before the change.
    */
   generation: number;
-  /** A hash of a random password, verified against when there is no real hash (same work either way). */
-  dummyHash: Promise<string> | undefined;
 }
 
-/** A context for a store on `database`. */
-export function createStoreContext(database: SqlDatabase, owned: boolean, settings: Settings): StoreContext {
+/** A context for a store on `database`, counting logins in `limiter`. */
+export function createStoreContext(options: {
+  database: SqlDatabase;
+  owned: boolean;
+  settings: Settings;
+  limiter: RateLimiter;
+}): StoreContext {
+  const { database, settings } = options;
   return {
-    database,
-    owned,
+    ...options,
     db: typedKysely<AuthTables>(database),
-    settings,
-    ipLimiter: new LoginLimiter(settings.ipRateLimit),
+    hasher: createPasswordHasher(settings.bcryptCost, createWorkQueue(settings.bcryptQueue)),
+    loginLine: createKeyedSerializer(settings.bcryptQueue.maxWaiting),
     cache: new PrincipalCache(settings.cache.ttlMs, settings.cache.maxEntries),
     listeners: new Set(),
     generation: 0,
-    dummyHash: undefined,
   };
+}
+
+/** Tells the `onLoginAttempt` listener (if any) about an attempt. */
+export function reportLoginAttempt(ctx: StoreContext, attempt: LoginAttempt): void {
+  try {
+    ctx.settings.onLoginAttempt?.(attempt);
+  } catch (error) {
+    ctx.settings.onListenerError?.(error);
+  }
 }
 
 /** Drops the cached principals of a user (their rights or state changed). */

@@ -1,8 +1,10 @@
 import { toDbBool, toDbTime } from '@pgmcp/sql-store';
 import type { AuthStore } from './auth-store-api.js';
 import { AuthStoreError } from './errors.js';
-import { checkUserPassword } from './password-check.js';
-import { checkPasswordPolicy, generatePassword, hashPassword } from './passwords.js';
+import { accountKey, newUserOf, userOf, usersOf } from './account-lockout.js';
+import { checkAccountPassword, invalidCredentials } from './password-check.js';
+import { checkPasswordPolicy } from './password-policy.js';
+import { generatePassword } from './passwords.js';
 import {
   asConflict,
   deleteUserSessions,
@@ -11,7 +13,6 @@ import {
   userRow,
   userRowByName,
 } from './queries.js';
-import { toUser } from './rows.js';
 import type { UsersTable } from './schema.js';
 import { asEnded, emitRevoked, forgetUser, type StoreContext } from './store-context.js';
 import { newId } from './tokens.js';
@@ -75,9 +76,10 @@ export function createUserMethods(ctx: StoreContext): UserMethods {
       }
       const displayName = checkText('display name', input.displayName, 200);
       const email = checkEmail(input.email);
-      if (input.password !== undefined) checkPasswordPolicy(input.password, settings.minPasswordLength);
-      const passwordHash =
-        input.password === undefined ? null : await hashPassword(input.password, settings.bcryptCost);
+      if (input.password !== undefined) {
+        checkPasswordPolicy(input.password, settings.minPasswordLength, { username });
+      }
+      const passwordHash = input.password === undefined ? null : await ctx.hasher.hash(input.password);
       const now = toDbTime(settings.now());
       const row: UsersTable = {
         id: newId('user'),
@@ -103,32 +105,32 @@ export function createUserMethods(ctx: StoreContext): UserMethods {
           `A user named '${username}' already exists (names are unique ignoring case).`,
         );
       }
-      return toUser(row);
+      return newUserOf(row);
     },
 
     async findUser(id) {
       const row = await userRow(db, id);
-      return row && toUser(row);
+      return row && userOf(ctx, row);
     },
 
     async findUserByUsername(username) {
       const row = await userRowByName(db, username);
-      return row && toUser(row);
+      return row && userOf(ctx, row);
     },
 
     async getUser(id) {
-      return toUser(await requireUserRow(db, id));
+      return userOf(ctx, await requireUserRow(db, id));
     },
 
     async getUserByUsername(username) {
       const row = await userRowByName(db, username);
       if (!row) throw new AuthStoreError('NOT_FOUND', `No user named '${username}'.`);
-      return toUser(row);
+      return userOf(ctx, row);
     },
 
     async listUsers() {
       const rows = await db.selectFrom('auth_users').selectAll().orderBy('username_key').execute();
-      return rows.map(toUser);
+      return usersOf(ctx, rows);
     },
 
     async updateUser(id, changes) {
@@ -179,26 +181,38 @@ export function createUserMethods(ctx: StoreContext): UserMethods {
           'A service account has no password: it authenticates with API tokens.',
         );
       }
-      checkPasswordPolicy(password, settings.minPasswordLength);
-      const passwordHash = await hashPassword(password, settings.bcryptCost);
+      checkPasswordPolicy(password, settings.minPasswordLength, { username: row.username });
+      const passwordHash = await ctx.hasher.hash(password);
       await db
         .updateTable('auth_users')
-        .set({
-          password_hash: passwordHash,
-          failed_attempts: 0,
-          locked_until: null,
-          updated_at: toDbTime(settings.now()),
-        })
+        .set({ password_hash: passwordHash, updated_at: toDbTime(settings.now()) })
         .where('id', '=', userId)
         .execute();
+      await ctx.limiter.reset(accountKey(userId));
+      // Every other session ends (someone may have learnt the old password); API tokens stay.
       const ended = await deleteUserSessions(db, userId, options.keepSessionId);
       forgetUser(ctx, userId);
       emitRevoked(ctx, ended.map(asEnded('session')), 'password_changed');
     },
 
     async changePassword(userId, currentPassword, newPassword, options = {}) {
-      const row = await requireUserRow(db, userId);
-      await checkUserPassword(ctx, row, currentPassword, settings.now());
+      const { username } = await requireUserRow(db, userId);
+      // Refuse a weak new password before spending an attempt (and bcrypt) on the current one.
+      checkPasswordPolicy(newPassword, settings.minPasswordLength, { username });
+      await ctx.loginLine.run(nameKey(username), async () => {
+        const row = await requireUserRow(db, userId);
+        const check = await checkAccountPassword(ctx, row, currentPassword);
+        if (check.outcome === 'locked') {
+          // The caller is signed in as this user, so saying so reveals nothing to a stranger.
+          const retryAfterSeconds = Math.ceil(check.retryAfterMs / 1000);
+          throw new AuthStoreError(
+            'ACCOUNT_LOCKED',
+            `This account is locked after too many failed password checks; try again in ${retryAfterSeconds} s or ask an administrator to unlock it.`,
+            { retryAfterSeconds },
+          );
+        }
+        if (check.outcome !== 'success') throw invalidCredentials();
+      });
       await methods.setPassword(userId, newPassword, options);
     },
 
@@ -210,6 +224,7 @@ export function createUserMethods(ctx: StoreContext): UserMethods {
         db.selectFrom('auth_api_tokens').select(['id', 'user_id']).where('user_id', '=', id).execute(),
       ]);
       await db.deleteFrom('auth_users').where('id', '=', id).execute();
+      await ctx.limiter.reset(accountKey(id));
       forgetUser(ctx, id);
       emitRevoked(
         ctx,
@@ -219,13 +234,9 @@ export function createUserMethods(ctx: StoreContext): UserMethods {
     },
 
     async unlockUser(id) {
-      await requireUserRow(db, id);
-      await db
-        .updateTable('auth_users')
-        .set({ failed_attempts: 0, locked_until: null })
-        .where('id', '=', id)
-        .execute();
-      return methods.getUser(id);
+      const row = await requireUserRow(db, id);
+      await ctx.limiter.reset(accountKey(id));
+      return userOf(ctx, row);
     },
   };
   return methods;
