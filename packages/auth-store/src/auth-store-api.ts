@@ -333,6 +333,12 @@ export interface AuthStore {
   accessForUser(userId: string): Promise<Access>;
   /** What an API token may do: its owner's rights narrowed by its scope. */
   accessForApiToken(tokenId: string): Promise<Access>;
+  /**
+   * What membership of a group gives: its grants and those of every group containing it,
+   * transitively (never superuser). With `Access.grantsBeyond`, lets an admin check that adding
+   * someone to a group gives no more than the admin holds.
+   */
+  accessOfGroup(groupId: string): Promise<Access>;
 
   // Expiry and revocation, for the server's per-credential pools.
   /** Calls `listener` after a session or token of this instance is revoked, logged out, expired by `sweepExpired`, or its user disabled/deleted. Returns an unsubscribe function. */

@@ -1,5 +1,5 @@
 import { toDbBool, toDbTime } from '@pgmcp/sql-store';
-import { grantsOf, loadAccess } from './access-loader.js';
+import { accessOfGroups, grantsOf, loadAccess } from './access-loader.js';
 import type { AuthStore } from './auth-store-api.js';
 import { AuthStoreError } from './errors.js';
 import { requireGroup, requireUserRow } from './queries.js';
@@ -19,6 +19,7 @@ export type PrivilegeMethods = Pick<
   | 'listMcpItems'
   | 'accessForUser'
   | 'accessForApiToken'
+  | 'accessOfGroup'
 >;
 
 /** Grants to groups, the registry of MCP items, and the access they add up to. */
@@ -144,6 +145,11 @@ export function createPrivilegeMethods(ctx: StoreContext): PrivilegeMethods {
 
     async accessForUser(userId) {
       return loadAccess(db, await requireUserRow(db, userId), undefined);
+    },
+
+    async accessOfGroup(groupId) {
+      await requireGroup(db, groupId);
+      return accessOfGroups(db, [groupId], { superuser: false, scope: undefined });
     },
 
     async accessForApiToken(tokenId) {
