@@ -27,6 +27,11 @@ export interface AuthStoreConfig {
   readonly url?: string;
   /** An open database shared with other stores; the auth store migrates it but does not close it. */
   readonly database?: SqlDatabase;
+  /**
+   * With `url` on SQLite: told when opening repairs the permissions of the store's files (made
+   * private: they hold password and token hashes). With `database`, pass it to `openSqlDatabase`.
+   */
+  readonly onWarning?: (message: string) => void;
   /** bcrypt cost of new password hashes, 4–31. Default 12 (tests use 4). */
   readonly bcryptCost?: number;
   /** Shortest password accepted, in characters. Default 12. The 72-byte bcrypt maximum is fixed. */

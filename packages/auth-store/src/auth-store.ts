@@ -33,7 +33,12 @@ export async function createAuthStore(config: AuthStoreConfig): Promise<AuthStor
   }
   const settings = resolveSettings(config);
   const owned = config.database === undefined;
-  const database = config.database ?? (await openSqlDatabase({ url: config.url ?? '' }));
+  const database =
+    config.database ??
+    (await openSqlDatabase({
+      url: config.url ?? '',
+      ...(config.onWarning ? { onWarning: config.onWarning } : {}),
+    }));
   let limiter: RateLimiter;
   try {
     await runMigrations(database, authMigrations);
