@@ -3,7 +3,7 @@ import { AuthStoreError } from './errors.js';
 import { MAX_PASSWORD_BYTES, normalizePassword } from './passwords.js';
 
 // NIST SP 800-63B §5.1.1.2: besides a minimum length, refuse passwords from lists of commonly used
-// or compromised ones, repetitive or sequential characters, and context-specific words.
+// or compromised ones, and repetitive or sequential characters.
 
 const ADVICE = 'Choose a passphrase of several unrelated words instead.';
 // Keyboard rows and columns (US layout, shifted rows too), walked in either direction.
@@ -23,26 +23,13 @@ const MIN_RUN = 3;
 // Fewer characters than this outside trivial runs and the password is "mostly a pattern".
 const MIN_FREE_CHARACTERS = 4;
 
-// Shorter names turn up inside ordinary words ("old" in "placeholder").
-const MIN_USERNAME_MATCH = 4;
-
 let commonPasswords: Set<string> | undefined;
-
-/** Options of {@link checkPasswordPolicy}. */
-export interface PasswordContext {
-  /** The account's name: a password containing it is refused. */
-  readonly username?: string;
-}
 
 /**
  * Throws WEAK_PASSWORD or PASSWORD_TOO_LONG saying which rule the password breaks and what to
  * choose instead. Checks the NFKC form, the one that is hashed.
  */
-export function checkPasswordPolicy(
-  password: string,
-  minLength: number,
-  context: PasswordContext = {},
-): void {
+export function checkPasswordPolicy(password: string, minLength: number): void {
   if (typeof password !== 'string') throw weak('The password must be text.');
   const normalized = normalizePassword(password);
   const characters = [...normalized].length;
@@ -57,12 +44,12 @@ export function checkPasswordPolicy(
         'beyond that, so a longer password is refused rather than silently cut.',
     );
   }
-  const problem = weakness(normalized.toLowerCase(), context);
+  const problem = weakness(normalized.toLowerCase());
   if (problem) throw weak(`${problem} ${ADVICE}`);
 }
 
 /** Why a (normalised, lower-case) password is too easy to guess, or undefined. */
-function weakness(password: string, context: PasswordContext): string | undefined {
+function weakness(password: string): string | undefined {
   commonPasswords ??= new Set(COMMON_PASSWORDS_TEXT.split('\n'));
   if (commonPasswords.has(password)) {
     return 'This password is one of the most commonly used passwords, which attackers try first.';
@@ -83,11 +70,6 @@ function weakness(password: string, context: PasswordContext): string | undefine
   if (chars.length - trivialCharacters(chars) < MIN_FREE_CHARACTERS) {
     return "This password is mostly sequences or keyboard patterns (like '123456', 'abcdef' or 'qwerty'), which attackers try first.";
   }
-  const username = context.username?.toLowerCase();
-  if (username !== undefined && username.length >= MIN_USERNAME_MATCH && password.includes(username)) {
-    return 'This password contains the username.';
-  }
-  if (password.includes('pgmcp')) return "This password contains the service's name.";
   return undefined;
 }
 

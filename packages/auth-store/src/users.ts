@@ -76,9 +76,7 @@ export function createUserMethods(ctx: StoreContext): UserMethods {
       }
       const displayName = checkText('display name', input.displayName, 200);
       const email = checkEmail(input.email);
-      if (input.password !== undefined) {
-        checkPasswordPolicy(input.password, settings.minPasswordLength, { username });
-      }
+      if (input.password !== undefined) checkPasswordPolicy(input.password, settings.minPasswordLength);
       const passwordHash = input.password === undefined ? null : await ctx.hasher.hash(input.password);
       const now = toDbTime(settings.now());
       const row: UsersTable = {
@@ -181,7 +179,7 @@ export function createUserMethods(ctx: StoreContext): UserMethods {
           'A service account has no password: it authenticates with API tokens.',
         );
       }
-      checkPasswordPolicy(password, settings.minPasswordLength, { username: row.username });
+      checkPasswordPolicy(password, settings.minPasswordLength);
       const passwordHash = await ctx.hasher.hash(password);
       await db
         .updateTable('auth_users')
@@ -198,7 +196,7 @@ export function createUserMethods(ctx: StoreContext): UserMethods {
     async changePassword(userId, currentPassword, newPassword, options = {}) {
       const { username } = await requireUserRow(db, userId);
       // Refuse a weak new password before spending an attempt (and bcrypt) on the current one.
-      checkPasswordPolicy(newPassword, settings.minPasswordLength, { username });
+      checkPasswordPolicy(newPassword, settings.minPasswordLength);
       await ctx.loginLine.run(nameKey(username), async () => {
         const row = await requireUserRow(db, userId);
         const check = await checkAccountPassword(ctx, row, currentPassword);

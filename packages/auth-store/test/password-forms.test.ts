@@ -68,10 +68,6 @@ describe.each(useStoreTestTargets('auth_password_forms'))('password forms on $di
     });
     const user = await store.createUser({ username: 'walter', password: 'a placeholder passphrase' });
     await expect(store.setPassword(user.id, 'qwertyuiop12')).rejects.toMatchObject({ code: 'WEAK_PASSWORD' });
-    await expect(store.setPassword(user.id, 'Walter is my name')).rejects.toMatchObject({
-      code: 'WEAK_PASSWORD',
-      message: expect.stringContaining('username'),
-    });
     const empty = await freshStore(target);
     await expect(empty.store.ensureAdmin({ password: 'password1234' })).rejects.toMatchObject({
       code: 'WEAK_PASSWORD',
