@@ -52,13 +52,7 @@ export function resolveSettings(config: AuthStoreConfig): Settings {
     sessionTtlMs: config.sessionTtlMs ?? DEFAULTS.sessionTtlMs,
     lockout: {
       maxFailures: whole('lockout.maxFailures', config.lockout?.maxFailures, DEFAULTS.lockoutMaxFailures, 0),
-      durationMs: whole(
-        'lockout.durationMs',
-        config.lockout?.durationMs,
-        DEFAULTS.lockoutDurationMs,
-        1,
-        YEAR,
-      ),
+      durationMs: duration('lockout.durationMs', config.lockout?.durationMs, DEFAULTS.lockoutDurationMs),
     },
     ipRateLimit: {
       maxFailures: whole(
@@ -67,7 +61,7 @@ export function resolveSettings(config: AuthStoreConfig): Settings {
         DEFAULTS.ipMaxFailures,
         0,
       ),
-      windowMs: whole('ipRateLimit.windowMs', config.ipRateLimit?.windowMs, DEFAULTS.ipWindowMs, 1, YEAR),
+      windowMs: duration('ipRateLimit.windowMs', config.ipRateLimit?.windowMs, DEFAULTS.ipWindowMs),
     },
     bcryptQueue: {
       maxConcurrent: whole(
@@ -95,13 +89,8 @@ export function resolveSettings(config: AuthStoreConfig): Settings {
 }
 
 /** A whole-number setting in range, else INVALID_INPUT naming it. */
-function whole(
-  name: string,
-  value: number | undefined,
-  fallback: number,
-  min: number,
-  max = 1_000_000,
-): number {
+function whole(name: string, value: number | undefined, fallback: number, min: number): number {
+  const max = 1_000_000;
   const chosen = value ?? fallback;
   if (!Number.isInteger(chosen) || chosen < min || chosen > max) {
     throw new AuthStoreError(
@@ -110,4 +99,16 @@ function whole(
     );
   }
   return chosen;
+}
+
+/** A duration of at least 1 ms and at most a year, rounded to whole ms (e.g. from fractional minutes). */
+function duration(name: string, value: number | undefined, fallback: number): number {
+  const chosen = value ?? fallback;
+  if (!Number.isFinite(chosen) || chosen < 1 || chosen > YEAR) {
+    throw new AuthStoreError(
+      'INVALID_INPUT',
+      `${name} must be a duration from 1 ms to a year, in milliseconds (got ${chosen}).`,
+    );
+  }
+  return Math.round(chosen);
 }
