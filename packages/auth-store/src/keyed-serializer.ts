@@ -22,7 +22,7 @@ export function createKeyedSerializer(maxWaiting: number): KeyedSerializer {
         return Promise.reject(
           new AuthStoreError(
             'BUSY',
-            'Too many logins for this account are being checked at once; try again in 1 s.',
+            'Too many logins for this username are waiting to be checked; try again in 1 s.',
             { retryAfterSeconds: 1 },
           ),
         );

@@ -104,12 +104,14 @@ export function createLoginMethods(ctx: StoreContext): LoginMethods {
   return {
     login(username, password, context = {}) {
       const name = typeof username === 'string' ? username.slice(0, 64) : '';
+      const { ip } = context;
+      const report = (outcome: LoginOutcome, userId?: string) =>
+        reportLoginAttempt(ctx, { username: name, userId, ip, outcome });
+      let hadTurn = false;
       // Joining the username's line happens before the first await, so calls take turns in the
       // order they were made.
-      return ctx.loginLine.run(nameKey(name), async () => {
-        const { ip } = context;
-        const report = (outcome: LoginOutcome, userId?: string) =>
-          reportLoginAttempt(ctx, { username: name, userId, ip, outcome });
+      const turn = ctx.loginLine.run(nameKey(name), async () => {
+        hadTurn = true;
         const rule = ipRule(settings);
         // Counted before the password is checked, so attempts in flight count too; a right password
         // gives it back (only failures count against an address).
@@ -153,6 +155,11 @@ export function createLoginMethods(ctx: StoreContext): LoginMethods {
         const { token, session } = await createSession(user.id, context, now);
         report('success', row.id);
         return { token, expiresAt: session.expiresAt, user, session };
+      });
+      return turn.catch((error: unknown) => {
+        // Refused a place in the line (BUSY): nothing was checked or counted.
+        if (!hadTurn) report('busy');
+        throw error;
       });
     },
 

@@ -125,4 +125,19 @@ describe.each(useStoreTestTargets('auth_login_race'))('logins under concurrency 
     expect(failed.filter((n) => n === 0)).toHaveLength(busy.length);
     expect(failed.filter((n) => n === 1)).toHaveLength(12 - busy.length);
   });
+
+  it('answers BUSY when too many logins for one name wait at once (by default more than 16)', async () => {
+    const seen: string[] = [];
+    const { store } = await freshStore(target, { onLoginAttempt: (attempt) => seen.push(attempt.outcome) });
+    await store.createUser({ username: 'vic', password: PASSWORD });
+    const errors = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => rejection(store.login('VIC', wrong(i)))),
+    );
+    // One checking and sixteen waiting; the last three are turned away without any work.
+    for (const error of errors.slice(17)) expect(error).toMatchObject({ code: 'BUSY', retryAfterSeconds: 1 });
+    expect(
+      errors.slice(0, 17).every((error) => (error as { code?: string }).code === 'INVALID_CREDENTIALS'),
+    ).toBe(true);
+    expect(seen.filter((o) => o === 'busy')).toHaveLength(3);
+  });
 });
