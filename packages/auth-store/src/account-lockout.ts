@@ -17,9 +17,9 @@ export function accountKey(userId: string): string {
   return `auth:login:account:${userId}`;
 }
 
-/** The limiter key of the login attempts from one client address. */
+/** The limiter key of the login attempts from one client address (cut as sessions store it). */
 export function ipKey(ip: string): string {
-  return `auth:login:ip:${ip}`;
+  return `auth:login:ip:${String(ip).slice(0, 100)}`;
 }
 
 /** The lockout rule, or undefined when lockout is switched off. */

@@ -140,4 +140,13 @@ describe.each(useStoreTestTargets('auth_login_race'))('logins under concurrency 
     ).toBe(true);
     expect(seen.filter((o) => o === 'busy')).toHaveLength(3);
   });
+
+  it('limits an over-long address like any other instead of failing', async () => {
+    const { store } = await freshStore(target, { ipRateLimit: { maxFailures: 1, windowMs: 60_000 } });
+    const ip = `203.0.113.10 ${'x'.repeat(1000)}`;
+    await expect(store.login('nobody', PASSWORD, { ip })).rejects.toMatchObject({
+      code: 'INVALID_CREDENTIALS',
+    });
+    await expect(store.login('nobody', PASSWORD, { ip })).rejects.toMatchObject({ code: 'RATE_LIMITED' });
+  });
 });
