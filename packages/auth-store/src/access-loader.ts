@@ -65,13 +65,26 @@ export async function loadAccess(db: Db, user: UsersTable, scope: TokenScope | u
     .select('group_id')
     .where('member_user_id', '=', user.id)
     .execute();
+  return accessOfGroups(
+    db,
+    direct.map((row) => row.group_id),
+    { superuser: user.superuser === 1, scope },
+  );
+}
+
+/**
+ * The access of a member of `directGroupIds`: their grants and those of every group containing them,
+ * transitively.
+ */
+export async function accessOfGroups(
+  db: Db,
+  directGroupIds: readonly string[],
+  who: { superuser: boolean; scope: TokenScope | undefined },
+): Promise<Access> {
   const paths =
-    direct.length === 0
+    directGroupIds.length === 0
       ? new Map<string, string[]>()
-      : groupsAbove(
-          direct.map((row) => row.group_id),
-          await groupEdges(db),
-        );
+      : groupsAbove(directGroupIds, await groupEdges(db));
   const [names, grants, items] = await Promise.all([
     groupNames(db, [...paths.keys()]),
     grantsOf(db, [...paths.keys()]),
@@ -97,10 +110,10 @@ export async function loadAccess(db: Db, user: UsersTable, scope: TokenScope | u
     })),
   ];
   return new Access({
-    superuser: user.superuser === 1,
+    superuser: who.superuser,
     groups: [...paths].map(([id, path]) => ({ id, name: nameOf(id), path: path.map(nameOf) })),
     grants: privilegeGrants,
     items: items.map(toMcpItem),
-    scope,
+    scope: who.scope,
   });
 }

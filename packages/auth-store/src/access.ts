@@ -161,6 +161,34 @@ export class Access {
     return this.#input.superuser || this.#admin.has(permission);
   }
 
+  /**
+   * The privileges this access's groups grant (as far as its scope lets them) that `other` does not
+   * hold: e.g. what joining a group would give beyond an administrator's own rights. Connection grants
+   * count when they give stronger access than `other` has. Sorted by type and name.
+   */
+  grantsBeyond(other: Access): Privilege[] {
+    const beyond: Privilege[] = [];
+    for (const key of [...this.#items.keys()].sort()) {
+      const [kind, name] = key.split('\u0000') as [McpItemKind, string];
+      if (this.canUseItem(kind, name) && !other.canUseItem(kind, name)) {
+        beyond.push({ type: 'mcp_item', kind, name });
+      }
+    }
+    for (const name of [...this.#connections.keys()].sort()) {
+      const mine = this.connectionAccess(name);
+      const theirs = other.connectionAccess(name);
+      if (mine !== undefined && (theirs === undefined || RANK[mine] > RANK[theirs])) {
+        beyond.push({ type: 'connection', name, access: mine });
+      }
+    }
+    for (const permission of ADMIN_PERMISSIONS) {
+      if (this.#admin.has(permission) && this.hasAdmin(permission) && !other.hasAdmin(permission)) {
+        beyond.push({ type: 'admin', permission });
+      }
+    }
+    return beyond;
+  }
+
   /** Every decision with the groups behind it. */
   explain(): AccessExplanation {
     const input = this.#input;

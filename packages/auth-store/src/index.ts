@@ -1,6 +1,6 @@
 // The store.
+export { createAuthStore } from './auth-store.js';
 export {
-  createAuthStore,
   type AuthStore,
   type AuthStoreConfig,
   type CreateApiTokenInput,
@@ -8,13 +8,15 @@ export {
   type CreateGroupInput,
   type CreateUserInput,
   type EnsureAdminResult,
+  type LoginAttempt,
   type LoginContext,
+  type LoginOutcome,
   type LoginResult,
   type Principal,
   type PrivilegeRef,
   type UpdateGroupInput,
   type UpdateUserInput,
-} from './auth-store.js';
+} from './auth-store-api.js';
 
 // Evaluating access.
 export {

@@ -4,7 +4,13 @@ import type { ApiToken, Group, McpItem, McpItemKind, Session, TokenScope, User }
 
 // Row → public value. Kept apart so the store code reads as queries and rules.
 
-export function toUser(row: UsersTable): User {
+/** An account's failed logins and lock, kept in the rate limiter (see account-lockout.ts). */
+export interface Lockout {
+  readonly failedAttempts: number;
+  readonly lockedUntil: Date | undefined;
+}
+
+export function toUser(row: UsersTable, lockout: Lockout): User {
   return {
     id: row.id,
     username: row.username,
@@ -17,8 +23,8 @@ export function toUser(row: UsersTable): User {
     createdAt: fromDbTime(row.created_at),
     updatedAt: fromDbTime(row.updated_at),
     lastLoginAt: fromDbTimeOrUndefined(row.last_login_at),
-    failedAttempts: row.failed_attempts,
-    lockedUntil: fromDbTimeOrUndefined(row.locked_until),
+    failedAttempts: lockout.failedAttempts,
+    lockedUntil: lockout.lockedUntil,
   };
 }
 

@@ -13,7 +13,9 @@ export interface UsersTable {
   created_at: number;
   updated_at: number;
   last_login_at: number | null;
+  /** Unused since failed logins are counted in the rate limiter (the shipped migration stays frozen). */
   failed_attempts: number;
+  /** Unused, as `failed_attempts`. */
   locked_until: number | null;
 }
 

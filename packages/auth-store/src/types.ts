@@ -90,7 +90,10 @@ export interface User {
   readonly createdAt: Date;
   readonly updatedAt: Date;
   readonly lastLoginAt: Date | undefined;
-  /** Failed password logins since the last success or unlock. */
+  /**
+   * Password attempts counted in the current lockout window (one being checked right now included),
+   * since the last success, new password or unlock.
+   */
   readonly failedAttempts: number;
   /** Set while the account is locked after too many failed logins. */
   readonly lockedUntil: Date | undefined;

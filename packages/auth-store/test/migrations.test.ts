@@ -1,3 +1,4 @@
+import { chmod, stat } from 'node:fs/promises';
 import { openSqlDatabase } from '@pgmcp/sql-store';
 import { schemaSnapshot, useStoreTestTargets } from '@pgmcp/sql-store/testing';
 import { sql } from 'kysely';
@@ -41,5 +42,18 @@ describe('createAuthStore', () => {
       code: 'INVALID_INPUT',
       message: expect.stringContaining('4 to 31'),
     });
+  });
+});
+
+describe('createAuthStore on a SQLite file it opens itself', () => {
+  it('makes the store file private and says so through onWarning when it was not', async () => {
+    const [sqlite] = useStoreTestTargets('auth_file_modes');
+    const url = await sqlite!.newUrl();
+    await (await createAuthStore({ url })).close();
+    await chmod(url, 0o644);
+    const warnings: string[] = [];
+    await (await createAuthStore({ url, onWarning: (message) => warnings.push(message) })).close();
+    expect((await stat(url)).mode & 0o777).toBe(0o600);
+    expect(warnings).toEqual([expect.stringContaining(`Made the store file ${url} private`)]);
   });
 });

@@ -1,9 +1,9 @@
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { SqlStoreError } from './errors.js';
+import { makeStoreFilesPrivate } from './private-files.js';
 import { cacheStatements, StoreSqliteDialect } from './sqlite-dialect.js';
 import { describeStoreLocation, parseStoreUrl, type StoreLocation } from './store-url.js';
 
@@ -19,6 +19,17 @@ export interface SqlDatabaseConfig {
   readonly url: string;
   /** SQLite: how long a writer waits for another connection's lock before failing (ms). Default 5000. */
   readonly busyTimeoutMs?: number;
+  /**
+   * SQLite: make the store's directory private too (0700: created so, repaired when looser unless it
+   * is shared, like /tmp). The files are always made private (0600). Default true; false for a
+   * store file in a directory that other users must read.
+   */
+  readonly privateDirectory?: boolean;
+  /**
+   * Told (one sentence, no secrets) when the store repairs file permissions or finds some it leaves
+   * alone. Packages do not log; the caller decides where this goes.
+   */
+  readonly onWarning?: (message: string) => void;
   /** PostgreSQL: the most pooled connections. Default 10. */
   readonly maxConnections?: number;
   /** PostgreSQL: `application_name` shown in pg_stat_activity. Default `pgmcp-store`. */
@@ -45,8 +56,8 @@ export interface SqlDatabase {
 }
 
 /**
- * Opens a store database from one URL: SQLite through better-sqlite3 (WAL journal, foreign keys on,
- * busy timeout, BEGIN IMMEDIATE transactions) or PostgreSQL through a pg pool (int8 values come back
+ * Opens a store database from one URL: SQLite through better-sqlite3 (files readable by their owner
+ * only, WAL journal, foreign keys on, busy timeout, BEGIN IMMEDIATE transactions) or PostgreSQL through a pg pool (int8 values come back
  * as JS numbers). For PostgreSQL it connects once before returning, so a wrong URL fails here with
  * OPEN_FAILED. Opening a SQLite file that this process already has open shares that connection
  * (the first opener's options apply); the file closes when the last handle closes.
@@ -92,7 +103,12 @@ function createSqliteKysely(
 ): Kysely<unknown> {
   let sqlite: Database.Database | undefined;
   try {
-    if (filename !== ':memory:') mkdirSync(path.dirname(path.resolve(filename)), { recursive: true });
+    if (filename !== ':memory:') {
+      makeStoreFilesPrivate(filename, {
+        privateDirectory: config.privateDirectory ?? true,
+        onWarning: config.onWarning,
+      });
+    }
     sqlite = new Database(filename);
     sqlite.pragma(`busy_timeout = ${Math.max(0, Math.trunc(config.busyTimeoutMs ?? 5000))}`);
     // WAL lets readers run beside the one writer; NORMAL sync is durable across crashes in WAL mode.
