@@ -119,7 +119,7 @@ Examples:
       // The server loads only for serve, so administration commands start fast.
       pending = import('@pgmcp/server')
         .then(({ startServer, startStdioServer }) =>
-          options.stdio ? startStdioServer({ flags }) : startServer({ flags }),
+          options.stdio ? startStdioServer({ flags }) : startServer({ flags, surviveUncaughtErrors: true }),
         )
         .then((handle) => runUntilStopped(handle, Boolean(options.stdio)));
     });

@@ -28,13 +28,22 @@ export interface Accounts {
 
 /** Opens the store (SQLite file in the data dir, or PostgreSQL) with the auth and conversation stores on it. */
 export async function openAccounts(loaded: LoadedConfig, logger: Logger): Promise<Accounts> {
-  const database = await openSqlDatabase({ url: loaded.storeUrl, applicationName: 'pgmcp-store' });
+  const database = await openSqlDatabase({
+    url: loaded.storeUrl,
+    applicationName: 'pgmcp-store',
+    onWarning: (message) => logger.warn(message),
+  });
   let auth: AuthStore | undefined;
   try {
     auth = await createAuthStore({
       ...authStoreOptions(loaded.config),
       database,
       onListenerError: (error) => logger.error({ err: error }, 'revocation listener failed'),
+      // The real outcome of a refused login is for the log only; callers get one answer for all.
+      onLoginAttempt: (attempt) => {
+        if (attempt.outcome !== 'success')
+          logger.warn({ user: attempt.username, ip: attempt.ip, outcome: attempt.outcome }, 'login refused');
+      },
     });
     const conversations = await createConversationStore({
       ...conversationStoreOptions(loaded.config),

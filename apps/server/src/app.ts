@@ -13,6 +13,7 @@ import { INTERNAL_ERROR_ANSWER, toErrorAnswer } from './errors/to-error-response
 import { originAndHostGuard, requestBodyLimit, securityHeaders } from './http-edge.js';
 import type { Logger } from './logger.js';
 import type { ServerMcpState } from './mcp-state.js';
+import type { ProcessFaults } from './process-faults.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { chatRoutes } from './routes/chat-routes.js';
 import { connectionRoutes } from './routes/connection-routes.js';
@@ -45,6 +46,8 @@ export interface AppDeps {
   /** The one compactor: its cache and analytics live as long as the server. */
   compactor: Compactor;
   mcp: McpHttpHandler;
+  /** Errors nobody caught, for /health (when the server survives them). */
+  faults?: ProcessFaults;
   http: { host: string; allowedOrigins: string[]; maxBodyBytes: number };
   /** The built web client served at `/`. */
   webDir: string;

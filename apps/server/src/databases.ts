@@ -1,4 +1,4 @@
-import { ConfigError, type LoadedConfig, poolConnections } from '@pgmcp/config';
+import { ConfigError, type LoadedConfig, poolConnections, poolManagerOptions } from '@pgmcp/config';
 import { createPoolManager, type PoolManager } from '@pgmcp/pool-manager';
 import { type EmbeddedDemo, startEmbeddedDemo } from './embedded-demo.js';
 import type { Logger } from './logger.js';
@@ -29,7 +29,11 @@ export async function openDatabases(loaded: LoadedConfig, logger: Logger): Promi
   }
   let pools: PoolManager;
   try {
-    pools = createPoolManager({ connections, onWarning: (message) => logger.warn(message) });
+    pools = createPoolManager({
+      ...poolManagerOptions(config),
+      connections,
+      onWarning: (message) => logger.warn(message),
+    });
   } catch (error) {
     await embedded?.postgres.stop();
     throw new ConfigError((error as Error).message);

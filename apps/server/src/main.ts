@@ -3,7 +3,7 @@ import { startServer } from './start.js';
 
 /** `node dist/main.js`: the server configured by pgmcp.yaml and PGMCP_* variables. */
 async function main(): Promise<void> {
-  const server = await startServer();
+  const server = await startServer({ surviveUncaughtErrors: true });
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) process.exit(1);

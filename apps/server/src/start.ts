@@ -19,6 +19,7 @@ import { openDatabases } from './databases.js';
 import { createLogger, type Logger } from './logger.js';
 import { createServerRegistry } from './mcp-registry.js';
 import { mcpState, type ServerMcpState } from './mcp-state.js';
+import { surviveUncaughtErrors } from './process-faults.js';
 
 /** Options of {@link startServer} and {@link startStdioServer}. */
 export interface StartOptions {
@@ -27,6 +28,11 @@ export interface StartOptions {
   cwd?: string;
   /** Print the ready banner with client setup on stdout (default true for HTTP). */
   banner?: boolean;
+  /**
+   * Log and survive errors nobody caught instead of exiting (the `pgmcp serve` process sets it;
+   * embedders and tests keep their own handlers). /health reports them.
+   */
+  surviveUncaughtErrors?: boolean;
   logger?: Logger;
 }
 
@@ -137,6 +143,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   // The SQL parser (WASM) loads while the stores and databases open, rather than on the first call.
   const guardReady = loadGuard();
   const cleanup = createCleanup();
+  const faults = options.surviveUncaughtErrors ? surviveUncaughtErrors(logger) : undefined;
+  if (faults) cleanup.add(() => faults.stop());
   try {
     const llm = createLlmProviders(config.llm, logger);
 
@@ -175,7 +183,12 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
         return {
           principal: { id: caller.user.id, name: caller.user.username, kind: caller.kind },
           sessionKey: caller.credentialId,
-          state: mcpState(caller.access),
+          state: mcpState(caller.access, {
+            hideOtherSessions: config.privacy.hide_other_sessions,
+            ...(caller.currentConnection !== undefined
+              ? { currentConnection: caller.currentConnection }
+              : {}),
+          }),
         };
       },
       maxBodyBytes: config.http.max_body_bytes,
@@ -199,6 +212,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       llm,
       compactor,
       mcp,
+      ...(faults ? { faults } : {}),
       http: { host, allowedOrigins: config.http.allowed_origins, maxBodyBytes: config.http.max_body_bytes },
       webDir,
     });

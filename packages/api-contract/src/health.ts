@@ -21,5 +21,7 @@ export const HealthSchema = z.object({
   uptime_seconds: z.number().optional(),
   store: z.object({ ok: z.boolean(), dialect: z.string(), error: z.string().optional() }).optional(),
   connections: z.array(ConnectionHealthSchema).optional(),
+  /** Errors nobody caught that the server survived (logged); one in the last 15 minutes degrades the status. */
+  uncaught_errors: z.object({ count: z.number().int(), last_at: z.string().nullable() }).optional(),
 });
 export type Health = z.infer<typeof HealthSchema>;

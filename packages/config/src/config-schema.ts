@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { AuthConfigSchema } from './schema/auth.js';
-import { ConnectionConfigSchema, EmbeddedConfigSchema, LimitsConfigSchema } from './schema/connections.js';
+import {
+  ConnectionConfigSchema,
+  EmbeddedConfigSchema,
+  LimitsConfigSchema,
+  PrivacyConfigSchema,
+} from './schema/connections.js';
 import { HttpConfigSchema } from './schema/http.js';
 import { CompactionConfigSchema, ConversationsConfigSchema, LlmConfigSchema } from './schema/llm.js';
 import { EmbeddingsConfigSchema, ToolsetsConfigSchema } from './schema/tools.js';
@@ -19,6 +24,7 @@ export const ConfigSchema = z.strictObject({
   connections: z.array(ConnectionConfigSchema).default([]),
   default_connection: z.string().optional(),
   limits: LimitsConfigSchema.prefault({}),
+  privacy: PrivacyConfigSchema.prefault({}),
   embedded: EmbeddedConfigSchema.prefault({}),
   /** Where users, tokens and conversations live: a SQLite path or a postgres:// URL (default: pgmcp.sqlite in the data dir). */
   store_url: z.string().optional(),

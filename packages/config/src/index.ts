@@ -23,5 +23,6 @@ export {
   conversationStoreOptions,
   pgToolsOptions,
   poolConnections,
+  poolManagerOptions,
   toPoolConnection,
 } from './package-options.js';

@@ -4,7 +4,7 @@ import type { AuthStoreConfig } from '@pgmcp/auth-store';
 import type { CompactorConfig } from '@pgmcp/compactor';
 import type { ConversationStoreConfig } from '@pgmcp/conversation-store';
 import type { PgToolGroup, PgToolsOptions } from '@pgmcp/pg-tools';
-import type { ConnectionConfig } from '@pgmcp/pool-manager';
+import type { ConnectionConfig, PoolManagerOptions } from '@pgmcp/pool-manager';
 import type { PgmcpConfig } from './config-schema.js';
 import type { LlmProviders } from './llm-providers.js';
 import type { ConnectionFileConfig } from './schema/connections.js';
@@ -53,6 +53,13 @@ export function toPoolConnection(connection: ConnectionFileConfig): ConnectionCo
   };
 }
 
+/** Pool-manager options of the configuration (the caller adds the connections it serves). */
+export function poolManagerOptions(config: PgmcpConfig): Pick<PoolManagerOptions, 'sessionLimits'> {
+  return {
+    sessionLimits: { global: config.limits.max_sessions, perUser: config.limits.max_sessions_per_user },
+  };
+}
+
 /** The configured connections in pool-manager form: `database_url` as "default" first, then the list. */
 export function poolConnections(config: PgmcpConfig): ConnectionConfig[] {
   return [
@@ -73,6 +80,12 @@ export function authStoreOptions(config: PgmcpConfig): AuthStoreConfig {
     ipRateLimit: {
       maxFailures: auth.ip_rate_limit.max_failures,
       windowMs: auth.ip_rate_limit.window_minutes * 60_000,
+    },
+    bcryptQueue: {
+      ...(auth.bcrypt_queue.max_concurrent !== undefined
+        ? { maxConcurrent: auth.bcrypt_queue.max_concurrent }
+        : {}),
+      ...(auth.bcrypt_queue.max_waiting !== undefined ? { maxWaiting: auth.bcrypt_queue.max_waiting } : {}),
     },
   };
 }

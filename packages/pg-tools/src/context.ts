@@ -20,6 +20,11 @@ export interface PgToolsState {
    * show only the caller's own session's text; omitted = true (single-user setups).
    */
   seesOtherSessions?: boolean;
+  /**
+   * The session's current connection as read when the caller was authenticated (null: none chosen
+   * yet), so a tool call need not ask the connection store again; omitted = ask the store.
+   */
+  currentConnection?: CurrentConnection | null;
 }
 
 /** The connection (and database) a session works on. */
@@ -134,7 +139,11 @@ export async function resolveTarget<S extends PgToolsState>(
   let name = args.connection_id;
   let database = args.database_name;
   if (!name) {
-    const current = await runtime.sessions.get(context.sessionKey);
+    // The caller's credential may already carry it (read when it was authenticated).
+    const current =
+      state.currentConnection !== undefined
+        ? (state.currentConnection ?? undefined)
+        : await runtime.sessions.get(context.sessionKey);
     if (current && runtime.pools.findConnection(current.connection)) {
       name = current.connection;
       database ??= current.database;

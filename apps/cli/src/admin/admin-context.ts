@@ -102,6 +102,7 @@ async function openStore(
     url: loaded.storeUrl,
     // One command, one process: nothing to cache.
     cache: { ttlMs: 0 },
+    onWarning: (message) => err.write(`pgmcp: warning: ${message}\n`),
   });
   if (isNew) err.write(`pgmcp: created a new store at ${file}\n`);
   return store;

@@ -19,6 +19,8 @@ export interface Caller {
    * names none); undefined for sessions, unscoped tokens and the local user, who reach every part.
    */
   apiScope?: readonly string[];
+  /** The credential's current connection as read with it (null: none chosen); undefined for the local user. */
+  currentConnection?: { connection: string; database?: string } | null;
   /** The API token's own scope and expiry, which a token it creates may not exceed. */
   token?: { scope?: TokenScope; expiresAt?: Date };
 }
@@ -66,6 +68,10 @@ export function createCallerResolver(auth: AuthStore | undefined) {
     if (!token) return undefined;
     const principal = await auth.authenticate(token);
     if (!principal) return undefined;
+    const current = principal.currentConnection;
+    const currentConnection = current
+      ? { connection: current.connection, ...(current.database ? { database: current.database } : {}) }
+      : null;
     return principal.kind === 'session'
       ? {
           kind: 'session',
@@ -73,6 +79,7 @@ export function createCallerResolver(auth: AuthStore | undefined) {
           user: principal.user,
           access: principal.access,
           expiresAt: principal.session.expiresAt,
+          currentConnection,
         }
       : {
           kind: 'api_token',
@@ -81,6 +88,7 @@ export function createCallerResolver(auth: AuthStore | undefined) {
           access: principal.access,
           ...(principal.apiToken.expiresAt ? { expiresAt: principal.apiToken.expiresAt } : {}),
           ...(principal.apiToken.scope ? { apiScope: principal.apiToken.scope.api ?? [] } : {}),
+          currentConnection,
           token: {
             ...(principal.apiToken.scope ? { scope: principal.apiToken.scope } : {}),
             ...(principal.apiToken.expiresAt ? { expiresAt: principal.apiToken.expiresAt } : {}),

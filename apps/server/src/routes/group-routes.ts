@@ -1,5 +1,6 @@
 import { McpItemKindSchema } from '@pgmcp/api-contract';
 import type { AuthStore, Group } from '@pgmcp/auth-store';
+import { createEscalationChecks } from '../auth/no-escalation.js';
 import { RestError } from '../errors/rest-error.js';
 import type { RouteHandlers } from './register-routes.js';
 import { toApiGroup } from './serialize.js';
@@ -25,6 +26,7 @@ type GroupRoutes =
 /** `/api/v1/groups*` (manage_groups) and `/api/v1/privileges*` (manage_permissions). */
 export function groupRoutes(deps: GroupRouteDeps): RouteHandlers<GroupRoutes> {
   const { auth } = deps;
+  const checks = createEscalationChecks(auth);
 
   const detail = async (group: Group) => {
     const [members, privileges] = await Promise.all([
@@ -72,8 +74,9 @@ export function groupRoutes(deps: GroupRouteDeps): RouteHandlers<GroupRoutes> {
       await auth.deleteGroup(params.id);
     },
 
-    addGroupMember: async ({ params, body }) => {
+    addGroupMember: async ({ caller, params, body }) => {
       const group = await auth.getGroup(params.id);
+      await checks.groupMembership(caller, group.id, group.name);
       await auth.addGroupMember(group.id, await memberOf(body));
       return detail(group);
     },
@@ -93,13 +96,16 @@ export function groupRoutes(deps: GroupRouteDeps): RouteHandlers<GroupRoutes> {
       })),
     }),
 
-    setMcpItemPublic: async ({ params, body }) => {
+    setMcpItemPublic: async ({ caller, params, body }) => {
       const kind = McpItemKindSchema.safeParse(params.kind);
       if (!kind.success) throw new RestError('BAD_REQUEST', 'kind must be tool, resource or prompt.');
+      // Making an item public grants it to everyone.
+      if (body.public) checks.privilege(caller, { type: 'mcp_item', kind: kind.data, name: params.name });
       await auth.setMcpItemPublic({ kind: kind.data, name: decodeURIComponent(params.name) }, body.public);
     },
 
-    grantPrivilege: async ({ body }) => {
+    grantPrivilege: async ({ caller, body }) => {
+      checks.privilege(caller, body.privilege);
       const group = await auth.getGroupByName(body.group);
       await auth.grantPrivilege(group.id, body.privilege);
       return detail(group);

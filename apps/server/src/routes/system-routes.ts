@@ -1,5 +1,6 @@
 import { buildOpenApiDocument, type ConnectionHealth, type Health, ROUTES } from '@pgmcp/api-contract';
 import type { ConnectionCheck, PoolManager } from '@pgmcp/pool-manager';
+import { FAULT_WINDOW_MS, type ProcessFaults } from '../process-faults.js';
 import type { RouteHandlers } from './register-routes.js';
 
 /** What `/health` and the OpenAPI document need. */
@@ -8,6 +9,8 @@ export interface SystemDeps {
   pools: Pick<PoolManager, 'listConnections' | 'check'>;
   /** Whether the account/conversation store answers. */
   checkStore: () => Promise<NonNullable<Health['store']>>;
+  /** Errors nobody caught (when the server survives them): a recent one degrades the status. */
+  faults?: ProcessFaults;
 }
 
 function toHealth(check: ConnectionCheck): ConnectionHealth {
@@ -46,7 +49,14 @@ export function systemRoutes(deps: SystemDeps): RouteHandlers<'health' | 'openap
       const [checks, store] = await Promise.all([lastChecks.checks, lastChecks.store]);
       // Without its store the server cannot authenticate anyone: not ready. A database that is
       // down only degrades it (other connections still work), so replicas stay in rotation.
-      const status = !store.ok ? 'unavailable' : checks.every((check) => check.ok) ? 'ok' : 'degraded';
+      const faults = deps.faults;
+      const recentFault =
+        faults?.lastAt !== undefined && Date.now() - faults.lastAt.getTime() < FAULT_WINDOW_MS;
+      const status = !store.ok
+        ? 'unavailable'
+        : checks.every((check) => check.ok) && !recentFault
+          ? 'ok'
+          : 'degraded';
       const report: Health = caller
         ? {
             status,
@@ -56,6 +66,9 @@ export function systemRoutes(deps: SystemDeps): RouteHandlers<'health' | 'openap
             connections: checks
               .filter((check) => caller.access.connectionAccess(check.connection))
               .map(toHealth),
+            ...(faults && faults.count > 0
+              ? { uncaught_errors: { count: faults.count, last_at: faults.lastAt?.toISOString() ?? null } }
+              : {}),
           }
         : { status };
       return c.json(report, status === 'unavailable' ? 503 : 200);

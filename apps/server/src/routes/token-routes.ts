@@ -1,6 +1,7 @@
 import type { AuthStore } from '@pgmcp/auth-store';
 import type { Caller } from '../auth/caller.js';
 import { narrowExpiry, narrowScope } from '../auth/narrow-scope.js';
+import { createEscalationChecks } from '../auth/no-escalation.js';
 import { RestError } from '../errors/rest-error.js';
 import type { RouteHandlers } from './register-routes.js';
 import { fromApiScope, toApiToken } from './serialize.js';
@@ -31,6 +32,7 @@ export function tokenRoutes(
   deps: TokenRouteDeps,
 ): RouteHandlers<'listTokens' | 'createToken' | 'revokeToken'> {
   const { auth } = deps;
+  const checks = createEscalationChecks(auth);
 
   /** The user a new token is for: the caller, or (manage_tokens) the named user. */
   const ownerOf = async (caller: Caller, username: string | undefined) => {
@@ -41,7 +43,9 @@ export function tokenRoutes(
           'Creating tokens for other users needs the manage_tokens permission.',
         );
       }
-      return auth.getUserByUsername(username);
+      const owner = await auth.getUserByUsername(username);
+      checks.superuserAccount(caller, owner);
+      return owner;
     }
     if (caller.kind === 'local') {
       throw new RestError(
@@ -55,9 +59,12 @@ export function tokenRoutes(
   return {
     listTokens: async ({ caller, query }) => {
       const all = query.all === 'true' && caller.access.hasAdmin('manage_tokens');
-      const tokens = await auth.listApiTokens(all ? undefined : caller.user.id);
-      const names = new Map((await auth.listUsers()).map((u) => [u.id, u.username]));
-      return { tokens: tokens.map((t) => toApiToken(t, names.get(t.userId) ?? t.userId)) };
+      const users = new Map((await auth.listUsers()).map((u) => [u.id, u]));
+      // Superusers' tokens are theirs to see (and other superusers').
+      const visible = (await auth.listApiTokens(all ? undefined : caller.user.id)).filter(
+        (t) => t.userId === caller.user.id || caller.access.isSuperuser || !users.get(t.userId)?.superuser,
+      );
+      return { tokens: visible.map((t) => toApiToken(t, users.get(t.userId)?.username ?? t.userId)) };
     },
 
     createToken: async ({ caller, body }) => {
@@ -70,11 +77,22 @@ export function tokenRoutes(
         ...(scope ? { scope } : {}),
         ...(expiresAt ? { expiresAt } : {}),
       });
+      if (owner.id !== caller.user.id) {
+        // Checked on the stored token, so scope narrowing is the store's own: refused ones are revoked.
+        await checks.token(caller, created.apiToken.id).catch(async (error: unknown) => {
+          await auth.revokeApiToken(created.apiToken.id);
+          throw error;
+        });
+      }
       return { token: created.token, api_token: toApiToken(created.apiToken, owner.username) };
     },
 
     revokeToken: async ({ caller, params }) => {
-      const mayRevokeAny = caller.access.hasAdmin('manage_tokens');
+      const token = await auth.findApiToken(params.id);
+      const owner = token && token.userId !== caller.user.id ? await auth.findUser(token.userId) : undefined;
+      // Another superuser's token looks like a missing one to an administrator who is not.
+      const mayRevokeAny =
+        caller.access.hasAdmin('manage_tokens') && (caller.access.isSuperuser || !owner?.superuser);
       const revoked = await auth.revokeApiToken(params.id, mayRevokeAny ? {} : { userId: caller.user.id });
       if (!revoked) {
         throw new RestError(

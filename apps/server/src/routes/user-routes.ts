@@ -1,5 +1,7 @@
 import type { AuthStore } from '@pgmcp/auth-store';
 import type { ConversationStore } from '@pgmcp/conversation-store';
+import type { Caller } from '../auth/caller.js';
+import { createEscalationChecks } from '../auth/no-escalation.js';
 import { RestError } from '../errors/rest-error.js';
 import type { Logger } from '../logger.js';
 import type { RouteHandlers } from './register-routes.js';
@@ -19,10 +21,18 @@ type UserRoutes =
 /** `/api/v1/users*`: administration behind manage_users. */
 export function userRoutes(deps: UserRouteDeps): RouteHandlers<UserRoutes> {
   const { auth } = deps;
+  const checks = createEscalationChecks(auth);
+  /** The user an administrator acts on, refused when it is a superuser and they are not. */
+  const target = async (caller: Caller, id: string, setsFlag = false) => {
+    const user = await auth.getUser(id);
+    checks.superuserAccount(caller, user, setsFlag);
+    return user;
+  };
   return {
     listUsers: async () => ({ users: (await auth.listUsers()).map(toApiUser) }),
 
     createUser: async ({ caller, body }) => {
+      checks.superuserAccount(caller, undefined, body.superuser === true);
       const user = await auth.createUser({
         username: body.username,
         ...(body.password !== undefined ? { password: body.password } : {}),
@@ -38,7 +48,8 @@ export function userRoutes(deps: UserRouteDeps): RouteHandlers<UserRoutes> {
 
     getUser: async ({ params }) => toApiUser(await auth.getUser(params.id)),
 
-    updateUser: async ({ params, body }) => {
+    updateUser: async ({ caller, params, body }) => {
+      await target(caller, params.id, body.superuser !== undefined);
       const user = await auth.updateUser(params.id, {
         ...(body.username !== undefined ? { username: body.username } : {}),
         ...(body.display_name !== undefined ? { displayName: body.display_name ?? undefined } : {}),
@@ -53,16 +64,19 @@ export function userRoutes(deps: UserRouteDeps): RouteHandlers<UserRoutes> {
       if (params.id === caller.user.id) {
         throw new RestError('CONFLICT', 'You cannot delete your own account while logged in with it.');
       }
+      await target(caller, params.id);
       await auth.deleteUser(params.id);
       // Conversations live in their own store, without a foreign key to users.
       await deps.conversations.deleteAll(params.id);
     },
 
-    setUserPassword: async ({ params, body }) => {
+    setUserPassword: async ({ caller, params, body }) => {
+      await target(caller, params.id);
       await auth.setPassword(params.id, body.password);
     },
 
-    unlockUser: async ({ params }) => {
+    unlockUser: async ({ caller, params }) => {
+      await target(caller, params.id);
       await auth.unlockUser(params.id);
     },
   };

@@ -23,5 +23,12 @@ export const AuthConfigSchema = z.strictObject({
   trusted_proxies: z.array(z.string()).default([]),
   /** bcrypt cost of new password hashes (12; lower only for tests). */
   bcrypt_cost: z.number().int().min(4).max(15).default(12),
+  /**
+   * Password checks run at once and waiting (bcrypt is CPU-bound): beyond both, a login answers
+   * 429 BUSY at once instead of slowing every other request. Defaults: half the cores, 16.
+   */
+  bcrypt_queue: z
+    .strictObject({ max_concurrent: positiveInt.optional(), max_waiting: z.number().int().min(0).optional() })
+    .prefault({}),
 });
 export type AuthConfig = z.infer<typeof AuthConfigSchema>;

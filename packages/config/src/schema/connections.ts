@@ -36,6 +36,19 @@ export const LimitsConfigSchema = z.strictObject({
   default_rows: z.number().int().min(1).max(1000).default(100),
   max_rows: z.number().int().min(1).max(10_000).default(1000),
   max_output_bytes: positiveInt.default(1024 * 1024),
+  /** Database sessions all callers together may hold open (keeps slots free for the application). */
+  max_sessions: positiveInt.default(50),
+  /** Database sessions one user may hold open across all of their tokens and databases. */
+  max_sessions_per_user: positiveInt.default(10),
+});
+
+/** `privacy:` — what callers may learn about each other through the database. */
+export const PrivacyConfigSchema = z.strictObject({
+  /**
+   * Only administrators (superusers and holders of an admin permission) read other sessions'
+   * statement text (pg_stat_activity.query); others see their own and the facts of the rest.
+   */
+  hide_other_sessions: z.boolean().default(true),
 });
 
 /** `embedded:` — the embedded PostgreSQL with the demo database, used when no connection is configured. */

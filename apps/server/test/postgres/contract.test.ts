@@ -1,0 +1,578 @@
+import { createServer, type Server } from 'node:net';
+import {
+  type ApiClient,
+  ApiError,
+  createApiClient,
+  ErrorBodySchema,
+  HealthSchema,
+  errorStatuses,
+  type ErrorStatus,
+  type RouteContract,
+  type RouteName,
+  ROUTES,
+  StreamEventSchema,
+  successStatus,
+} from '@pgmcp/api-contract';
+import {
+  errorReply,
+  type FakeProvider,
+  hangReply,
+  startFakeProvider,
+  textReply,
+} from '@pgmcp/llm-clients/testing';
+import { createTestDatabase, type TestDatabase, useTestDatabase } from '@pgmcp/vitest-config/postgres';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { z } from 'zod';
+import type { RunningServer } from '../../src/start.js';
+import { startTestServer } from '../helpers.js';
+
+// Walks every route of the api-contract table against the running server: the success answer
+// (parsed by the typed client with the route's own schema) and every error status the route
+// documents (each answered with the {"error":{code,message}} body). A route added to the table
+// without a scenario here fails the first test, so the table, the server and the clients cannot
+// drift apart.
+
+const ADMIN_PASSWORD = 'contract admin password';
+const PASSWORD = 'a long enough password 42';
+const db = useTestDatabase('server-contract');
+
+type Who = 'admin' | 'user' | 'token' | 'scoped' | 'anonymous' | 'unconfigured';
+/** One call: who makes it (or with which session token) and with what input (path params, query, body). */
+interface Call {
+  who?: Who;
+  session?: string;
+  input?: { params?: Record<string, string>; query?: Record<string, unknown>; body?: unknown };
+}
+interface Scenario {
+  ok: () => Promise<Call> | Call;
+  /** Error statuses the generic checks cannot produce for this route. */
+  errors?: Partial<Record<ErrorStatus, () => Promise<Call | (() => Promise<Response>)> | Call>>;
+}
+
+let store: TestDatabase;
+let server: RunningServer;
+let unconfigured: RunningServer;
+let anthropic: FakeProvider;
+let openai: FakeProvider;
+let hanging: Server;
+const clients = {} as Record<Who, ApiClient>;
+let unique = 0;
+const name = (prefix: string) => `${prefix}_${++unique}`;
+
+function clientOf(target: RunningServer, token?: string): ApiClient {
+  return createApiClient({
+    baseUrl: 'http://127.0.0.1',
+    fetch: async (url, init) => target.app.fetch(new Request(url, init)),
+    headers: (): Record<string, string> => (token ? { authorization: `Bearer ${token}` } : {}),
+  });
+}
+
+async function login(target: RunningServer, username: string, password: string): Promise<string> {
+  return (await clientOf(target).login({ body: { username, password } })).token;
+}
+
+async function newUser(): Promise<{ id: string; username: string }> {
+  const username = name('user');
+  const user = await clients.admin.createUser({ body: { username, password: PASSWORD } });
+  return { id: user.id, username };
+}
+
+async function newGroup(): Promise<{ id: string; name: string }> {
+  const group = await clients.admin.createGroup({ body: { name: name('group') } });
+  return { id: group.id, name: group.name };
+}
+
+async function newConversation(who: Who = 'admin'): Promise<string> {
+  const created = await clients[who].createConversation({
+    body: { messages: [{ role: 'user', content: 'How many orders?' }] },
+  });
+  return created.id;
+}
+
+const hello = { messages: [{ role: 'user' as const, content: 'hello' }] };
+
+/** A new user's session that has spent its model calls for the minute (llm.requests_per_minute). */
+async function spentSession(): Promise<string> {
+  const { username } = await newUser();
+  const session = await login(server, username, PASSWORD);
+  const limited = clientOf(server, session);
+  // Each call counts, even one the body check refuses.
+  for (let i = 0; i < 40; i++) await limited.llmChat({ body: { messages: [] } }).catch(() => undefined);
+  return session;
+}
+
+const SCENARIOS: Record<RouteName, Scenario> = {
+  health: {
+    ok: () => ({}),
+    errors: {
+      503: async () => {
+        // A server whose store (PostgreSQL) goes away is not ready.
+        const storeDb = await createTestDatabase('contract-health-store');
+        const target = await startTestServer({ PGMCP_DATABASE_URL: db.url, PGMCP_STORE_URL: storeDb.url });
+        await storeDb.drop();
+        return async () => {
+          const response = await target.app.fetch(new Request('http://127.0.0.1/health'));
+          await target.close();
+          return response;
+        };
+      },
+    },
+  },
+  openapi: { ok: () => ({}) },
+  login: {
+    ok: async () => ({
+      who: 'anonymous',
+      input: { body: { username: (await newUser()).username, password: PASSWORD } },
+    }),
+    errors: {
+      401: () => ({ who: 'anonymous', input: { body: { username: 'admin', password: 'not the password' } } }),
+      429: async () => {
+        // Failed logins are limited per client IP, which only a real socket has.
+        const { username } = await newUser();
+        const attempt = () =>
+          fetch(`${server.url}/api/v1/auth/login`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ username, password: 'wrong password here' }),
+          });
+        for (let i = 0; i < 3; i++) await attempt();
+        return attempt;
+      },
+    },
+  },
+  logout: {
+    ok: async () => {
+      const { username } = await newUser();
+      return { session: await login(server, username, PASSWORD) };
+    },
+  },
+  me: { ok: () => ({}) },
+  changePassword: {
+    ok: async () => {
+      const { username } = await newUser();
+      const session = await login(server, username, PASSWORD);
+      clients.user = clientOf(server, session);
+      return {
+        who: 'user',
+        input: { body: { current_password: PASSWORD, new_password: `${PASSWORD} changed` } },
+      };
+    },
+    errors: {
+      401: () => ({
+        who: 'user',
+        input: { body: { current_password: 'wrong', new_password: `${PASSWORD} again` } },
+      }),
+    },
+  },
+  listTokens: {
+    ok: () => ({ input: { query: { all: 'true' } } }),
+    errors: { 400: () => ({ input: { query: { all: 'maybe' } } }) },
+  },
+  createToken: { ok: () => ({ input: { body: { note: 'contract', expires_in_days: 1 } } }) },
+  revokeToken: {
+    ok: async () => {
+      const { api_token } = await clients.admin.createToken({ body: { note: 'to revoke' } });
+      return { input: { params: { id: api_token.id } } };
+    },
+  },
+  listUsers: { ok: () => ({}) },
+  createUser: {
+    ok: () => ({ input: { body: { username: name('created'), password: PASSWORD } } }),
+    errors: { 409: () => ({ input: { body: { username: 'admin', password: PASSWORD } } }) },
+  },
+  getUser: { ok: async () => ({ input: { params: { id: (await newUser()).id } } }) },
+  updateUser: {
+    ok: async () => ({ input: { params: { id: (await newUser()).id }, body: { display_name: 'Renamed' } } }),
+    errors: {
+      409: async () => ({ input: { params: { id: (await newUser()).id }, body: { username: 'admin' } } }),
+    },
+  },
+  deleteUser: {
+    ok: async () => ({ input: { params: { id: (await newUser()).id } } }),
+    errors: {
+      409: async () => ({ input: { params: { id: (await clients.admin.me()).user.id } } }),
+    },
+  },
+  setUserPassword: {
+    ok: async () => ({
+      input: { params: { id: (await newUser()).id }, body: { password: `${PASSWORD} reset` } },
+    }),
+  },
+  unlockUser: { ok: async () => ({ input: { params: { id: (await newUser()).id } } }) },
+  listGroups: { ok: () => ({}) },
+  createGroup: {
+    ok: () => ({ input: { body: { name: name('made') } } }),
+    errors: { 409: async () => ({ input: { body: { name: (await newGroup()).name } } }) },
+  },
+  getGroup: { ok: async () => ({ input: { params: { id: (await newGroup()).id } } }) },
+  updateGroup: {
+    ok: async () => ({ input: { params: { id: (await newGroup()).id }, body: { description: 'changed' } } }),
+    errors: {
+      409: async () => ({
+        input: { params: { id: (await newGroup()).id }, body: { name: (await newGroup()).name } },
+      }),
+    },
+  },
+  deleteGroup: { ok: async () => ({ input: { params: { id: (await newGroup()).id } } }) },
+  addGroupMember: {
+    ok: async () => ({
+      input: { params: { id: (await newGroup()).id }, body: { username: (await newUser()).username } },
+    }),
+    errors: {
+      // A group inside itself is a cycle.
+      409: async () => {
+        const group = await newGroup();
+        return { input: { params: { id: group.id }, body: { group: group.name } } };
+      },
+    },
+  },
+  removeGroupMember: {
+    ok: async () => {
+      const group = await newGroup();
+      const { username } = await newUser();
+      await clients.admin.addGroupMember({ params: { id: group.id }, body: { username } });
+      return { input: { params: { id: group.id }, body: { username } } };
+    },
+  },
+  listMcpItems: { ok: () => ({}) },
+  setMcpItemPublic: {
+    ok: () => ({ input: { params: { kind: 'prompt', name: 'design-schema' }, body: { public: false } } }),
+    errors: {
+      404: () => ({ input: { params: { kind: 'tool', name: 'no_such_tool' }, body: { public: true } } }),
+    },
+  },
+  grantPrivilege: {
+    ok: async () => ({
+      input: {
+        body: {
+          group: (await newGroup()).name,
+          privilege: { type: 'mcp_item', kind: 'tool', name: 'query_database' },
+        },
+      },
+    }),
+    errors: {
+      404: () => ({
+        input: { body: { group: 'no_such_group', privilege: { type: 'admin', permission: 'manage_users' } } },
+      }),
+    },
+  },
+  revokePrivilege: {
+    ok: async () => ({
+      input: {
+        body: {
+          group: (await newGroup()).name,
+          privilege: { type: 'connection', name: 'default', access: 'read' },
+        },
+      },
+    }),
+    errors: {
+      404: () => ({
+        input: { body: { group: 'no_such_group', privilege: { type: 'admin', permission: 'manage_users' } } },
+      }),
+    },
+  },
+  listConnections: { ok: () => ({}) },
+  getCurrentConnection: {
+    ok: () => ({}),
+    // A user granted no connection has no current one.
+    errors: { 404: () => ({ who: 'user' }) },
+  },
+  setCurrentConnection: {
+    ok: () => ({ input: { body: { connection: 'default' } } }),
+    errors: { 404: () => ({ input: { body: { connection: 'nowhere' } } }) },
+  },
+  llmProviders: { ok: () => ({}), errors: { 503: () => ({ who: 'unconfigured' }) } },
+  llmModels: {
+    ok: () => ({ input: { query: { provider: 'anthropic' } } }),
+    errors: {
+      400: () => ({ input: { query: { provider: '' } } }),
+      // OpenAI is configured with a key the fake refuses; Ollama with a server that never answers.
+      502: () => ({ input: { query: { provider: 'openai' } } }),
+      503: () => ({ who: 'unconfigured' }),
+      504: () => ({ input: { query: { provider: 'ollama' } } }),
+    },
+  },
+  llmChat: {
+    ok: () => {
+      anthropic.script(textReply('Hello.'));
+      return { input: { body: hello } };
+    },
+    errors: {
+      413: () => ({ input: { body: { messages: Array.from({ length: 7 }, () => hello.messages[0]) } } }),
+      429: async () => ({ session: await spentSession(), input: { body: hello } }),
+      502: () => {
+        anthropic.script(errorReply(500, 'upstream exploded'));
+        return { input: { body: hello } };
+      },
+      503: () => ({ who: 'unconfigured', input: { body: hello } }),
+      504: () => {
+        anthropic.script(hangReply());
+        return { input: { body: { ...hello, provider: 'anthropic' } } };
+      },
+    },
+  },
+  llmChatStream: {
+    ok: () => {
+      anthropic.script(textReply('Streamed hello.'));
+      return { input: { body: hello } };
+    },
+    errors: {
+      413: () => ({ input: { body: { messages: Array.from({ length: 7 }, () => hello.messages[0]) } } }),
+      429: async () => ({ session: await spentSession(), input: { body: hello } }),
+      503: () => ({ who: 'unconfigured', input: { body: hello } }),
+    },
+  },
+  compact: {
+    ok: () => ({ input: { body: { messages: hello.messages, max_tokens: 1000 } } }),
+    errors: {
+      429: async () => ({
+        session: await spentSession(),
+        input: { body: { messages: hello.messages, options: { enable_llm_summarization: true } } },
+      }),
+    },
+  },
+  compactionAnalytics: { ok: () => ({}) },
+  listConversations: {
+    ok: () => ({ input: { query: { limit: 5 } } }),
+    errors: { 400: () => ({ input: { query: { limit: 'many' } } }) },
+  },
+  createConversation: {
+    ok: () => ({ input: { body: hello } }),
+    errors: {
+      413: () => ({
+        input: {
+          body: {
+            messages: Array.from({ length: 11 }, (_, i) => ({
+              role: i % 2 ? 'assistant' : 'user',
+              content: 'x',
+            })),
+          },
+        },
+      }),
+      429: async () => {
+        // A user may keep conversations.max_per_user conversations.
+        const { username } = await newUser();
+        const session = await login(server, username, PASSWORD);
+        const full = clientOf(server, session);
+        for (let i = 0; i < 30; i++) await full.createConversation({ body: hello });
+        return { session, input: { body: hello } };
+      },
+    },
+  },
+  deleteAllConversations: { ok: () => ({ who: 'user' }) },
+  getConversation: { ok: async () => ({ input: { params: { id: await newConversation() } } }) },
+  replaceConversation: {
+    ok: async () => ({ input: { params: { id: await newConversation() }, body: hello } }),
+    errors: {
+      413: async () => ({
+        input: {
+          params: { id: await newConversation() },
+          body: {
+            messages: Array.from({ length: 11 }, (_, i) => ({
+              role: i % 2 ? 'assistant' : 'user',
+              content: 'x',
+            })),
+          },
+        },
+      }),
+    },
+  },
+  renameConversation: {
+    ok: async () => ({ input: { params: { id: await newConversation() }, body: { title: 'Renamed' } } }),
+  },
+  deleteConversation: { ok: async () => ({ input: { params: { id: await newConversation() } } }) },
+};
+
+beforeAll(async () => {
+  anthropic = await startFakeProvider({ provider: 'anthropic' });
+  // Only there to refuse the key the server is configured with.
+  openai = await startFakeProvider({ provider: 'openai', apiKey: 'sk-right-key' });
+  // Accepts connections and never answers: a provider that times out.
+  hanging = createServer(() => undefined);
+  await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
+  const hangingPort = (hanging.address() as { port: number }).port;
+  store = await createTestDatabase('contract-store');
+  server = await startTestServer(
+    {
+      PGMCP_AUTH: 'on',
+      PGMCP_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      PGMCP_DATABASE_URL: db.url,
+      PGMCP_STORE_URL: store.url,
+      ANTHROPIC_API_KEY: 'sk-ant-contract',
+      PGMCP_ANTHROPIC_BASE_URL: anthropic.url,
+      OPENAI_API_KEY: 'sk-wrong-key',
+      PGMCP_OPENAI_BASE_URL: openai.url,
+      OLLAMA_HOST: `127.0.0.1:${hangingPort}`,
+    },
+    {
+      yaml: `auth:
+  bcrypt_cost: 4
+  ip_rate_limit: { max_failures: 3 }
+llm:
+  requests_per_minute: 40
+  max_messages: 6
+  providers:
+    anthropic: { max_retries: 0, timeout_ms: 500 }
+    openai: { max_retries: 0 }
+    ollama: { max_retries: 0, timeout_ms: 500, enabled: true }
+conversations:
+  max_messages: 10
+  max_per_user: 30
+`,
+    },
+  );
+  unconfigured = await startTestServer({
+    PGMCP_AUTH: 'on',
+    PGMCP_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    PGMCP_DATABASE_URL: db.url,
+  });
+  const adminSession = await login(server, 'admin', ADMIN_PASSWORD);
+  clients.admin = clientOf(server, adminSession);
+  clients.anonymous = clientOf(server);
+  clients.unconfigured = clientOf(unconfigured, await login(unconfigured, 'admin', ADMIN_PASSWORD));
+  const { username } = await newUser();
+  clients.user = clientOf(server, await login(server, username, PASSWORD));
+  const userToken = await clients.user.createToken({ body: { note: 'unscoped' } });
+  clients.token = clientOf(server, userToken.token);
+  const scoped = await clients.admin.createToken({
+    body: { scope: { mcp_items: [{ kind: 'tool', name: 'query_database' }] } },
+  });
+  clients.scoped = clientOf(server, scoped.token);
+});
+
+afterAll(async () => {
+  await server?.close();
+  await unconfigured?.close();
+  await anthropic?.close();
+  await openai?.close();
+  hanging?.close();
+  await store?.drop();
+});
+
+it('has a scenario for every route of the table, and the table names each route once', () => {
+  expect(Object.keys(SCENARIOS).sort()).toEqual(Object.keys(ROUTES).sort());
+  const keys = Object.values(ROUTES).map((route) => `${route.method} ${route.path}`);
+  expect(new Set(keys).size).toBe(keys.length);
+});
+
+/** What a caller who may not use the route is: the generic 403 of its rule. */
+function forbiddenCaller(route: RouteContract): Who {
+  if (route.auth === 'session') return 'token';
+  if (route.auth === 'user') return 'scoped';
+  return 'user';
+}
+
+async function call(name: RouteName, scenarioCall: Call): Promise<unknown> {
+  const client = scenarioCall.session
+    ? clientOf(server, scenarioCall.session)
+    : clients[scenarioCall.who ?? 'admin'];
+  const method = client[name] as (input?: unknown) => Promise<unknown>;
+  return method(scenarioCall.input ?? {});
+}
+
+async function raw(route: RouteContract, init: RequestInit, input: Call['input'] = {}): Promise<Response> {
+  const path = route.path.replace(/\{(\w+)\}/g, (_, p: string) =>
+    encodeURIComponent(input.params?.[p] ?? 'x'),
+  );
+  return server.app.fetch(
+    new Request(`http://127.0.0.1${path}`, {
+      method: route.method.toUpperCase(),
+      ...init,
+      headers: { authorization: `Bearer ${await login(server, 'admin', ADMIN_PASSWORD)}`, ...init.headers },
+    }),
+  );
+}
+
+async function expectErrorBody(
+  response: Response,
+  status: number,
+  schema: z.ZodType = ErrorBodySchema,
+): Promise<void> {
+  const text = await response.text();
+  expect(response.status, text).toBe(status);
+  expect(schema.safeParse(JSON.parse(text)).success, text).toBe(true);
+}
+
+async function expectApiError(promise: Promise<unknown>, status: number): Promise<void> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error, `expected HTTP ${status}`).toBeInstanceOf(ApiError);
+  const apiError = error as ApiError;
+  expect(apiError.status, apiError.message).toBe(status);
+  // A pgmcp error body was parsed (the client names other answers HTTP_<status>).
+  expect(apiError.code).not.toMatch(/^HTTP_/);
+}
+
+describe.each(Object.keys(ROUTES) as RouteName[])('%s', (name) => {
+  const route: RouteContract = ROUTES[name];
+  const scenario = SCENARIOS[name];
+
+  it(`answers ${successStatus(route)} in the documented shape`, async () => {
+    const result = await call(name, await scenario.ok());
+    if (route.stream) {
+      const response = result as Response;
+      expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+      const events = (await response.text())
+        .split('\n')
+        .filter((line) => line.startsWith('data: '))
+        .map((line) => StreamEventSchema.parse(JSON.parse(line.slice(6))));
+      expect(events.at(-1)?.type).toBe('done');
+    } else if (!route.response) {
+      expect(result).toBeUndefined();
+    }
+  });
+
+  for (const status of errorStatuses(route)) {
+    it(`answers ${status} with an error body`, async () => {
+      const own = scenario.errors?.[status];
+      if (own) {
+        const produced = await own();
+        // /health answers its own shape when the store is down (load balancers read the status).
+        if (typeof produced === 'function')
+          return expectErrorBody(
+            await produced(),
+            status,
+            name === 'health' ? HealthSchema : ErrorBodySchema,
+          );
+        return expectApiError(call(name, produced), status);
+      }
+      const ok = await scenario.ok();
+      switch (status) {
+        case 401:
+          return expectApiError(call(name, { ...ok, who: 'anonymous' }), 401);
+        case 403:
+          return expectApiError(call(name, { ...ok, who: forbiddenCaller(route) }), 403);
+        case 404:
+          return expectApiError(
+            call(name, {
+              ...ok,
+              input: {
+                ...ok.input,
+                params: Object.fromEntries(Object.keys(ok.input?.params ?? {}).map((p) => [p, 'no-such-id'])),
+              },
+            }),
+            404,
+          );
+        case 400:
+          // Valid JSON that is not the body's shape.
+          return expectErrorBody(
+            await raw(route, { headers: { 'content-type': 'application/json' }, body: '[]' }, ok.input),
+            400,
+          );
+        case 415:
+          return expectErrorBody(
+            await raw(
+              route,
+              { headers: { 'content-type': 'text/plain' }, body: JSON.stringify(ok.input?.body) },
+              ok.input,
+            ),
+            415,
+          );
+        default:
+          throw new Error(`${name} documents ${status} but its scenario does not produce it.`);
+      }
+    });
+  }
+});
