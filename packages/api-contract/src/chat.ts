@@ -129,7 +129,7 @@ export const CHAT_ROUTES = {
     tag: 'chat',
     auth: 'user',
     scope: 'llm',
-    errors: [429, 503],
+    errors: [429],
     body: CompactRequestSchema,
     response: CompactResponseSchema,
   },

@@ -1,5 +1,6 @@
 import { McpItemKindSchema } from '@pgmcp/api-contract';
-import type { AuthStore, Group } from '@pgmcp/auth-store';
+import type { AuthStore, Group, McpItemKind } from '@pgmcp/auth-store';
+import { suggestion } from '@pgmcp/config';
 import { createEscalationChecks } from '../auth/no-escalation.js';
 import { RestError } from '../errors/rest-error.js';
 import type { RouteHandlers } from './register-routes.js';
@@ -42,6 +43,20 @@ export function groupRoutes(deps: GroupRouteDeps): RouteHandlers<GroupRoutes> {
         admin: [...privileges.admin],
       },
     };
+  };
+
+  /** An MCP item this server has: privileges naming unknown ones (typos) are refused. */
+  const knownItem = async (kind: McpItemKind, name: string) => {
+    const items = (await auth.listMcpItems()).filter((item) => item.kind === kind);
+    if (!items.some((item) => item.name === name)) {
+      throw new RestError(
+        'NOT_FOUND',
+        `There is no ${kind} "${name}" on this server.${suggestion(
+          name,
+          items.map((item) => item.name),
+        )} GET /api/v1/privileges/items lists them.`,
+      );
+    }
   };
 
   const memberOf = async (body: { username: string } | { group: string }) =>
@@ -99,12 +114,14 @@ export function groupRoutes(deps: GroupRouteDeps): RouteHandlers<GroupRoutes> {
     setMcpItemPublic: async ({ caller, params, body }) => {
       const kind = McpItemKindSchema.safeParse(params.kind);
       if (!kind.success) throw new RestError('BAD_REQUEST', 'kind must be tool, resource or prompt.');
+      await knownItem(kind.data, params.name);
       // Making an item public grants it to everyone.
       if (body.public) checks.privilege(caller, { type: 'mcp_item', kind: kind.data, name: params.name });
       await auth.setMcpItemPublic({ kind: kind.data, name: decodeURIComponent(params.name) }, body.public);
     },
 
     grantPrivilege: async ({ caller, body }) => {
+      if (body.privilege.type === 'mcp_item') await knownItem(body.privilege.kind, body.privilege.name);
       checks.privilege(caller, body.privilege);
       const group = await auth.getGroupByName(body.group);
       await auth.grantPrivilege(group.id, body.privilege);

@@ -294,6 +294,7 @@ const SCENARIOS: Record<RouteName, Scenario> = {
   },
   llmChat: {
     ok: () => {
+      anthropic.reset();
       anthropic.script(textReply('Hello.'));
       return { input: { body: hello } };
     },
@@ -301,11 +302,13 @@ const SCENARIOS: Record<RouteName, Scenario> = {
       413: () => ({ input: { body: { messages: Array.from({ length: 7 }, () => hello.messages[0]) } } }),
       429: async () => ({ session: await spentSession(), input: { body: hello } }),
       502: () => {
+        anthropic.reset();
         anthropic.script(errorReply(500, 'upstream exploded'));
         return { input: { body: hello } };
       },
       503: () => ({ who: 'unconfigured', input: { body: hello } }),
       504: () => {
+        anthropic.reset();
         anthropic.script(hangReply());
         return { input: { body: { ...hello, provider: 'anthropic' } } };
       },
@@ -313,6 +316,7 @@ const SCENARIOS: Record<RouteName, Scenario> = {
   },
   llmChatStream: {
     ok: () => {
+      anthropic.reset();
       anthropic.script(textReply('Streamed hello.'));
       return { input: { body: hello } };
     },
@@ -541,9 +545,9 @@ describe.each(Object.keys(ROUTES) as RouteName[])('%s', (name) => {
       const ok = await scenario.ok();
       switch (status) {
         case 401:
-          return expectApiError(call(name, { ...ok, who: 'anonymous' }), 401);
+          return expectApiError(call(name, { input: ok.input, who: 'anonymous' }), 401);
         case 403:
-          return expectApiError(call(name, { ...ok, who: forbiddenCaller(route) }), 403);
+          return expectApiError(call(name, { input: ok.input, who: forbiddenCaller(route) }), 403);
         case 404:
           return expectApiError(
             call(name, {
