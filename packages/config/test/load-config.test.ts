@@ -1,11 +1,17 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/index.js';
+
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
 
 function dirWith(yaml?: string): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'pgmcp-config-'));
+  made.push(dir);
   if (yaml !== undefined) writeFileSync(path.join(dir, 'pgmcp.yaml'), yaml);
   return dir;
 }
@@ -17,7 +23,13 @@ describe('loadConfig', () => {
   it('has safe defaults without any file or variable', () => {
     const { config, file, dataDir } = load(undefined, { HOME: '/home/ann' });
     expect(config.http).toMatchObject({ host: '127.0.0.1', port: 8080, max_body_bytes: 10 * 1024 * 1024 });
-    expect(config.limits).toEqual({ default_rows: 100, max_rows: 1000, max_output_bytes: 1024 * 1024 });
+    expect(config.limits).toEqual({
+      default_rows: 100,
+      max_rows: 1000,
+      max_output_bytes: 1024 * 1024,
+      max_sessions: 50,
+      max_sessions_per_user: 10,
+    });
     expect(config.connections).toEqual([]);
     expect(file).toBeUndefined();
     expect(dataDir).toBe('/home/ann/.local/share/pgmcp');
