@@ -1,6 +1,8 @@
 import tseslint from 'typescript-eslint';
 
 const apps = ['@pgmcp/server', '@pgmcp/web', '@pgmcp/cli'];
+/** Apps others may import, by their package entry only: the server's start functions (for `pgmcp serve`). */
+const APP_ENTRY_POINTS = ['@pgmcp/server'];
 
 /** Imports nobody may write: deep imports into another package's src/ or dist/. */
 const deepImports = [
@@ -26,6 +28,20 @@ export function createConfig({ tsconfigRootDir, kind }) {
     // Dependencies point one way: apps -> packages.
     for (const name of apps) paths.push({ name, message: 'Packages never import apps.' });
     patterns.push({ group: ['**/apps/*'], message: 'Packages never import apps.' });
+  } else {
+    // Apps import another app only through its declared start entry point (DESIGN.md §2).
+    // The browser app imports no app at all.
+    for (const name of apps.filter((app) => kind === 'web' || !APP_ENTRY_POINTS.includes(app))) {
+      paths.push({ name, message: 'Apps do not import other apps; share code through a package.' });
+    }
+    patterns.push(
+      {
+        group: apps.map((app) => `${app}/*`),
+        message:
+          "Import another app only through its start entry point (e.g. '@pgmcp/server'), or move the code into a package.",
+      },
+      { group: ['**/apps/*/src/**', '**/apps/*/dist/**'], message: "Apps do not import other apps' files." },
+    );
   }
   const browserOnly =
     kind === 'browser-package' || kind === 'web'

@@ -48,3 +48,18 @@ export { connectMcpClient, isUnauthorized, type McpConnectOptions } from './conn
 
 // Errors.
 export { AgentError, isAgentError, type AgentErrorCode } from './errors.js';
+
+// Chat policy shared by the web and terminal clients: when to compact, the fallback, usage totals.
+export {
+  addUsage,
+  chatTokenEstimator,
+  compactionBudget,
+  counterTypeFor,
+  COMPACTION_POLICY,
+  compactWithFallback,
+  NO_USAGE,
+  recordTurn,
+  type CompactionBudget,
+  type CompactionOutcome,
+  type UsageTotals,
+} from './chat-policy.js';

@@ -1,33 +1,29 @@
 import {
+  addUsage,
   type AgentEvent,
+  type CompactionBudget,
+  compactionBudget,
+  chatTokenEstimator,
+  compactWithFallback,
   type ConfirmToolCall,
   createAgent,
-  estimateTokensRoughly,
   findHistoryProblem,
   isAgentError,
+  NO_USAGE,
+  recordTurn,
   type TurnResult,
+  type UsageTotals,
 } from '@pgmcp/agent';
 import type {
   CompactResponse,
   Conversation,
   LlmModel,
   Message,
-  TokenCounterType,
   Usage,
 } from '@pgmcp/api-contract';
-import { compactLocally } from '@pgmcp/compactor';
 import type { ChatBackend, DatabaseInfo, ProviderList } from './backend.js';
 import { ChatError, messageOf } from './chat-error.js';
 import type { RememberedSettings } from './chat-files.js';
-
-/** Budget when the model's context window is unknown (the compactor's default). */
-const DEFAULT_BUDGET_TOKENS = 100_000;
-/** Share of the context window the history may take before it is compacted; the rest is for tools and the answer. */
-const BUDGET_SHARE = 0.7;
-/** Compaction aims below the budget, so the next turns do not compact again at once. */
-const COMPACTION_TARGET = 0.6;
-/** Recent messages compaction always keeps. */
-const RECENT_WINDOW = 6;
 
 /** What the last compaction did, for the turn's notice and /compact. */
 export interface CompactionReport {
@@ -77,11 +73,7 @@ export interface SessionSettings {
 }
 
 /** Token counts of the session. */
-export interface SessionUsage {
-  lastTurn: Usage | undefined;
-  total: Usage;
-  turns: number;
-}
+export type SessionUsage = UsageTotals;
 
 /** The state of one chat: settings, history, usage, the stored conversation; runs turns. */
 export interface ChatSession {
@@ -115,19 +107,6 @@ export interface ChatSession {
   newConversation(): void;
   load(conversation: Conversation): void;
   save(title?: string): Promise<{ id: string; title: string }>;
-}
-
-function counterTypeOf(provider: string): TokenCounterType {
-  return provider === 'anthropic' || provider === 'openai' || provider === 'ollama' ? provider : 'generic';
-}
-
-function addUsage(a: Usage, b: Usage): Usage {
-  const cacheRead = (a.cache_read_tokens ?? 0) + (b.cache_read_tokens ?? 0);
-  return {
-    input_tokens: a.input_tokens + b.input_tokens,
-    output_tokens: a.output_tokens + b.output_tokens,
-    ...(cacheRead > 0 ? { cache_read_tokens: cacheRead } : {}),
-  };
 }
 
 /**
@@ -198,13 +177,15 @@ export async function createChatSession(options: ChatSessionOptions): Promise<Ch
   let transcript: Message[] = [];
   let context: Message[] = [];
   let conversation: { id: string; title: string } | undefined;
-  const usage: SessionUsage = { lastTurn: undefined, total: { input_tokens: 0, output_tokens: 0 }, turns: 0 };
+  let usage: SessionUsage = NO_USAGE;
 
-  const budgetTokens = async (): Promise<number> => {
-    if (options.maxContextTokens) return options.maxContextTokens;
-    const window = (await models().catch(() => [])).find((m) => m.id === settings.model)?.context_window;
-    return window ? Math.max(1024, Math.floor(window * BUDGET_SHARE)) : DEFAULT_BUDGET_TOKENS;
+  const budget = async (): Promise<CompactionBudget> => {
+    const window = options.maxContextTokens
+      ? undefined
+      : (await models().catch(() => [])).find((m) => m.id === settings.model)?.context_window;
+    return compactionBudget(window, options.maxContextTokens);
   };
+  const budgetTokens = async () => (await budget()).triggerTokens;
 
   /** Compacts `messages` to `maxTokens`: the backend's compactor, else the first and last messages. */
   const compact = async (
@@ -212,41 +193,27 @@ export async function createChatSession(options: ChatSessionOptions): Promise<Ch
     maxTokens: number,
     signal: AbortSignal,
   ): Promise<CompactionReport & { messages: Message[] }> => {
-    const tokensBefore = estimateTokensRoughly(messages);
-    try {
-      const response = await backend.compact(
-        {
-          messages,
-          max_tokens: maxTokens,
-          recent_window: RECENT_WINDOW,
-          options: { token_counter_type: counterTypeOf(settings.provider) },
-        },
-        signal,
-      );
-      const problem = findHistoryProblem(response.messages);
-      if (problem) throw new ChatError('SERVER_ERROR', `the compacted history is not valid: ${problem}`);
-      return {
-        by: backend.mode === 'server' ? 'server' : 'local',
-        messages: response.messages,
-        messagesBefore: messages.length,
-        messagesAfter: response.messages.length,
-        tokensBefore,
-        tokensAfter: estimateTokensRoughly(response.messages),
-        response,
-      };
-    } catch (error) {
-      if (signal.aborted) throw error;
-      const kept = compactLocally(messages, { keepLast: RECENT_WINDOW });
-      return {
-        by: 'fallback',
-        reason: messageOf(error),
-        messages: kept,
-        messagesBefore: messages.length,
-        messagesAfter: kept.length,
-        tokensBefore,
-        tokensAfter: estimateTokensRoughly(kept),
-      };
-    }
+    let response: CompactResponse | undefined;
+    const outcome = await compactWithFallback(
+      messages,
+      { tokens: maxTokens, provider: settings.provider },
+      async (request) => {
+        response = await backend.compact(request, signal);
+        const problem = findHistoryProblem(response.messages);
+        if (problem) throw new ChatError('SERVER_ERROR', `the compacted history is not valid: ${problem}`);
+        return response.messages;
+      },
+      signal,
+    );
+    return {
+      by: outcome.fallbackReason !== undefined ? 'fallback' : backend.mode === 'server' ? 'server' : 'local',
+      ...(outcome.fallbackReason !== undefined ? { reason: outcome.fallbackReason } : { response }),
+      messages: outcome.messages,
+      messagesBefore: messages.length,
+      messagesAfter: outcome.messages.length,
+      tokensBefore: chatTokenEstimator(settings.provider)(messages),
+      tokensAfter: chatTokenEstimator(settings.provider)(outcome.messages),
+    };
   };
 
   const persist = async (title?: string) => {
@@ -276,11 +243,13 @@ export async function createChatSession(options: ChatSessionOptions): Promise<Ch
     get conversation() {
       return conversation;
     },
-    usage,
+    get usage() {
+      return usage;
+    },
     budgetTokens,
 
     async runTurn(userMessages, turn) {
-      const budget = await budgetTokens();
+      const { triggerTokens, targetTokens } = await budget();
       let compaction: CompactionReport | undefined;
       const agent = createAgent({
         llm: backend.llm,
@@ -289,13 +258,10 @@ export async function createChatSession(options: ChatSessionOptions): Promise<Ch
         ...(settings.model ? { model: settings.model } : {}),
         confirm: turn.confirm,
         compaction: {
-          budgetTokens: budget,
+          budgetTokens: triggerTokens,
+          estimateTokens: chatTokenEstimator(settings.provider),
           compact: async (messages, { signal }) => {
-            const { messages: shorter, ...report } = await compact(
-              messages,
-              Math.floor(budget * COMPACTION_TARGET),
-              signal,
-            );
+            const { messages: shorter, ...report } = await compact(messages, targetTokens, signal);
             compaction = report;
             turn.onCompaction?.(report);
             return shorter;
@@ -328,9 +294,7 @@ export async function createChatSession(options: ChatSessionOptions): Promise<Ch
       };
       transcript = [...transcript, ...userMessages, ...added];
       context = result.messages;
-      usage.lastTurn = total;
-      usage.total = addUsage(usage.total, total);
-      usage.turns++;
+      usage = recordTurn(usage, total);
 
       if (options.autoSave) {
         try {
@@ -375,8 +339,8 @@ export async function createChatSession(options: ChatSessionOptions): Promise<Ch
 
     async compactNow(signal) {
       if (context.length < 3) return undefined;
-      const tokens = estimateTokensRoughly(context);
-      const target = Math.min(Math.floor((await budgetTokens()) * COMPACTION_TARGET), Math.floor(tokens / 2));
+      const tokens = chatTokenEstimator(settings.provider)(context);
+      const target = Math.min((await budget()).targetTokens, Math.floor(tokens / 2));
       const { messages, ...report } = await compact([...context], Math.max(1, target), signal);
       context = messages;
       return report;

@@ -1,4 +1,4 @@
-import { estimateTokensRoughly, resultText } from '@pgmcp/agent';
+import { chatTokenEstimator, resultText } from '@pgmcp/agent';
 import type { Message } from '@pgmcp/api-contract';
 import { type Style, truncate } from './ansi.js';
 import { ChatError } from './chat-error.js';
@@ -288,7 +288,7 @@ export async function runCommand(line: string, ctx: CommandContext): Promise<'co
         `  ${style.dim('Session'.padEnd(10))}${formatUsage(usage.total)} over ${usage.turns} turn${usage.turns === 1 ? '' : 's'}\n`,
       );
       write(
-        `  ${style.dim('History'.padEnd(10))}~${formatCount(estimateTokensRoughly(session.context))} tokens of ~${formatCount(budget)} before compaction · ${session.context.length} messages sent, ${session.transcript.length} in the conversation\n`,
+        `  ${style.dim('History'.padEnd(10))}~${formatCount(chatTokenEstimator(session.settings.provider)(session.context))} tokens of ~${formatCount(budget)} before compaction · ${session.context.length} messages sent, ${session.transcript.length} in the conversation\n`,
       );
       return 'continue';
     }

@@ -1,4 +1,5 @@
 import { createScriptedLlm, scriptedError, scriptedText, scriptedToolCalls } from '@pgmcp/agent/testing';
+import { COMPACTION_POLICY } from '@pgmcp/agent';
 import { describe, expect, it } from 'vitest';
 import { createFakeApi, createFakeMcp, fakeRows } from '../testing/fakes.js';
 import { ChatSession, modelErrorText } from './chat-session.js';
@@ -127,7 +128,7 @@ describe('ChatSession', () => {
     });
     session.open(stored);
     llm.respond(() => scriptedText('ok'));
-    // A 10k-token window gives a budget of 6k tokens; the history is ~150k.
+    // A 10k-token window compacts above 7k tokens, down to 6k; the history is ~150k.
     await session.send('Next', { contextWindow: 10_000 });
     expect(api.compactCalls).toBe(1);
     expect(llm.requests[0]!.messages).toHaveLength(3);
@@ -137,8 +138,8 @@ describe('ChatSession', () => {
     api.failCompaction = true;
     await session.send('Again', { contextWindow: 10_000 });
     expect(api.compactCalls).toBe(2);
-    // First message + the last 20 (the fallback), ending with the new question.
-    expect(llm.requests[1]!.messages).toHaveLength(21);
+    // First message + the policy's recent window (the fallback), ending with the new question.
+    expect(llm.requests[1]!.messages).toHaveLength(1 + COMPACTION_POLICY.recentWindow);
     expect(session.store.get().notices.some((n) => /could not compact/.test(n.text))).toBe(true);
   });
 });

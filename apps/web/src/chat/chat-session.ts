@@ -1,14 +1,19 @@
 import {
+  addUsage,
   type AgentEvent,
   type AgentLlm,
+  COMPACTION_POLICY,
+  compactionBudget,
+  chatTokenEstimator,
+  compactWithFallback,
   type ConfirmationRequest,
   createAgent,
+  NO_USAGE,
+  recordTurn,
   type ToolCallStatus,
+  type UsageTotals,
 } from '@pgmcp/agent';
-import type { Conversation, Message, Usage } from '@pgmcp/api-contract';
-import { compactLocally } from '@pgmcp/compactor';
-import type { ApiClient } from '@pgmcp/api-contract';
-import { isApiError } from '@pgmcp/api-contract';
+import { type ApiClient, type Conversation, isApiError, type Message, type Usage } from '@pgmcp/api-contract';
 import { errorMessage } from '../api/error-message.js';
 import type { McpSession } from '../mcp/mcp-session.js';
 import { createStore, type Store } from '../store.js';
@@ -35,11 +40,7 @@ export interface PendingConfirmation {
 }
 
 /** Token usage of the turns run since the conversation was opened. */
-export interface UsageSummary {
-  lastTurn?: Usage;
-  total: Usage;
-  turns: number;
-}
+export type UsageSummary = UsageTotals;
 
 /** Everything the chat renders. Components subscribe to slices (see useStore). */
 export interface ChatState {
@@ -77,26 +78,7 @@ export interface ChatDeps {
   onUnauthorized?: (draft: string) => void;
 }
 
-/** Messages the local fallback keeps besides the first when server compaction fails. */
-const LOCAL_KEEP_LAST = 20;
-/** Budget when the model's context window is unknown. */
-const DEFAULT_BUDGET_TOKENS = 60_000;
-
-const ZERO_USAGE: Usage = { input_tokens: 0, output_tokens: 0 };
-
-function addUsage(a: Usage, b: Usage): Usage {
-  const cache = (a.cache_read_tokens ?? 0) + (b.cache_read_tokens ?? 0);
-  return {
-    input_tokens: a.input_tokens + b.input_tokens,
-    output_tokens: a.output_tokens + b.output_tokens,
-    ...(cache > 0 ? { cache_read_tokens: cache } : {}),
-  };
-}
-
-/** The compaction budget for a model: most of its window, leaving room for the answer and the tools. */
-export function budgetFor(contextWindow: number | undefined): number {
-  return contextWindow ? Math.max(4_000, Math.floor(contextWindow * 0.6)) : DEFAULT_BUDGET_TOKENS;
-}
+const ZERO_USAGE: Usage = NO_USAGE.total;
 
 /** The server's own words for a failed model call (the agent prefixes them with the code). */
 export function modelErrorText(message: string, upstreamCode: string | undefined): string {
@@ -134,7 +116,7 @@ export class ChatSession {
       streamingText: '',
       running: false,
       notices: [],
-      usage: { total: ZERO_USAGE, turns: 0 },
+      usage: NO_USAGE,
     };
   }
 
@@ -196,7 +178,7 @@ export class ChatSession {
     let usage = ZERO_USAGE;
     try {
       const mcp = await this.deps.mcp();
-      const budgetTokens = budgetFor(settings.contextWindow);
+      const budget = compactionBudget(settings.contextWindow);
       const agent = createAgent({
         llm: this.deps.llm,
         toolbox: mcp.toolbox,
@@ -204,20 +186,22 @@ export class ChatSession {
         ...(settings.model ? { model: settings.model } : {}),
         confirm: (request) => this.confirm(request, settings.connection),
         compaction: {
-          budgetTokens,
+          budgetTokens: budget.triggerTokens,
+          estimateTokens: chatTokenEstimator(settings.provider),
           compact: async (messages, { signal }) => {
-            try {
-              return (
-                await this.deps.api.compact({ body: { messages, max_tokens: budgetTokens } }, { signal })
-              ).messages;
-            } catch (error) {
-              if (signal.aborted) throw error;
+            const outcome = await compactWithFallback(
+              messages,
+              { tokens: budget.targetTokens, provider: settings.provider },
+              async (body) => (await this.deps.api.compact({ body }, { signal })).messages,
+              signal,
+            );
+            if (outcome.fallbackReason !== undefined) {
               this.notify(
                 'warning',
-                `The server could not compact the conversation (${errorMessage(error)}); kept the first and the last ${LOCAL_KEEP_LAST} messages for the model instead.`,
+                `The server could not compact the conversation (${outcome.fallbackReason}); kept the first and the last ${COMPACTION_POLICY.recentWindow} messages for the model instead.`,
               );
-              return compactLocally(messages, { keepLast: LOCAL_KEEP_LAST });
             }
+            return outcome.messages;
           },
         },
       });
@@ -260,11 +244,7 @@ export class ChatSession {
         this.store.set((s) => ({
           running: false,
           confirmation: undefined,
-          usage: {
-            lastTurn: usage,
-            total: addUsage(s.usage.total, usage),
-            turns: s.usage.turns + 1,
-          },
+          usage: recordTurn(s.usage, usage),
         }));
     }
     if (current()) await this.save(settings);
