@@ -30,8 +30,7 @@ export function createConfig({ tsconfigRootDir, kind }) {
     patterns.push({ group: ['**/apps/*'], message: 'Packages never import apps.' });
   } else {
     // Apps import another app only through its declared start entry point (DESIGN.md §2).
-    // The browser app imports no app at all.
-    for (const name of apps.filter((app) => kind === 'web' || !APP_ENTRY_POINTS.includes(app))) {
+    for (const name of apps.filter((app) => !APP_ENTRY_POINTS.includes(app))) {
       paths.push({ name, message: 'Apps do not import other apps; share code through a package.' });
     }
     patterns.push(
@@ -53,7 +52,17 @@ export function createConfig({ tsconfigRootDir, kind }) {
               'no-restricted-imports': [
                 'error',
                 {
-                  paths,
+                  // The browser app's own code imports no app at all (its tests may start the server).
+                  paths:
+                    kind === 'web'
+                      ? [
+                          ...paths,
+                          ...APP_ENTRY_POINTS.map((name) => ({
+                            name,
+                            message: 'The browser app imports no app.',
+                          })),
+                        ]
+                      : paths,
                   patterns: [
                     ...patterns,
                     { group: ['node:*'], message: 'Browser-safe code must not import Node.js modules.' },
