@@ -10,7 +10,7 @@ import type { Caller } from './auth/caller.js';
 import { createRateLimit } from './auth/rate-limit.js';
 import { RestError } from './errors/rest-error.js';
 import { INTERNAL_ERROR_ANSWER, toErrorAnswer } from './errors/to-error-response.js';
-import { originAndHostGuard, requestBodyLimit, securityHeaders } from './http-edge.js';
+import { lingeringClose, originAndHostGuard, requestBodyLimit, securityHeaders } from './http-edge.js';
 import type { Logger } from './logger.js';
 import type { ServerMcpState } from './mcp-state.js';
 import type { ProcessFaults } from './process-faults.js';
@@ -61,6 +61,8 @@ export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   const { logger } = deps;
 
+  // Outermost: it acts once every other layer (errors included) has answered.
+  app.use(lingeringClose({ maxBytes: 64 * 1024 * 1024, maxMs: 10_000 }));
   app.use(securityHeaders());
   app.use(originAndHostGuard({ bindHost: deps.http.host, allowedOrigins: deps.http.allowedOrigins }));
   app.use(requestBodyLimit(deps.http.maxBodyBytes));

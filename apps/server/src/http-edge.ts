@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { RestError } from './errors/rest-error.js';
@@ -114,5 +115,53 @@ export function requestBodyLimit(maxBytes: number): MiddlewareHandler {
     if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
     // Chunked, or without any length (in-process requests): count the bytes as they come.
     return streaming(c, next);
+  };
+}
+
+/** Options of {@link lingeringClose}. */
+export interface LingeringCloseOptions {
+  /** Most unread body bytes read and discarded after an early answer before the connection is cut. */
+  maxBytes: number;
+  /** Longest the connection is kept for that. */
+  maxMs: number;
+}
+
+/**
+ * An answer given before the request body was read (413 for an oversized body, 401 before the
+ * body is looked at, 415) would otherwise reach a client that writes its whole body before reading
+ * only sometimes: the connection gets cut under it (EPIPE) or stalls. Before such an answer goes
+ * out, what the client still sends is read and discarded, within a bound of bytes and time — the
+ * idea of nginx's "lingering close". Past the bound the answer goes out anyway and the connection
+ * is closed.
+ */
+export function lingeringClose(options: LingeringCloseOptions): MiddlewareHandler {
+  return async (c, next) => {
+    await next();
+    const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+    if (!incoming || incoming.complete || incoming.readableEnded || incoming.destroyed) return;
+    const declared = Number(incoming.headers['content-length'] ?? 0);
+    if (declared === 0 && incoming.headers['transfer-encoding'] === undefined) return;
+    const drained = await new Promise<boolean>((resolve) => {
+      let discarded = 0;
+      const done = (all: boolean) => {
+        clearTimeout(timer);
+        incoming.off('data', onData);
+        resolve(all);
+      };
+      const timer = setTimeout(() => done(false), options.maxMs);
+      const onData = (chunk: Buffer) => {
+        discarded += chunk.length;
+        if (discarded > options.maxBytes) done(false);
+      };
+      incoming.on('data', onData);
+      incoming.once('end', () => done(true));
+      incoming.once('close', () => done(incoming.complete));
+      incoming.resume();
+    });
+    if (!drained) {
+      // Too much, or too slow: answer and close rather than read on.
+      incoming.pause();
+      c.res.headers.set('Connection', 'close');
+    }
   };
 }
