@@ -32,9 +32,8 @@ async function sendWholeThenRead(head: string, bodyBytes: number): Promise<strin
   await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
   const write = (data: Buffer | string) =>
     new Promise<void>((resolve) => {
-      if (socket.destroyed || !socket.write(data))
-        socket.destroyed ? resolve() : socket.once('drain', () => resolve());
-      else resolve();
+      if (socket.destroyed || socket.write(data)) resolve();
+      else socket.once('drain', () => resolve());
     });
   await write(`${head}Content-Length: ${bodyBytes}\r\n\r\n`);
   const chunk = Buffer.alloc(256 * 1024, 'x');
