@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openSqlDatabase } from '@pgmcp/sql-store';
 import { sql } from 'kysely';
+import { makeTempDir } from '@pgmcp/vitest-config/temp';
 
 /** The built CLI, as users run it. */
 export const BIN = fileURLToPath(new URL('../bin/pgmcp.js', import.meta.url));
@@ -24,7 +24,7 @@ export interface Workspace {
 
 /** A workspace without the caller's PGMCP_* settings; times print in UTC. */
 export function workspace(options: { storeUrl?: string } = {}): Workspace {
-  const dir = mkdtempSync(path.join(tmpdir(), 'pgmcp-admin-'));
+  const dir = makeTempDir('pgmcp-admin-');
   writeFileSync(path.join(dir, 'pgmcp.yaml'), 'auth:\n  bcrypt_cost: 4\n');
   const dataDir = path.join(dir, 'data');
   const env: NodeJS.ProcessEnv = {};

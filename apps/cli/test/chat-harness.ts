@@ -1,12 +1,12 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { ChatView, FakeProvider } from '@pgmcp/llm-clients/testing';
 import { createLogger, type RunningServer, startServer } from '@pgmcp/server';
 import { expect } from 'vitest';
+import { makeTempDir } from '@pgmcp/vitest-config/temp';
 
 // Shared by the chat suites: the real server in-process (auth on), the built `pgmcp` binary as a
 // child process (plain pipes, or a pseudo-terminal through tmux), and helpers to read what it did.
@@ -23,7 +23,7 @@ export function chatEnv(extra: Record<string, string> = {}): Record<string, stri
     if (/^(PGMCP_|XDG_|ANTHROPIC_|OPENAI_|OLLAMA_|NO_COLOR|FORCE_COLOR|TMUX)/.test(key)) continue;
     env[key] = value;
   }
-  const home = mkdtempSync(path.join(tmpdir(), 'pgmcp-chat-'));
+  const home = makeTempDir('pgmcp-chat-');
   return {
     ...env,
     HOME: home,
@@ -45,7 +45,7 @@ export async function startChatServer(options: {
   yaml?: string;
   env?: Record<string, string>;
 }): Promise<RunningServer> {
-  const cwd = mkdtempSync(path.join(tmpdir(), 'pgmcp-chat-server-'));
+  const cwd = makeTempDir('pgmcp-chat-server-');
   writeFileSync(path.join(cwd, 'pgmcp.yaml'), options.yaml ?? 'auth:\n  bcrypt_cost: 4\n');
   return startServer({
     env: {
@@ -109,7 +109,7 @@ export { adminQuery } from '@pgmcp/vitest-config/postgres';
  */
 export class TmuxChat {
   /** Its own server socket, removed on close (tmux leaves socket files behind). */
-  private readonly socket = path.join(mkdtempSync(path.join(tmpdir(), 'pgmcp-chat-tmux-')), 'tmux.sock');
+  private readonly socket = path.join(makeTempDir('pgmcp-chat-tmux-'), 'tmux.sock');
 
   private constructor(private readonly env: Record<string, string>) {}
 

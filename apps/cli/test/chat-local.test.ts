@@ -1,5 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { seedDemoDatabase } from '@pgmcp/demo-data';
 import {
@@ -12,6 +11,7 @@ import {
 import { useTestDatabase } from '@pgmcp/vitest-config/postgres';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { adminQuery, chatEnv, freshQuestion, runChat } from './chat-harness.js';
+import { makeTempDir } from '@pgmcp/vitest-config/temp';
 
 // Local mode: `pgmcp chat --stdio` spawns `pgmcp serve --stdio` (the same built binary) as its MCP
 // server and calls the provider directly — here a fake Anthropic API on 127.0.0.1.
@@ -126,7 +126,7 @@ describe('pgmcp chat --stdio', () => {
   });
 
   it('declines writes without a terminal, and runs them with --yes on a connection that allows writes', async () => {
-    const cwd = mkdtempSync(path.join(tmpdir(), 'pgmcp-chat-local-config-'));
+    const cwd = makeTempDir('pgmcp-chat-local-config-');
     const config = path.join(cwd, 'pgmcp.yaml');
     writeFileSync(config, `connections:\n  - name: scratch\n    url: ${db.url}\n    allow_writes: true\n`);
     const insert = "INSERT INTO public.chat_notes (note) VALUES ('from the chat')";

@@ -1,13 +1,11 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { useTestDatabase } from '@pgmcp/vitest-config/postgres';
 import { afterEach, describe, expect, it } from 'vitest';
+import { makeTempDir } from '@pgmcp/vitest-config/temp';
 
 const execFileAsync = promisify(execFile);
 const BIN = fileURLToPath(new URL('../bin/pgmcp.js', import.meta.url));
@@ -22,7 +20,7 @@ afterEach(() => {
 function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('PGMCP_')) env[key] = value;
-  return { ...env, PGMCP_DATA_DIR: mkdtempSync(path.join(tmpdir(), 'pgmcp-cli-')), ...extra };
+  return { ...env, PGMCP_DATA_DIR: makeTempDir('pgmcp-cli-'), ...extra };
 }
 
 async function run(args: string[], env = cleanEnv()) {

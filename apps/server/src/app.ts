@@ -48,7 +48,7 @@ export interface AppDeps {
   mcp: McpHttpHandler;
   /** Errors nobody caught, for /health (when the server survives them). */
   faults?: ProcessFaults;
-  http: { host: string; allowedOrigins: string[]; maxBodyBytes: number };
+  http: { host: string; allowedOrigins: string[]; maxBodyBytes: number; requestTimeoutMs: number };
   /** The built web client served at `/`. */
   webDir: string;
 }
@@ -62,7 +62,10 @@ export function createApp(deps: AppDeps): Hono {
   const { logger } = deps;
 
   // Outermost: it acts once every other layer (errors included) has answered.
-  app.use(lingeringClose({ maxBytes: 64 * 1024 * 1024, maxMs: 10_000 }));
+  // It waits at most half the request time limit, so the answer is never the server's own 408.
+  app.use(
+    lingeringClose({ maxBytes: 64 * 1024 * 1024, maxMs: Math.min(10_000, deps.http.requestTimeoutMs / 2) }),
+  );
   app.use(securityHeaders());
   app.use(originAndHostGuard({ bindHost: deps.http.host, allowedOrigins: deps.http.allowedOrigins }));
   app.use(requestBodyLimit(deps.http.maxBodyBytes));

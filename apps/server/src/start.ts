@@ -213,7 +213,12 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       compactor,
       mcp,
       ...(faults ? { faults } : {}),
-      http: { host, allowedOrigins: config.http.allowed_origins, maxBodyBytes: config.http.max_body_bytes },
+      http: {
+        host,
+        allowedOrigins: config.http.allowed_origins,
+        maxBodyBytes: config.http.max_body_bytes,
+        requestTimeoutMs: config.http.request_timeout_ms,
+      },
       webDir,
     });
     const server = await listen(app, host, config.http.port, {

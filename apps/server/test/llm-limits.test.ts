@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { type FakeProvider, startFakeProvider, textReply } from '@pgmcp/llm-clients/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +6,7 @@ import { ConfigError, loadConfig } from '@pgmcp/config';
 import type { RunningServer } from '../src/start.js';
 import { NO_DATABASE_URL, startTestServer } from './helpers.js';
 import { captureLogger, parseSse, type RestClient, restClient } from './rest-helpers.js';
+import { makeTempDir } from '@pgmcp/vitest-config/temp';
 
 // What the LLM proxy refuses: no provider configured, a wrong server key, too many calls, too
 // much data; and how its configuration is read.
@@ -236,7 +236,7 @@ describe('with authentication off', () => {
 });
 
 describe('configuration', () => {
-  const cwd = mkdtempSync(path.join(tmpdir(), 'pgmcp-llm-config-'));
+  const cwd = makeTempDir('pgmcp-llm-config-');
   const load = (env: Record<string, string>, yaml = '') => {
     writeFileSync(path.join(cwd, 'pgmcp.yaml'), yaml);
     return loadConfig({}, env, cwd).config.llm;

@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ChatResponseSchema, StreamEventSchema } from '@pgmcp/api-contract';
 import {
@@ -15,6 +14,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../src/start.js';
 import { NO_DATABASE_URL, startTestServer } from './helpers.js';
 import { captureLogger, parseSse, type RestClient, restClient } from './rest-helpers.js';
+import { makeTempDir } from '@pgmcp/vitest-config/temp';
 
 // The LLM proxy against fake Anthropic, OpenAI and Ollama servers that speak the real wire formats,
 // with the real pgmcp server (auth on) in front of them.
@@ -34,7 +34,7 @@ let token: string;
 
 beforeAll(async () => {
   for (const provider of PROVIDERS) fakes[provider] = await startFakeProvider({ provider });
-  const secrets = mkdtempSync(path.join(tmpdir(), 'pgmcp-llm-keys-'));
+  const secrets = makeTempDir('pgmcp-llm-keys-');
   writeFileSync(path.join(secrets, 'openai.key'), `${OPENAI_KEY}\n`);
   server = await startTestServer(
     {

@@ -1,9 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { HealthSchema } from '@pgmcp/api-contract';
+import { makeTempDir } from '@pgmcp/vitest-config/temp';
 import { afterAll, expect, it } from 'vitest';
 import { NO_DATABASE_URL } from './helpers.js';
 
@@ -11,7 +10,7 @@ import { NO_DATABASE_URL } from './helpers.js';
 // `pgmcp serve` now logs it, keeps serving, and /health says so.
 
 const tsx = createRequire(import.meta.url).resolve('tsx/cli');
-const cwd = mkdtempSync(path.join(tmpdir(), 'pgmcp-faults-'));
+const cwd = makeTempDir('pgmcp-faults-');
 let child: ChildProcess | undefined;
 
 afterAll(async () => {
@@ -20,7 +19,6 @@ afterAll(async () => {
     child.kill('SIGTERM');
     await exited;
   }
-  rmSync(cwd, { recursive: true, force: true });
 });
 
 it('survives an uncaught exception and an unhandled rejection, and /health tells the truth', async () => {
@@ -33,7 +31,8 @@ it('survives an uncaught exception and an unhandled rejection, and /health tells
       cwd,
       NO_DATABASE_URL,
     ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
+    // No compile cache of tsx's in the temp directory.
+    { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, TSX_DISABLE_CACHE: '1' } },
   );
   const line = await new Promise<string>((resolve, reject) => {
     let out = '';

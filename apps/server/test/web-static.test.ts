@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Hono } from 'hono';
@@ -8,10 +8,11 @@ import type { RunningServer } from '../src/start.js';
 import { toErrorResponse } from '../src/errors/to-error-response.js';
 import { WEB_CONTENT_SECURITY_POLICY, webStatic } from '../src/web-static.js';
 import { NO_DATABASE_URL, startTestServer } from './helpers.js';
+import { makeTempDir } from '@pgmcp/vitest-config/temp';
 
 /** A stand-in for apps/web/dist: index.html, a hashed script, an unhashed icon, a file outside. */
 function builtWebDir(): string {
-  const root = mkdtempSync(path.join(tmpdir(), 'pgmcp-web-'));
+  const root = makeTempDir('pgmcp-web-');
   const dir = path.join(root, 'dist');
   mkdirSync(path.join(dir, 'assets'), { recursive: true });
   writeFileSync(path.join(dir, 'index.html'), '<!doctype html><div id="root"></div>');
@@ -119,7 +120,7 @@ describe('webStatic', () => {
 
 describe('web_dir configuration', () => {
   it('defaults to apps/web/dist of this checkout and follows PGMCP_WEB_DIR', () => {
-    const cwd = mkdtempSync(path.join(tmpdir(), 'pgmcp-web-config-'));
+    const cwd = makeTempDir('pgmcp-web-config-');
     const expected = path.resolve(import.meta.dirname, '..', '..', 'web', 'dist');
     expect(loadConfig({}, {}, cwd).webDir).toBe(expected);
     expect(loadConfig({}, { PGMCP_WEB_DIR: 'public' }, cwd).webDir).toBe(path.join(cwd, 'public'));

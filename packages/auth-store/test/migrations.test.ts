@@ -46,8 +46,9 @@ describe('createAuthStore', () => {
 });
 
 describe('createAuthStore on a SQLite file it opens itself', () => {
+  // At the describe level, so its files are removed after the file (a hook inside a test is not run).
+  const [sqlite] = useStoreTestTargets('auth_file_modes');
   it('makes the store file private and says so through onWarning when it was not', async () => {
-    const [sqlite] = useStoreTestTargets('auth_file_modes');
     const url = await sqlite!.newUrl();
     await (await createAuthStore({ url })).close();
     await chmod(url, 0o644);

@@ -14,13 +14,7 @@ import {
   type TurnResult,
   type UsageTotals,
 } from '@pgmcp/agent';
-import type {
-  CompactResponse,
-  Conversation,
-  LlmModel,
-  Message,
-  Usage,
-} from '@pgmcp/api-contract';
+import type { CompactResponse, Conversation, LlmModel, Message, Usage } from '@pgmcp/api-contract';
 import type { ChatBackend, DatabaseInfo, ProviderList } from './backend.js';
 import { ChatError, messageOf } from './chat-error.js';
 import type { RememberedSettings } from './chat-files.js';

@@ -1,8 +1,6 @@
-import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { createTestDatabase, useTestDatabase } from '@pgmcp/vitest-config/postgres';
+import { makeTempDir } from '@pgmcp/vitest-config/temp';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '@pgmcp/config';
 import { mcpClient, startTestServer, textOf } from '../helpers.js';
@@ -20,7 +18,7 @@ async function deadPort(): Promise<number> {
 
 describe('startServer', () => {
   it('runs the embedded demo database, created on first start and kept across restarts', async () => {
-    const dataDir = mkdtempSync(path.join(tmpdir(), 'pgmcp-embedded-'));
+    const dataDir = makeTempDir('pgmcp-embedded-');
     const env: Record<string, string> = { PGMCP_DATA_DIR: dataDir };
     if (process.env.PGMCP_TEST_PG_BIN) env.PGMCP_EMBEDDED_BIN_DIR = process.env.PGMCP_TEST_PG_BIN;
     const first = await startTestServer(env);

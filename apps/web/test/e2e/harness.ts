@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLogger, type RunningServer, startServer } from '@pgmcp/server';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { makeTempDir } from '@pgmcp/vitest-config/temp';
 
 /** apps/web */
 export const WEB_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -19,7 +19,7 @@ export async function startWebServer(options: {
   connections: { name: string; url: string; allow_writes?: boolean }[];
   llmBaseUrl?: string;
 }): Promise<RunningServer> {
-  const cwd = mkdtempSync(path.join(tmpdir(), 'pgmcp-web-e2e-'));
+  const cwd = makeTempDir('pgmcp-web-e2e-');
   const yaml = [
     'auth:',
     '  bcrypt_cost: 4',

@@ -28,7 +28,13 @@ describe('values of hundreds of megabytes', () => {
     const { stdout } = await run(
       process.execPath,
       ['--import', 'tsx', '--conditions=@pgmcp/source', child, db.url],
-      { cwd: packageDir, maxBuffer: 1 << 20, signal: stop.signal },
+      // No compile cache of tsx's in the temp directory.
+      {
+        cwd: packageDir,
+        maxBuffer: 1 << 20,
+        signal: stop.signal,
+        env: { ...process.env, TSX_DISABLE_CACHE: '1' },
+      },
     );
     const steps = stdout
       .trim()
