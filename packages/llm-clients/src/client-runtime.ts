@@ -59,7 +59,8 @@ class Attempt {
   }
 }
 
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+/** Waits `ms`, rejecting early when `signal` aborts. */
+export function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
     const onAbort = () => {
       clearTimeout(timer);
@@ -96,40 +97,69 @@ function sanitizedCause(error: unknown, secrets: readonly string[]): Error | und
   return copy;
 }
 
+/** What {@link toLlmClientError} needs to know about the call that failed. */
+export interface FailureContext {
+  provider: string;
+  baseUrl: string;
+  timeoutMs: number;
+  /** Keys to remove from every message. */
+  secrets: readonly string[];
+  /** The adapter's mapping of its SDK's errors; undefined when it does not recognise one. */
+  toError: (error: unknown) => LlmClientError | undefined;
+  cancelled: boolean;
+  timedOut: boolean;
+}
+
+/**
+ * Any failure of a provider call as an LlmClientError: cancelled, timed out, the SDK's own error
+ * as the adapter maps it, unreachable, or an unexpected one; keys removed from message and cause.
+ * Chat and embedding clients share it.
+ */
+export function toLlmClientError(error: unknown, context: FailureContext): LlmClientError {
+  const { provider, secrets } = context;
+  if (context.cancelled)
+    return new LlmClientError('CANCELLED', `${provider}: the request was cancelled.`, { provider });
+  if (context.timedOut) {
+    return new LlmClientError('TIMEOUT', `${provider}: no answer within ${context.timeoutMs} ms.`, {
+      provider,
+    });
+  }
+  const typed =
+    error instanceof LlmClientError
+      ? error
+      : (context.toError(error) ??
+        (isNetworkError(error)
+          ? new LlmClientError('PROVIDER_UNREACHABLE', `${provider}: cannot reach ${context.baseUrl}.`, {
+              provider,
+            })
+          : new LlmClientError(
+              'BAD_RESPONSE',
+              `${provider}: unexpected failure: ${error instanceof Error ? error.message : String(error)}`,
+              { provider },
+            )));
+  return new LlmClientError(typed.code, redactSecrets(typed.message, secrets), {
+    provider,
+    status: typed.status,
+    retryAfterMs: typed.retryAfterMs,
+    cause: sanitizedCause(error === typed ? typed.cause : error, secrets),
+  });
+}
+
 /** Builds the public client around a provider adapter. */
 export function createClientRuntime(adapter: ProviderAdapter, options: ResolvedOptions): LlmClient {
   const { provider } = adapter;
   const secrets = options.apiKey === undefined ? [] : [options.apiKey];
 
-  function normalize(error: unknown, attempt: Attempt | undefined, callerSignal: AbortSignal | undefined) {
-    if (callerSignal?.aborted) {
-      return new LlmClientError('CANCELLED', `${provider}: the request was cancelled.`, { provider });
-    }
-    if (attempt?.timedOut) {
-      return new LlmClientError('TIMEOUT', `${provider}: no answer within ${options.timeoutMs} ms.`, {
-        provider,
-      });
-    }
-    const typed =
-      error instanceof LlmClientError
-        ? error
-        : (adapter.toError(error) ??
-          (isNetworkError(error)
-            ? new LlmClientError('PROVIDER_UNREACHABLE', `${provider}: cannot reach ${options.baseUrl}.`, {
-                provider,
-              })
-            : new LlmClientError(
-                'BAD_RESPONSE',
-                `${provider}: unexpected failure: ${error instanceof Error ? error.message : String(error)}`,
-                { provider },
-              )));
-    return new LlmClientError(typed.code, redactSecrets(typed.message, secrets), {
+  const normalize = (error: unknown, attempt: Attempt | undefined, callerSignal: AbortSignal | undefined) =>
+    toLlmClientError(error, {
       provider,
-      status: typed.status,
-      retryAfterMs: typed.retryAfterMs,
-      cause: sanitizedCause(error === typed ? typed.cause : error, secrets),
+      baseUrl: options.baseUrl,
+      timeoutMs: options.timeoutMs,
+      secrets,
+      toError: (e) => adapter.toError(e),
+      cancelled: callerSignal?.aborted === true,
+      timedOut: attempt?.timedOut === true,
     });
-  }
 
   /** Runs `run` until it succeeds or fails for good; on success the attempt is still open. */
   async function withRetries<T>(

@@ -1,8 +1,6 @@
-import { isNetworkError } from '../classify-failure.js';
-import { retryDelay } from '../client-runtime.js';
+import { retryDelay, sleep, toLlmClientError } from '../client-runtime.js';
 import type { ResolvedOptions } from '../config.js';
 import { LlmClientError } from '../errors.js';
-import { redactSecrets } from '../redact.js';
 import type { EmbeddingClient, EmbeddingRequest, EmbeddingResult } from './embedding-client.js';
 
 /** What each embedding provider implements; the runtime adds the rest (as for chat). */
@@ -11,20 +9,6 @@ export interface EmbeddingAdapter {
   embed(request: EmbeddingRequest & { model: string }, signal: AbortSignal): Promise<EmbeddingResult>;
   /** Maps the SDK's own error to a typed one; undefined if it does not recognise it. */
   toError(error: unknown): LlmClientError | undefined;
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new Error('aborted'));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /**
@@ -36,33 +20,16 @@ export function createEmbeddingRuntime(adapter: EmbeddingAdapter, options: Resol
   const { provider } = adapter;
   const secrets = options.apiKey === undefined ? [] : [options.apiKey];
 
-  function normalize(error: unknown, timedOut: boolean, signal: AbortSignal | undefined): LlmClientError {
-    if (signal?.aborted)
-      return new LlmClientError('CANCELLED', `${provider}: the request was cancelled.`, { provider });
-    if (timedOut) {
-      return new LlmClientError('TIMEOUT', `${provider}: no answer within ${options.timeoutMs} ms.`, {
-        provider,
-      });
-    }
-    const typed =
-      error instanceof LlmClientError
-        ? error
-        : (adapter.toError(error) ??
-          (isNetworkError(error)
-            ? new LlmClientError('PROVIDER_UNREACHABLE', `${provider}: cannot reach ${options.baseUrl}.`, {
-                provider,
-              })
-            : new LlmClientError(
-                'BAD_RESPONSE',
-                `${provider}: unexpected failure: ${error instanceof Error ? error.message : String(error)}`,
-                { provider },
-              )));
-    return new LlmClientError(typed.code, redactSecrets(typed.message, secrets), {
+  const normalize = (error: unknown, timedOut: boolean, signal: AbortSignal | undefined): LlmClientError =>
+    toLlmClientError(error, {
       provider,
-      status: typed.status,
-      retryAfterMs: typed.retryAfterMs,
+      baseUrl: options.baseUrl,
+      timeoutMs: options.timeoutMs,
+      secrets,
+      toError: (e) => adapter.toError(e),
+      cancelled: signal?.aborted === true,
+      timedOut,
     });
-  }
 
   async function embed(request: EmbeddingRequest): Promise<EmbeddingResult> {
     const model = request.model ?? options.defaultModel;
