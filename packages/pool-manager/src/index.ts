@@ -16,5 +16,5 @@ export {
   type PoolStats,
   type SessionTarget,
 } from './pool-manager.js';
-export type { LiftLimit, ResultLimit, ResultSizeExceeded } from './result-guard.js';
+export { formatBytes, type LiftLimit, type ResultLimit, type ResultSizeExceeded } from './result-guard.js';
 export { DEFAULT_SESSION_LIMITS, type SessionLimits } from './session-limits.js';

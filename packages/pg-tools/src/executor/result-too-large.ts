@@ -1,17 +1,4 @@
-import type { ResultSizeExceeded } from '@pgmcp/pool-manager';
-
-/** "1.0 MiB", "28.6 MiB": sizes in the binary units the budgets are set in. */
-export function formatSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} bytes`;
-  const units = ['KiB', 'MiB', 'GiB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(1)} ${units[unit]}`;
-}
+import { formatBytes, type ResultSizeExceeded } from '@pgmcp/pool-manager';
 
 /**
  * A result the executor refused to read: a row larger than the output budget (or, for
@@ -43,13 +30,13 @@ export function rowTooLarge(
   const column = largest ? columns[largest.column] : undefined;
   const where =
     largest && column !== undefined && largest.bytes * 2 > exceeded.rowBytes
-      ? ` (column "${column}" alone holds ${formatSize(largest.bytes)})`
+      ? ` (column "${column}" alone holds ${formatBytes(largest.bytes)})`
       : '';
   const example = column ?? columns[0] ?? 'column';
   const quoted = /^[a-z_][a-z0-9_]*$/.test(example) ? example : `"${example.replace(/"/g, '""')}"`;
   return new ResultTooLargeError(
-    `Row ${rowNumber} of the result is ${formatSize(exceeded.rowBytes)}${where}, more than the ` +
-      `${formatSize(exceeded.limit)} one answer may hold, so pgmcp stopped reading it and cancelled the statement` +
+    `Row ${rowNumber} of the result is ${formatBytes(exceeded.rowBytes)}${where}, more than the ` +
+      `${formatBytes(exceeded.limit)} one answer may hold, so pgmcp stopped reading it and cancelled the statement` +
       `${rolledBack ? ' (nothing it did was committed)' : ''}. Select less of it: e.g. left(${quoted}, 1000) ` +
       `or octet_length(${quoted}) instead of the whole value, or fewer columns` +
       `${columns.length > 1 ? ` (the result has ${columns.map((c) => `"${c}"`).join(', ')})` : ''}.`,
@@ -62,8 +49,8 @@ export function rowTooLarge(
 export function catalogTooLarge(exceeded: ResultSizeExceeded): ResultTooLargeError {
   const what =
     exceeded.reason === 'row'
-      ? `a row of ${formatSize(exceeded.rowBytes)} (a comment, default or view definition that large)`
-      : `more than ${formatSize(exceeded.limit)} in all`;
+      ? `a row of ${formatBytes(exceeded.rowBytes)} (a comment, default or view definition that large)`
+      : `more than ${formatBytes(exceeded.limit)} in all`;
   return new ResultTooLargeError(
     `The database answered with ${what}, more than pgmcp reads for one call, so it stopped reading and cancelled the query. Ask for a narrower answer (for get_schema_info: one schema_name or table_name, or compact: true).`,
     exceeded,

@@ -1,9 +1,9 @@
 import { type CallToolResult, type McpContext, ToolError } from '@pgmcp/mcp-core';
-import type { Lease } from '@pgmcp/pool-manager';
+import { formatBytes, type Lease } from '@pgmcp/pool-manager';
 import { z } from 'zod';
 import { hidesOtherSessions, type PgToolsRuntime, type PgToolsState, type Target } from '../context.js';
 import { describeFailure } from '../describe-error.js';
-import { catalogTooLarge, formatSize, ResultTooLargeError } from '../executor/result-too-large.js';
+import { catalogTooLarge, ResultTooLargeError } from '../executor/result-too-large.js';
 import { runStatement, type StatementResult } from '../executor/run-statement.js';
 import {
   checkStatement,
@@ -159,7 +159,7 @@ export async function runGuarded(
 /** The advice for an EXPLAIN whose plan is over the output budget. */
 export function planTooLarge(maxBytes: number) {
   return (error: ResultTooLargeError): string =>
-    `The plan is ${formatSize(error.exceeded.rowBytes)}, more than the ${formatSize(maxBytes)} one answer may hold, so pgmcp stopped reading it and cancelled the statement. Explain a smaller statement (fewer UNION branches, shorter IN lists or VALUES) or parts of it separately.`;
+    `The plan is ${formatBytes(error.exceeded.rowBytes)}, more than the ${formatBytes(maxBytes)} one answer may hold, so pgmcp stopped reading it and cancelled the statement. Explain a smaller statement (fewer UNION branches, shorter IN lists or VALUES) or parts of it separately.`;
 }
 
 /**
@@ -173,7 +173,7 @@ export function boundAnswer(runtime: PgToolsRuntime, answer: CallToolResult, adv
   );
   if (bytes <= runtime.limits.maxBytes) return answer;
   throw new ToolError(
-    `The answer is ${formatSize(bytes)}, more than the ${formatSize(runtime.limits.maxBytes)} one answer may hold. ${advice}`,
+    `The answer is ${formatBytes(bytes)}, more than the ${formatBytes(runtime.limits.maxBytes)} one answer may hold. ${advice}`,
   );
 }
 
