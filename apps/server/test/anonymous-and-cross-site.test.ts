@@ -1,22 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../src/start.js';
-import { NO_DATABASE_URL, startTestServer } from './helpers.js';
-import { type RestClient, restClient } from './rest-helpers.js';
+import { ADMIN_PASSWORD, type RestClient, startAccountsServer } from './rest-helpers.js';
 
 // Security issue 11 §9 and §12: what a caller without credentials learns from /health, and what a
 // page on another site can make a signed-in browser do with its cookie.
 
-const ADMIN_PASSWORD = 'admin password for tests';
 let server: RunningServer;
 let rest: RestClient;
 
 beforeAll(async () => {
-  server = await startTestServer({
-    PGMCP_AUTH: 'on',
-    PGMCP_ADMIN_PASSWORD: ADMIN_PASSWORD,
-    PGMCP_DATABASE_URL: NO_DATABASE_URL,
-  });
-  rest = restClient(server);
+  ({ server, api: rest } = await startAccountsServer());
 });
 afterAll(async () => {
   await server?.close();

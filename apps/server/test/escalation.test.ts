@@ -1,13 +1,11 @@
 import { ADMIN_PERMISSIONS } from '@pgmcp/auth-store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../src/start.js';
-import { NO_DATABASE_URL, startTestServer } from './helpers.js';
-import { type RestClient, type RestResponse, restClient } from './rest-helpers.js';
+import { ADMIN_PASSWORD, type RestClient, type RestResponse, startAccountsServer } from './rest-helpers.js';
 
 // Security issue 11 §4: every delegated admin permission led to superuser. Each holder of one
 // permission now tries every escalation path; each must be refused and change nothing.
 
-const ADMIN_PASSWORD = 'escalation admin password';
 let server: RunningServer;
 let api: RestClient;
 let adminToken: string;
@@ -24,13 +22,7 @@ async function ok(response: Promise<RestResponse>, status = 200): Promise<RestRe
 }
 
 beforeAll(async () => {
-  server = await startTestServer({
-    PGMCP_AUTH: 'on',
-    PGMCP_ADMIN_PASSWORD: ADMIN_PASSWORD,
-    PGMCP_DATABASE_URL: NO_DATABASE_URL,
-  });
-  api = restClient(server);
-  adminToken = await api.login('admin', ADMIN_PASSWORD);
+  ({ server, api, adminToken } = await startAccountsServer());
   adminId = (
     (await ok(api.call('GET', '/api/v1/auth/me', { token: adminToken }))).body.user as { id: string }
   ).id;

@@ -5,13 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '@pgmcp/config';
 import type { RunningServer } from '../src/start.js';
 import { NO_DATABASE_URL, startTestServer } from './helpers.js';
-import { captureLogger, parseSse, type RestClient, restClient } from './rest-helpers.js';
+import { captureLogger, parseSse, type RestClient, restClient, startAccountsServer } from './rest-helpers.js';
 import { makeTempDir } from '@pgmcp/vitest-config/temp';
 
 // What the LLM proxy refuses: no provider configured, a wrong server key, too many calls, too
 // much data; and how its configuration is read.
 
-const ADMIN_PASSWORD = 'admin password for tests';
 const WRONG_KEY = 'sk-ant-api03-WRONG-server-key-9999';
 const hello = { messages: [{ role: 'user', content: 'hello' }] };
 
@@ -20,13 +19,7 @@ describe('with no provider configured', () => {
   let api: RestClient;
   let token: string;
   beforeAll(async () => {
-    server = await startTestServer({
-      PGMCP_AUTH: 'on',
-      PGMCP_ADMIN_PASSWORD: ADMIN_PASSWORD,
-      PGMCP_DATABASE_URL: NO_DATABASE_URL,
-    });
-    api = restClient(server);
-    token = await api.login('admin', ADMIN_PASSWORD);
+    ({ server, api, adminToken: token } = await startAccountsServer());
   });
   afterAll(async () => {
     await server?.close();
@@ -66,11 +59,8 @@ describe('limits and a wrong server key', () => {
   beforeAll(async () => {
     // This fake only accepts its own key and echoes a wrong one back in its 401, as some providers do.
     fake = await startFakeProvider({ provider: 'anthropic', apiKey: 'sk-ant-api03-RIGHT-key-0000' });
-    server = await startTestServer(
+    ({ server, api, adminToken } = await startAccountsServer(
       {
-        PGMCP_AUTH: 'on',
-        PGMCP_ADMIN_PASSWORD: ADMIN_PASSWORD,
-        PGMCP_DATABASE_URL: NO_DATABASE_URL,
         ANTHROPIC_API_KEY: WRONG_KEY,
         PGMCP_ANTHROPIC_BASE_URL: fake.url,
       },
@@ -88,9 +78,7 @@ llm:
     openai: { base_url: "http://127.0.0.1:1/v1", max_retries: 0 }
 `,
       },
-    );
-    api = restClient(server);
-    adminToken = await api.login('admin', ADMIN_PASSWORD);
+    ));
   });
   afterAll(async () => {
     await server?.close();

@@ -3,6 +3,7 @@ import { expect } from 'vitest';
 import { pino } from 'pino';
 import type { Logger } from '../src/logger.js';
 import type { RunningServer } from '../src/start.js';
+import { NO_DATABASE_URL, startTestServer } from './helpers.js';
 
 type Json = Record<string, unknown>;
 
@@ -104,4 +105,23 @@ export function parseSse(text: string): { events: SseMessage[]; comments: string
     if (data.length > 0) events.push({ event, data: JSON.parse(data.join('\n')) as unknown });
   }
   return { events, comments };
+}
+
+/** The admin password of {@link startAccountsServer}. */
+export const ADMIN_PASSWORD = 'admin password for tests';
+
+/**
+ * The real server with accounts on and no PostgreSQL (its default connection refuses at once), a
+ * REST caller for it, and a token of the admin's login.
+ */
+export async function startAccountsServer(
+  env: Record<string, string> = {},
+  options?: Parameters<typeof startTestServer>[1],
+): Promise<{ server: RunningServer; api: RestClient; adminToken: string }> {
+  const server = await startTestServer(
+    { PGMCP_AUTH: 'on', PGMCP_ADMIN_PASSWORD: ADMIN_PASSWORD, PGMCP_DATABASE_URL: NO_DATABASE_URL, ...env },
+    options,
+  );
+  const api = restClient(server);
+  return { server, api, adminToken: await api.login('admin', ADMIN_PASSWORD) };
 }

@@ -1,13 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../src/start.js';
-import { NO_DATABASE_URL, startTestServer } from './helpers.js';
-import { type RestClient, restClient } from './rest-helpers.js';
+import { ADMIN_PASSWORD, type RestClient, startAccountsServer } from './rest-helpers.js';
 
 // Security issue 11 §3: a scoped API token was not scoped on REST. It minted wider tokens, revoked
 // its owner's other tokens, read and deleted conversations, used the LLM proxy and changed the
 // owner's password. REST routes now carry the part of the API a scoped token must name.
 
-const ADMIN_PASSWORD = 'token scope admin password';
 let server: RunningServer;
 let api: RestClient;
 let session: string;
@@ -17,13 +15,7 @@ async function createToken(token: string, body: Record<string, unknown>) {
 }
 
 beforeAll(async () => {
-  server = await startTestServer({
-    PGMCP_AUTH: 'on',
-    PGMCP_ADMIN_PASSWORD: ADMIN_PASSWORD,
-    PGMCP_DATABASE_URL: NO_DATABASE_URL,
-  });
-  api = restClient(server);
-  session = await api.login('admin', ADMIN_PASSWORD);
+  ({ server, api, adminToken: session } = await startAccountsServer());
 });
 afterAll(async () => {
   await server?.close();
