@@ -48,6 +48,9 @@ export function createVitestConfig(options = {}) {
       setupFiles: options.setupFiles ?? [],
       testTimeout: options.testTimeout ?? 30_000,
       hookTimeout: 60_000,
+      // expect.poll waits for something to happen, not for it to happen fast: on a loaded 2-core
+      // machine vitest's 1 s default fails tests that are right.
+      expect: { poll: { timeout: 15_000 } },
       teardownTimeout: 30_000,
       restoreMocks: true,
       // Two cores: keep the file-level parallelism modest so PostgreSQL gets its share.

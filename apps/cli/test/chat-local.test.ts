@@ -73,6 +73,7 @@ describe('pgmcp chat --stdio', () => {
     expect(fake.chatRequests[0]!.chat.model).toBe('claude-test');
   });
 
+  // Two full CLI runs, each spawning its stdio server: more than the default 30 s on a loaded machine.
   it('prints the turn as JSON and keeps --save conversations as files that --resume continues', async () => {
     answerTopProduct();
     const env = localEnv();
@@ -123,7 +124,7 @@ describe('pgmcp chat --stdio', () => {
         }
       ).messages,
     ).toHaveLength(6);
-  });
+  }, 120_000);
 
   it('declines writes without a terminal, and runs them with --yes on a connection that allows writes', async () => {
     const cwd = makeTempDir('pgmcp-chat-local-config-');
