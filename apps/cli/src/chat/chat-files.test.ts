@@ -1,6 +1,6 @@
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { makeTempDir } from '@pgmcp/vitest-config/temp';
 import { describe, expect, it } from 'vitest';
 import {
   chatConfigDir,
@@ -10,7 +10,7 @@ import {
   createRememberedSettings,
 } from './chat-files.js';
 
-const temp = () => mkdtempSync(path.join(tmpdir(), 'pgmcp-chat-files-'));
+const temp = () => makeTempDir('pgmcp-chat-files-');
 
 describe('where chat files live', () => {
   it('follows XDG and PGMCP_DATA_DIR', () => {

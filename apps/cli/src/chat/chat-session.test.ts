@@ -1,7 +1,6 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createScriptedLlm, scriptedText } from '@pgmcp/agent/testing';
+import { makeTempDir } from '@pgmcp/vitest-config/temp';
 import { describe, expect, it } from 'vitest';
 import type { ChatBackend } from './backend.js';
 import { createRememberedSettings } from './chat-files.js';
@@ -11,7 +10,7 @@ import { createLocalConversationStore } from './local-conversations.js';
 // The session against an in-memory backend: a scripted model, no tools, a compactor that fails.
 
 function backendWith(compact: ChatBackend['compact']) {
-  const dir = mkdtempSync(path.join(tmpdir(), 'pgmcp-chat-session-'));
+  const dir = makeTempDir('pgmcp-chat-session-');
   const llm = createScriptedLlm();
   llm.respond((request) =>
     scriptedText(`Answer ${request.messages.length}: ${'rows and columns '.repeat(20)}`),
