@@ -17,6 +17,7 @@ Tasks:
   start   build and start the server with the web client (embedded PostgreSQL + demo data
           unless PGMCP_DATABASE_URL or a pgmcp.yaml configures databases)
   test    run every test suite (a real PostgreSQL is started by the test harness)
+  pgmcp   run the pgmcp command (npm run pgmcp -- user list) on the same data directory as start
   dev     start the server and the web client in watch mode
   setup   install dependencies and build, nothing else
 `;
@@ -37,7 +38,7 @@ if (!task || task === '--help' || task === '-h') {
   process.stdout.write(USAGE);
   process.exit(task ? 0 : 2);
 }
-if (!['start', 'test', 'dev', 'setup'].includes(task)) {
+if (!['start', 'test', 'dev', 'setup', 'pgmcp'].includes(task)) {
   process.stderr.write(`pgmcp: unknown task "${task}"\n\n${USAGE}`);
   process.exit(2);
 }
@@ -81,6 +82,16 @@ function installIfNeeded() {
 
 installIfNeeded();
 
+const cli = path.join(root, 'apps/cli/bin/pgmcp.js');
+
+/**
+ * In a checkout, `npm start` and `npm run pgmcp` keep their data (embedded cluster, account store)
+ * in .pgmcp-data/, so an admin command finds the store the server uses.
+ */
+function useCheckoutDataDir() {
+  if (!env.PGMCP_DATA_DIR) env.PGMCP_DATA_DIR = path.join(root, '.pgmcp-data');
+}
+
 switch (task) {
   case 'setup': {
     process.exit(pnpmRun(['exec', 'turbo', 'run', 'build']));
@@ -90,8 +101,35 @@ switch (task) {
     process.stdout.write('pgmcp: building (cached after the first time)\n');
     const built = pnpmRun(['exec', 'turbo', 'run', 'build', '--output-logs=errors-only']);
     if (built !== 0) fail('the build failed; see the output above.');
-    if (!env.PGMCP_DATA_DIR) env.PGMCP_DATA_DIR = path.join(root, '.pgmcp-data');
-    process.exit(run(process.execPath, [path.join(root, 'apps/cli/bin/pgmcp.js'), 'serve', ...extra]));
+    useCheckoutDataDir();
+    process.exit(run(process.execPath, [cli, 'serve', ...extra]));
+    break;
+  }
+  case 'pgmcp': {
+    // Built quietly (turbo's cache makes this well under a second when nothing changed), so that
+    // stdout stays the command's own, e.g. for --json.
+    if (!existsSync(path.join(root, 'apps/cli/dist/index.js'))) {
+      process.stderr.write('pgmcp: building the command first (cached after the first time)\n');
+    }
+    const build = spawnSync(
+      pnpm.command,
+      [
+        ...pnpm.prefix,
+        'exec',
+        'turbo',
+        'run',
+        'build',
+        '--filter=@pgmcp/cli...',
+        '--output-logs=errors-only',
+      ],
+      { cwd: root, env, encoding: 'utf8' },
+    );
+    if (build.status !== 0) {
+      process.stderr.write(`${build.stdout ?? ''}${build.stderr ?? ''}`);
+      fail('building the pgmcp command failed; see the output above.');
+    }
+    useCheckoutDataDir();
+    process.exit(run(process.execPath, [cli, ...extra]));
     break;
   }
   case 'dev': {

@@ -1,4 +1,5 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Client } from '@modelcontextprotocol/client';
@@ -124,5 +125,28 @@ describe('pgmcp (built CLI)', () => {
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
+  });
+});
+
+describe('the data directory', () => {
+  it('is the same for npm start and npm run pgmcp in a checkout, and --help says which it is', async () => {
+    const root = fileURLToPath(new URL('../../../', import.meta.url));
+    const home = makeTempDir('pgmcp-cli-home-');
+    const env = cleanEnv({ HOME: home });
+    delete env.PGMCP_DATA_DIR;
+    delete env.XDG_DATA_HOME;
+    const defaultOf = (help: string) => /default here: (\S+)\)/.exec(help.replace(/\s+/g, ' '))?.[1];
+
+    // The installed command: the per-user data directory, as `pgmcp serve` uses.
+    const installed = await run(['user', 'list', '--help'], env);
+    expect(defaultOf(installed.stdout)).toBe(path.join(home, '.local', 'share', 'pgmcp'));
+
+    // `npm run pgmcp -- …` goes through scripts/run.mjs like `npm start`: the checkout's .pgmcp-data.
+    const checkout = await execFileAsync(
+      process.execPath,
+      [path.join(root, 'scripts', 'run.mjs'), 'pgmcp', 'user', 'list', '--help'],
+      { env, cwd: root, timeout: 60_000 },
+    );
+    expect(defaultOf(checkout.stdout)).toBe(path.join(root, '.pgmcp-data'));
   });
 });

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { AuthStoreError, createAuthStore, type AuthStore } from '@pgmcp/auth-store';
-import { authStoreOptions, ConfigError, loadConfig, type LoadedConfig } from '@pgmcp/config';
+import { authStoreOptions, ConfigError, defaultDataDir, loadConfig, type LoadedConfig } from '@pgmcp/config';
 import { parseStoreUrl, SqlStoreError } from '@pgmcp/sql-store';
 import { Option, type Command } from 'commander';
 import { EXIT } from '../exit-codes.js';
@@ -168,7 +168,10 @@ export function addStoreOptions(commands: readonly Command[]): void {
         new Option('-c, --config <file>', 'YAML configuration file (default ./pgmcp.yaml, or PGMCP_CONFIG)'),
       )
       .addOption(
-        new Option('--data-dir <dir>', 'data directory with the store pgmcp.sqlite (or PGMCP_DATA_DIR)'),
+        new Option(
+          '--data-dir <dir>',
+          `data directory with the store pgmcp.sqlite (or PGMCP_DATA_DIR; default here: ${process.env.PGMCP_DATA_DIR || defaultDataDir(process.env)})`,
+        ),
       )
       .addOption(new Option('--json', 'print machine-readable JSON on stdout'));
     for (const option of command.options.slice(-3)) option.helpGroup(heading);
