@@ -29,7 +29,17 @@ describe('pgmcp admin commands on a PostgreSQL store (PGMCP_STORE_URL)', { timeo
     expect(cycle.stderr).toBe(
       "pgmcp: Adding group 'dbas' to 'dev' would make a group contain itself: dev → dbas → dev.\n",
     );
-    await pgmcp(ws, ['grant', 'tool', 'query_database', 'get_schema_info', '--group', 'dbas']);
+    // No server has started on this store, so it knows no MCP items yet: --force grants them anyway.
+    const grant = await pgmcp(ws, [
+      'grant',
+      'tool',
+      'query_database',
+      'get_schema_info',
+      '--group',
+      'dbas',
+      '--force',
+    ]);
+    expect(grant.code).toBe(0);
     await pgmcp(ws, ['grant', 'connection', 'demo', 'read_write', '--group', 'dbas']);
 
     const created = await pgmcpJson(ws, [

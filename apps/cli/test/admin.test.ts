@@ -335,13 +335,33 @@ describe('pgmcp admin commands on a SQLite store', { timeout: 120_000 }, () => {
     await pgmcp(ws, ['group', 'add', 'analysts']);
     await pgmcp(ws, ['group', 'add-member', 'analysts', '--user', 'ann']);
 
-    const tool = await pgmcp(ws, ['grant', 'tool', 'query_database', 'query_databse', '--group', 'analysts']);
+    // A typo is refused, and nothing of the command is granted.
+    const typo = await pgmcp(ws, ['grant', 'tool', 'query_database', 'query_databse', '--group', 'analysts']);
+    expect(typo.code).toBe(2);
+    expect(typo.stdout).toBe('');
+    expect(typo.stderr).toBe(
+      "pgmcp: The store does not know the tool 'query_databse'. Did you mean query_database?\n" +
+        'pgmcp: The server registers its items when it starts; pgmcp privileges items lists the known ones. ' +
+        'Nothing was changed; to grant an item of a server that has not started yet, add --force.\n',
+    );
+    expect((await store.listGroupPrivileges((await store.getGroupByName('analysts')).id)).mcpItems).toEqual(
+      [],
+    );
+    const tool = await pgmcp(ws, [
+      'grant',
+      'tool',
+      'query_database',
+      'query_databse',
+      '--group',
+      'analysts',
+      '--force',
+    ]);
     expect(tool.code).toBe(0);
     expect(tool.stdout).toBe(
       'Granted tool query_database to analysts.\nGranted tool query_databse to analysts.\n',
     );
     expect(tool.stderr).toBe(
-      "pgmcp: warning: the store does not know the tool 'query_databse' yet. Did you mean query_database? " +
+      "pgmcp: warning: the store does not know the tool 'query_databse'. Did you mean query_database? " +
         'The server registers its items when it starts; pgmcp privileges items lists the known ones.\n',
     );
     expect((await pgmcp(ws, ['grant', 'tool', 'query_database', '--group', 'analysts'])).stdout).toBe(

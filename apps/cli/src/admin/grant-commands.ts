@@ -17,7 +17,7 @@ import {
   type StoreOptions,
 } from './admin-context.js';
 import { CliError } from './cli-error.js';
-import { warnAboutUnknownConnections, warnAboutUnknownItems } from './known-names.js';
+import { checkItemsKnown, warnAboutUnknownConnections } from './known-names.js';
 import { requireGroup } from './lookups.js';
 import { parseAccess, parseAdminPermission } from './parse-values.js';
 
@@ -26,6 +26,7 @@ type Verb = 'grant' | 'revoke';
 interface TargetOptions extends StoreOptions {
   group?: string;
   public?: boolean;
+  force?: boolean;
 }
 
 /** One line per change, and the --json form. */
@@ -58,7 +59,7 @@ async function changeItems(
   const refs: McpItemRef[] = names.map((name) => ({ kind, name }));
   const known = await ctx.store.listMcpItems();
   const find = (ref: McpItemRef) => known.find((item) => item.kind === ref.kind && item.name === ref.name);
-  if (verb === 'grant') await warnAboutUnknownItems(ctx, refs);
+  if (verb === 'grant') await checkItemsKnown(ctx, refs, { warnOnly: Boolean(options.force) });
   const changes: Change[] = [];
 
   if (options.public) {
@@ -194,21 +195,25 @@ function registerVerb(program: Command, io: AdminIo, verb: Verb): void {
   const to = granting ? 'to' : 'from';
 
   for (const { kind, arg, what, example } of ITEM_KINDS) {
-    examples(
-      storeCommand(
-        parent,
-        `${kind} ${arg}`,
-        granting
-          ? `Let a group use ${what}, or with --public everyone signed in.`
-          : `Stop a group using ${what}, or with --public make them non-public.`,
-      )
-        .option('-g, --group <name>', `the group to ${verb} ${to}`)
-        .option(
-          '--public',
-          granting ? 'make it public instead (every signed-in user)' : 'make it non-public',
-        ),
-      [`pgmcp ${verb} ${kind} ${example} --group analysts`, `pgmcp ${verb} ${kind} ${example} --public`],
-    ).action((names: string[], options: TargetOptions) =>
+    const command = storeCommand(
+      parent,
+      `${kind} ${arg}`,
+      granting
+        ? `Let a group use ${what}, or with --public everyone signed in.`
+        : `Stop a group using ${what}, or with --public make them non-public.`,
+    )
+      .option('-g, --group <name>', `the group to ${verb} ${to}`)
+      .option('--public', granting ? 'make it public instead (every signed-in user)' : 'make it non-public');
+    if (granting) {
+      command.option(
+        '--force',
+        `also ${what} the store does not know yet (of a server that has not started)`,
+      );
+    }
+    examples(command, [
+      `pgmcp ${verb} ${kind} ${example} --group analysts`,
+      `pgmcp ${verb} ${kind} ${example} --public`,
+    ]).action((names: string[], options: TargetOptions) =>
       io.run(runAdmin(io, options, (ctx) => changeItems(ctx, verb, kind, names, options))),
     );
   }

@@ -1,22 +1,36 @@
 import type { McpItemRef } from '@pgmcp/auth-store';
 import { suggestion } from '@pgmcp/config';
 import type { AdminContext } from './admin-context.js';
+import { CliError } from './cli-error.js';
 
 /**
- * Warns about MCP items the store has not registered: the server registers its real items when it
- * starts, so an unknown name is either a typo or an item of a server that has not run yet.
+ * Refuses MCP items the store has not registered, or with `warnOnly` warns and goes on. The server
+ * registers its real items when it starts, so an unknown name is a typo, or an item of a server
+ * that has not run yet, which only `--force` may grant.
  */
-export async function warnAboutUnknownItems(ctx: AdminContext, refs: readonly McpItemRef[]): Promise<void> {
+export async function checkItemsKnown(
+  ctx: AdminContext,
+  refs: readonly McpItemRef[],
+  { warnOnly }: { warnOnly: boolean },
+): Promise<void> {
   if (refs.length === 0) return;
   const items = await ctx.store.listMcpItems();
-  for (const ref of refs) {
-    if (items.some((item) => item.kind === ref.kind && item.name === ref.name)) continue;
-    const known = items.filter((item) => item.kind === ref.kind).map((item) => item.name);
-    ctx.warn(
-      `the store does not know the ${ref.kind} '${ref.name}' yet.${suggestion(ref.name, known)} ` +
-        'The server registers its items when it starts; pgmcp privileges items lists the known ones.',
-    );
+  const problems = refs
+    .filter((ref) => !items.some((item) => item.kind === ref.kind && item.name === ref.name))
+    .map((ref) => {
+      const known = items.filter((item) => item.kind === ref.kind).map((item) => item.name);
+      return `the store does not know the ${ref.kind} '${ref.name}'.${suggestion(ref.name, known)}`;
+    });
+  if (problems.length === 0) return;
+  const why = 'The server registers its items when it starts; pgmcp privileges items lists the known ones.';
+  if (warnOnly) {
+    for (const problem of problems) ctx.warn(`${problem} ${why}`);
+    return;
   }
+  throw new CliError(
+    `${problems.map((p) => p[0]!.toUpperCase() + p.slice(1)).join('\n')}\n${why} ` +
+      'Nothing was changed; to grant an item of a server that has not started yet, add --force.',
+  );
 }
 
 /** Connection names the configuration defines (the embedded demo is `demo` when none is configured). */

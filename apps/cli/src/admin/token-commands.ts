@@ -16,7 +16,7 @@ import {
   type StoreOptions,
 } from './admin-context.js';
 import { describeScope, formatTime, table, tokenJson, tokenStatus } from './format.js';
-import { warnAboutUnknownConnections, warnAboutUnknownItems } from './known-names.js';
+import { checkItemsKnown, warnAboutUnknownConnections } from './known-names.js';
 import { requireToken, requireUser } from './lookups.js';
 import { parseAdminPermissions, parseConnectionScopes, parseExpires, parseList } from './parse-values.js';
 
@@ -53,7 +53,8 @@ function scopeFrom(options: CreateOptions): TokenScope | undefined {
 async function createToken(ctx: AdminContext, options: CreateOptions) {
   const owner = await requireUser(ctx.store, options.user);
   const scope = scopeFrom(options);
-  await warnAboutUnknownItems(ctx, scope?.mcpItems ?? []);
+  // A scope only narrows: an unknown name in it gives nothing, so a warning is enough.
+  await checkItemsKnown(ctx, scope?.mcpItems ?? [], { warnOnly: true });
   warnAboutUnknownConnections(
     ctx,
     (scope?.connections ?? []).map((c) => c.name),
