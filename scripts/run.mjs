@@ -73,10 +73,11 @@ function installIfNeeded() {
   const lock = path.join(root, 'pnpm-lock.yaml');
   const stale = !existsSync(marker) || statSync(lock).mtimeMs > statSync(marker).mtimeMs;
   if (!stale) return;
-  process.stdout.write(
+  // Progress goes to stderr, so that stdout stays what the task prints (npm run -s pgmcp -- … --json).
+  process.stderr.write(
     'pgmcp: installing dependencies (the first time compiles better-sqlite3, about a minute)\n',
   );
-  const code = pnpmRun(['install', '--frozen-lockfile']);
+  const code = pnpmRun(['install', '--frozen-lockfile'], { stdio: ['inherit', 2, 2] });
   if (code !== 0) fail('installing dependencies failed; see the output above.');
 }
 
