@@ -39,8 +39,27 @@ const CONTENT_TYPES: Record<string, string> = {
 
 /** Files Vite names by content hash: safe to cache for a year. */
 const HASHED_ASSET = /^\/assets\/.+-[A-Za-z0-9_-]{6,}\.[a-z0-9]+$/;
-/** Paths that belong to the API, never to the web client. */
-const NOT_THE_APP = /^\/(api|mcp)(\/|$)|^\/health$/;
+/** Paths that belong to the API or to discovery, never to the web client. */
+const NOT_THE_APP = /^\/(api|mcp|\.well-known)(\/|$)|^\/health$/;
+/**
+ * Encodings the build wrote beside each compressible file (apps/web/scripts/precompress.mjs), in
+ * the order they are preferred.
+ */
+const PRECOMPRESSED = [
+  { encoding: 'br', suffix: '.br' },
+  { encoding: 'gzip', suffix: '.gz' },
+] as const;
+
+/** The encodings a request accepts (`q=0` refuses one). */
+function acceptedEncodings(header: string | undefined): Set<string> {
+  const accepted = new Set<string>();
+  for (const part of (header ?? '').split(',')) {
+    const [name, ...params] = part.trim().toLowerCase().split(';');
+    const refused = params.some((param) => /^\s*q=0(\.0*)?\s*$/.test(param));
+    if (name && !refused) accepted.add(name);
+  }
+  return accepted;
+}
 
 /** Options of {@link webStatic}. */
 export interface WebStaticOptions {
@@ -62,6 +81,10 @@ async function fileAt(
   const file = path.resolve(dir, `.${decoded}`);
   // Never outside the web directory, whatever the path says (../, encoded or not).
   if (file !== dir && !file.startsWith(`${dir}${path.sep}`)) return undefined;
+  return statFile(file);
+}
+
+async function statFile(file: string): Promise<{ file: string; size: number; mtimeMs: number } | undefined> {
   try {
     const info = await stat(file);
     return info.isFile() ? { file, size: info.size, mtimeMs: info.mtimeMs } : undefined;
@@ -103,16 +126,25 @@ export function webStatic(options: WebStaticOptions): MiddlewareHandler {
       isIndex = true;
     }
 
-    const etag = `W/"${found.size.toString(16)}-${Math.floor(found.mtimeMs).toString(16)}"`;
     const headers: Record<string, string> = {
       'Content-Type': CONTENT_TYPES[path.extname(found.file).toLowerCase()] ?? 'application/octet-stream',
       'Cache-Control':
         !isIndex && HASHED_ASSET.test(pathname) ? 'public, max-age=31536000, immutable' : 'no-cache',
-      ETag: etag,
       'Content-Security-Policy': WEB_CONTENT_SECURITY_POLICY,
     };
-    if (c.req.header('if-none-match') === etag) return c.body(null, 304, headers);
-    if (method === 'HEAD') return c.body(null, 200, { ...headers, 'Content-Length': String(found.size) });
-    return c.body(await readFile(found.file), 200, headers);
+    // The smallest copy the client accepts, written at build time; the answer varies with that.
+    const variants = await Promise.all(
+      PRECOMPRESSED.map(async (v) => ({ ...v, found: await statFile(`${found.file}${v.suffix}`) })),
+    );
+    const accepted = acceptedEncodings(c.req.header('accept-encoding'));
+    const chosen = variants.find((v) => v.found && accepted.has(v.encoding));
+    const body = chosen?.found ?? found;
+    if (chosen) headers['Content-Encoding'] = chosen.encoding;
+    if (variants.some((v) => v.found)) headers.Vary = 'Accept-Encoding';
+    const tag = `${body.size.toString(16)}-${Math.floor(body.mtimeMs).toString(16)}`;
+    headers.ETag = `W/"${tag}${chosen ? `-${chosen.encoding}` : ''}"`;
+    if (c.req.header('if-none-match') === headers.ETag) return c.body(null, 304, headers);
+    if (method === 'HEAD') return c.body(null, 200, { ...headers, 'Content-Length': String(body.size) });
+    return c.body(await readFile(body.file), 200, headers);
   };
 }

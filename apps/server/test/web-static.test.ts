@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { brotliCompressSync, brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@pgmcp/config';
@@ -88,6 +89,41 @@ describe('webStatic', () => {
     expect(api.headers.get('content-type')).toMatch(/json/);
     expect((await get('/mcp/v2', { accept: 'text/html' })).status).toBe(404);
     expect(await (await get('/api/v1/ping')).json()).toEqual({ ok: true });
+  });
+
+  it('sends the smallest precompressed copy the client accepts, varying on Accept-Encoding', async () => {
+    const script = `console.log(${JSON.stringify('rows and columns '.repeat(200))});`;
+    writeFileSync(path.join(dir, 'assets', 'big-Zz98765x.js'), script);
+    writeFileSync(path.join(dir, 'assets', 'big-Zz98765x.js.br'), brotliCompressSync(script));
+    writeFileSync(path.join(dir, 'assets', 'big-Zz98765x.js.gz'), gzipSync(script));
+    const url = '/assets/big-Zz98765x.js';
+
+    const br = await get(url, { 'accept-encoding': 'gzip, deflate, br, zstd' });
+    expect(br.headers.get('content-encoding')).toBe('br');
+    expect(br.headers.get('vary')).toBe('Accept-Encoding');
+    expect(br.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(brotliDecompressSync(Buffer.from(await br.arrayBuffer())).toString()).toBe(script);
+
+    const gz = await get(url, { 'accept-encoding': 'gzip, br;q=0' });
+    expect(gz.headers.get('content-encoding')).toBe('gzip');
+    expect(gunzipSync(Buffer.from(await gz.arrayBuffer())).toString()).toBe(script);
+    expect(gz.headers.get('etag')).not.toBe(br.headers.get('etag'));
+
+    const plain = await get(url);
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    expect(plain.headers.get('vary')).toBe('Accept-Encoding');
+    expect(await plain.text()).toBe(script);
+    // A revalidation matches only the copy it was given.
+    const again = await get(url, { 'accept-encoding': 'br', 'if-none-match': br.headers.get('etag')! });
+    expect(again.status).toBe(304);
+    // Files without a compressed copy do not vary.
+    expect((await get('/favicon.svg', { 'accept-encoding': 'br' })).headers.get('vary')).toBeNull();
+  });
+
+  it('leaves /.well-known/ to the app: a discovery document is never the web page', async () => {
+    const discovery = await get('/.well-known/oauth-authorization-server', { accept: 'text/html' });
+    expect(discovery.status).toBe(404);
+    expect(discovery.headers.get('content-type')).toMatch(/json/);
   });
 
   it('never serves a file outside its directory', async () => {
