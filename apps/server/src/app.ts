@@ -1,6 +1,6 @@
 import type { AuthStore } from '@pgmcp/auth-store';
 import type { Compactor } from '@pgmcp/compactor';
-import type { LlmProviders } from '@pgmcp/config';
+import type { LlmProviders, OAuthConfig } from '@pgmcp/config';
 import type { ConversationStore } from '@pgmcp/conversation-store';
 import type { McpHttpHandler, McpRegistry } from '@pgmcp/mcp-core';
 import type { CurrentConnectionStore } from '@pgmcp/pg-tools';
@@ -12,6 +12,7 @@ import { RestError } from './errors/rest-error.js';
 import { INTERNAL_ERROR_ANSWER, toErrorAnswer } from './errors/to-error-response.js';
 import { lingeringClose, originAndHostGuard, requestBodyLimit, securityHeaders } from './http-edge.js';
 import type { Logger } from './logger.js';
+import { discoveryRoutes } from './oauth/discovery-routes.js';
 import type { ServerMcpState } from './mcp-state.js';
 import type { ProcessFaults } from './process-faults.js';
 import { authRoutes } from './routes/auth-routes.js';
@@ -51,6 +52,8 @@ export interface AppDeps {
   http: { host: string; allowedOrigins: string[]; maxBodyBytes: number; requestTimeoutMs: number };
   /** The built web client served at `/`. */
   webDir: string;
+  /** OAuth 2.1 for MCP clients (`oauth:`); with auth off there is nothing to sign in to. */
+  oauth: OAuthConfig;
 }
 
 /**
@@ -71,6 +74,9 @@ export function createApp(deps: AppDeps): Hono {
   app.use(requestBodyLimit(deps.http.maxBodyBytes));
 
   app.all('/mcp/v1', (c) => deps.mcp.fetch(c.req.raw));
+  if (deps.authEnabled && deps.oauth.enabled) {
+    app.route('/', discoveryRoutes({ issuer: deps.oauth.issuer }));
+  }
 
   const llmRateLimit = createRateLimit({
     perMinute: deps.llm.settings.requests_per_minute,

@@ -16,6 +16,7 @@ import { createApp } from './app.js';
 import { createCallerResolver, unauthorized } from './auth/caller.js';
 import { clientSetupText } from './banner.js';
 import { openDatabases } from './databases.js';
+import { mcpUnauthorized } from './oauth/oauth-urls.js';
 import { createLogger, type Logger } from './logger.js';
 import { createServerRegistry } from './mcp-registry.js';
 import { mcpState, type ServerMcpState } from './mcp-state.js';
@@ -178,7 +179,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     const mcp = createMcpHttpHandler(registry, {
       resolveContext: async (request) => {
         const caller = await resolveCaller(request);
-        if (!caller) throw unauthorized();
+        if (!caller)
+          throw config.oauth.enabled ? mcpUnauthorized(request, config.oauth.issuer) : unauthorized();
         if (caller.kind === 'local') return LOCAL_CONTEXT;
         return {
           principal: { id: caller.user.id, name: caller.user.username, kind: caller.kind },
@@ -220,6 +222,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
         requestTimeoutMs: config.http.request_timeout_ms,
       },
       webDir,
+      oauth: config.oauth,
     });
     const server = await listen(app, host, config.http.port, {
       request: config.http.request_timeout_ms,
