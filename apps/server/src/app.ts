@@ -13,6 +13,7 @@ import { INTERNAL_ERROR_ANSWER, toErrorAnswer } from './errors/to-error-response
 import { lingeringClose, originAndHostGuard, requestBodyLimit, securityHeaders } from './http-edge.js';
 import type { Logger } from './logger.js';
 import { discoveryRoutes } from './oauth/discovery-routes.js';
+import { oauthServer } from './oauth/oauth-server.js';
 import type { ServerMcpState } from './mcp-state.js';
 import type { ProcessFaults } from './process-faults.js';
 import { authRoutes } from './routes/auth-routes.js';
@@ -21,6 +22,7 @@ import { connectionRoutes } from './routes/connection-routes.js';
 import { conversationRoutes } from './routes/conversation-routes.js';
 import { groupRoutes } from './routes/group-routes.js';
 import { llmRoutes } from './routes/llm-routes.js';
+import { oauthRoutes } from './routes/oauth-routes.js';
 import { registerRoutes } from './routes/register-routes.js';
 import { systemRoutes } from './routes/system-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
@@ -76,6 +78,7 @@ export function createApp(deps: AppDeps): Hono {
   app.all('/mcp/v1', (c) => deps.mcp.fetch(c.req.raw));
   if (deps.authEnabled && deps.oauth.enabled) {
     app.route('/', discoveryRoutes({ issuer: deps.oauth.issuer }));
+    app.route('/', oauthServer({ auth: deps.auth, config: deps.oauth, trustedProxies: deps.trustedProxies }));
   }
 
   const llmRateLimit = createRateLimit({
@@ -100,8 +103,16 @@ export function createApp(deps: AppDeps): Hono {
         llmRateLimit,
       }),
       ...conversationRoutes(deps),
+      ...oauthRoutes(deps),
     },
-    { resolveCaller: deps.resolveCaller, guards: llm.guards },
+    {
+      // OAuth access tokens are for the MCP endpoint (their audience), not for the REST API.
+      resolveCaller: async (request) => {
+        const caller = await deps.resolveCaller(request);
+        return caller?.oauth ? undefined : caller;
+      },
+      guards: llm.guards,
+    },
   );
   app.use(webStatic({ dir: deps.webDir }));
 

@@ -16,7 +16,7 @@ import { createApp } from './app.js';
 import { createCallerResolver, unauthorized } from './auth/caller.js';
 import { clientSetupText } from './banner.js';
 import { openDatabases } from './databases.js';
-import { mcpUnauthorized } from './oauth/oauth-urls.js';
+import { issuerFor, mcpUnauthorized, oauthUrls } from './oauth/oauth-urls.js';
 import { createLogger, type Logger } from './logger.js';
 import { createServerRegistry } from './mcp-registry.js';
 import { mcpState, type ServerMcpState } from './mcp-state.js';
@@ -181,6 +181,13 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
         const caller = await resolveCaller(request);
         if (!caller)
           throw config.oauth.enabled ? mcpUnauthorized(request, config.oauth.issuer) : unauthorized();
+        // RFC 8707: a token issued for another resource (another pgmcp, another URL) is refused here.
+        if (
+          caller.oauth &&
+          caller.oauth.resource !== oauthUrls(issuerFor(request, config.oauth.issuer)).resource
+        ) {
+          throw mcpUnauthorized(request, config.oauth.issuer);
+        }
         if (caller.kind === 'local') return LOCAL_CONTEXT;
         return {
           principal: { id: caller.user.id, name: caller.user.username, kind: caller.kind },
