@@ -44,12 +44,14 @@ describe('ConsentPage', () => {
     expect(screen.getByText('http://127.0.0.1:6274')).toBeTruthy();
     // Read/write is offered only where the user has it.
     expect(screen.getByLabelText('Access to prod').querySelectorAll('option')).toHaveLength(2);
-    await user.selectOptions(screen.getByLabelText('Access to staging'), 'read');
+    // Read-only by default; the user widens staging and drops prod.
+    expect((screen.getByLabelText('Access to staging') as HTMLSelectElement).value).toBe('read');
+    await user.selectOptions(screen.getByLabelText('Access to staging'), 'read_write');
     await user.selectOptions(screen.getByLabelText('Access to prod'), 'none');
     await user.click(screen.getByRole('checkbox', { name: 'get_schema_info' }));
     await user.click(screen.getByRole('button', { name: 'Allow' }));
     expect(decisions).toEqual([
-      { approve: true, connections: [{ name: 'staging', access: 'read' }], tools: ['query_database'] },
+      { approve: true, connections: [{ name: 'staging', access: 'read_write' }], tools: ['query_database'] },
     ]);
     expect(done).toEqual(['http://127.0.0.1:6274/callback?code=c&state=s']);
   });

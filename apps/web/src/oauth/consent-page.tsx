@@ -35,7 +35,8 @@ export function ConsentPage({ api, requestId, onDone }: ConsentPageProps) {
       (loaded) => {
         if (!live) return;
         setRequest(loaded);
-        setConnections(Object.fromEntries(loaded.connections.map((c) => [c.name, c.access])));
+        // Read-only unless the user widens it: the least that is useful.
+        setConnections(Object.fromEntries(loaded.connections.map((c) => [c.name, 'read'])));
         setTools(Object.fromEntries(loaded.tools.map((t) => [t, true])));
       },
       (e: unknown) => live && setError(errorMessage(e)),
@@ -130,7 +131,7 @@ export function ConsentPage({ api, requestId, onDone }: ConsentPageProps) {
             <fieldset className="field">
               <legend className="field-label">Tools</legend>
               {request.tools.map((tool) => (
-                <label key={tool} className="consent-row">
+                <label key={tool} className="consent-row consent-check">
                   <input
                     type="checkbox"
                     checked={tools[tool] ?? false}
