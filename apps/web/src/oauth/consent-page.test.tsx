@@ -45,7 +45,7 @@ describe('ConsentPage', () => {
     // Read/write is offered only where the user has it.
     expect(screen.getByLabelText('Access to prod').querySelectorAll('option')).toHaveLength(2);
     // Read-only by default; the user widens staging and drops prod.
-    expect((screen.getByLabelText('Access to staging') as HTMLSelectElement).value).toBe('read');
+    expect(screen.getByLabelText<HTMLSelectElement>('Access to staging').value).toBe('read');
     await user.selectOptions(screen.getByLabelText('Access to staging'), 'read_write');
     await user.selectOptions(screen.getByLabelText('Access to prod'), 'none');
     await user.click(screen.getByRole('checkbox', { name: 'get_schema_info' }));
