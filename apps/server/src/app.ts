@@ -12,6 +12,7 @@ import { RestError } from './errors/rest-error.js';
 import { INTERNAL_ERROR_ANSWER, toErrorAnswer } from './errors/to-error-response.js';
 import { lingeringClose, originAndHostGuard, requestBodyLimit, securityHeaders } from './http-edge.js';
 import type { Logger } from './logger.js';
+import type { MetadataFetch } from './oauth/client-metadata.js';
 import { discoveryRoutes } from './oauth/discovery-routes.js';
 import { oauthServer } from './oauth/oauth-server.js';
 import type { ServerMcpState } from './mcp-state.js';
@@ -56,6 +57,8 @@ export interface AppDeps {
   webDir: string;
   /** OAuth 2.1 for MCP clients (`oauth:`); with auth off there is nothing to sign in to. */
   oauth: OAuthConfig;
+  /** Fetches OAuth Client ID Metadata Documents (default: the global fetch). */
+  oauthFetch?: MetadataFetch;
 }
 
 /**
@@ -78,7 +81,15 @@ export function createApp(deps: AppDeps): Hono {
   app.all('/mcp/v1', (c) => deps.mcp.fetch(c.req.raw));
   if (deps.authEnabled && deps.oauth.enabled) {
     app.route('/', discoveryRoutes({ issuer: deps.oauth.issuer }));
-    app.route('/', oauthServer({ auth: deps.auth, config: deps.oauth, trustedProxies: deps.trustedProxies }));
+    app.route(
+      '/',
+      oauthServer({
+        auth: deps.auth,
+        config: deps.oauth,
+        trustedProxies: deps.trustedProxies,
+        ...(deps.oauthFetch ? { fetchMetadata: deps.oauthFetch } : {}),
+      }),
+    );
   }
 
   const llmRateLimit = createRateLimit({

@@ -16,6 +16,7 @@ import { createApp } from './app.js';
 import { createCallerResolver, unauthorized } from './auth/caller.js';
 import { clientSetupText } from './banner.js';
 import { openDatabases } from './databases.js';
+import type { MetadataFetch } from './oauth/client-metadata.js';
 import { issuerFor, mcpUnauthorized, oauthUrls } from './oauth/oauth-urls.js';
 import { createLogger, type Logger } from './logger.js';
 import { createServerRegistry } from './mcp-registry.js';
@@ -35,6 +36,11 @@ export interface StartOptions {
    */
   surviveUncaughtErrors?: boolean;
   logger?: Logger;
+  /**
+   * How OAuth Client ID Metadata Documents are fetched (default: the global fetch); embedders route
+   * it through their egress proxy, tests to a local server.
+   */
+  oauthFetch?: MetadataFetch;
 }
 
 /** A running HTTP server. */
@@ -230,6 +236,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       },
       webDir,
       oauth: config.oauth,
+      ...(options.oauthFetch ? { oauthFetch: options.oauthFetch } : {}),
     });
     const server = await listen(app, host, config.http.port, {
       request: config.http.request_timeout_ms,

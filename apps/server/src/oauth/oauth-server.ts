@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { clientIp } from '../auth/caller.js';
 import { createRateLimit } from '../auth/rate-limit.js';
 import { RestError } from '../errors/rest-error.js';
+import { isMetadataDocumentId, type MetadataFetch, resolveMetadataClient } from './client-metadata.js';
 import { OAuthError } from './oauth-error.js';
 import { issuerFor, OAUTH_SCOPES, oauthUrls } from './oauth-urls.js';
 import { isS256Challenge, verifiesS256 } from './pkce.js';
@@ -15,6 +16,8 @@ export interface OAuthServerDeps {
   auth: AuthStore;
   config: OAuthConfig;
   trustedProxies: ReadonlySet<string>;
+  /** Fetches Client ID Metadata Documents (default: the global fetch). */
+  fetchMetadata?: MetadataFetch;
 }
 
 /** How long a user has between the client's redirect and the consent. */
@@ -207,7 +210,17 @@ export function oauthServer(deps: OAuthServerDeps): Hono {
     const urls = oauthUrls(issuer);
     const clientId = query.client_id;
     if (!clientId) return errorPage('the client_id parameter is missing.');
-    const client = await auth.oauth.findClient(clientId);
+    let client: OAuthClient | undefined;
+    if (isMetadataDocumentId(clientId)) {
+      try {
+        client = await resolveMetadataClient(clientId, { auth, config, fetch: deps.fetchMetadata ?? fetch });
+      } catch (error) {
+        if (error instanceof OAuthError) return errorPage(error.message);
+        throw error;
+      }
+    } else {
+      client = await auth.oauth.findClient(clientId);
+    }
     if (!client)
       return errorPage(
         'this client is not registered here. Remove the server from the client and add it again.',

@@ -86,6 +86,12 @@ export function ConsentPage({ api, requestId, onDone }: ConsentPageProps) {
               <p className="muted">
                 <strong>{request.client.name}</strong> wants to use pgmcp for you. It will return to{' '}
                 <code>{request.client.redirect_origin}</code>
+                {request.client.kind === 'metadata_document' ? (
+                  <>
+                    {' '}
+                    (its description is published at <code>{new URL(request.client.id).host}</code>)
+                  </>
+                ) : null}
                 {request.client.client_uri ? (
                   <>
                     {' '}
