@@ -343,6 +343,13 @@ describe('the consent page and its API', () => {
     expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
   });
 
+  it('is the only OAuth path the web client answers: probes of others get a JSON 404, not the page', async () => {
+    for (const probe of ['/.well-known/openid-configuration', '/oauth/token']) {
+      const response = await request(probe, { headers: { accept: 'text/html' } });
+      expect(response.headers.get('content-type') ?? '', probe).not.toContain('text/html');
+    }
+  });
+
   it('refuses a cross-site form post, and a page on another origin', async () => {
     const clientId = await newClient();
     const { challenge } = pkce();
