@@ -1,6 +1,6 @@
 import type { AuthStore } from '@pgmcp/auth-store';
 import type { Compactor } from '@pgmcp/compactor';
-import type { LlmProviders } from '@pgmcp/config';
+import type { LlmProviders, OAuthConfig } from '@pgmcp/config';
 import type { ConversationStore } from '@pgmcp/conversation-store';
 import type { McpHttpHandler, McpRegistry } from '@pgmcp/mcp-core';
 import type { CurrentConnectionStore } from '@pgmcp/pg-tools';
@@ -12,6 +12,9 @@ import { RestError } from './errors/rest-error.js';
 import { INTERNAL_ERROR_ANSWER, toErrorAnswer } from './errors/to-error-response.js';
 import { lingeringClose, originAndHostGuard, requestBodyLimit, securityHeaders } from './http-edge.js';
 import type { Logger } from './logger.js';
+import type { MetadataFetch } from './oauth/client-metadata.js';
+import { discoveryRoutes } from './oauth/discovery-routes.js';
+import { oauthServer } from './oauth/oauth-server.js';
 import type { ServerMcpState } from './mcp-state.js';
 import type { ProcessFaults } from './process-faults.js';
 import { authRoutes } from './routes/auth-routes.js';
@@ -20,6 +23,7 @@ import { connectionRoutes } from './routes/connection-routes.js';
 import { conversationRoutes } from './routes/conversation-routes.js';
 import { groupRoutes } from './routes/group-routes.js';
 import { llmRoutes } from './routes/llm-routes.js';
+import { oauthRoutes } from './routes/oauth-routes.js';
 import { registerRoutes } from './routes/register-routes.js';
 import { systemRoutes } from './routes/system-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
@@ -51,6 +55,10 @@ export interface AppDeps {
   http: { host: string; allowedOrigins: string[]; maxBodyBytes: number; requestTimeoutMs: number };
   /** The built web client served at `/`. */
   webDir: string;
+  /** OAuth 2.1 for MCP clients (`oauth:`); with auth off there is nothing to sign in to. */
+  oauth: OAuthConfig;
+  /** Fetches OAuth Client ID Metadata Documents (default: the global fetch). */
+  oauthFetch?: MetadataFetch;
 }
 
 /**
@@ -71,6 +79,18 @@ export function createApp(deps: AppDeps): Hono {
   app.use(requestBodyLimit(deps.http.maxBodyBytes));
 
   app.all('/mcp/v1', (c) => deps.mcp.fetch(c.req.raw));
+  if (deps.authEnabled && deps.oauth.enabled) {
+    app.route('/', discoveryRoutes({ issuer: deps.oauth.issuer }));
+    app.route(
+      '/',
+      oauthServer({
+        auth: deps.auth,
+        config: deps.oauth,
+        trustedProxies: deps.trustedProxies,
+        ...(deps.oauthFetch ? { fetchMetadata: deps.oauthFetch } : {}),
+      }),
+    );
+  }
 
   const llmRateLimit = createRateLimit({
     perMinute: deps.llm.settings.requests_per_minute,
@@ -94,8 +114,16 @@ export function createApp(deps: AppDeps): Hono {
         llmRateLimit,
       }),
       ...conversationRoutes(deps),
+      ...oauthRoutes(deps),
     },
-    { resolveCaller: deps.resolveCaller, guards: llm.guards },
+    {
+      // OAuth access tokens are for the MCP endpoint (their audience), not for the REST API.
+      resolveCaller: async (request) => {
+        const caller = await deps.resolveCaller(request);
+        return caller?.oauth ? undefined : caller;
+      },
+      guards: llm.guards,
+    },
   );
   app.use(webStatic({ dir: deps.webDir }));
 

@@ -16,6 +16,8 @@ import { createApp } from './app.js';
 import { createCallerResolver, unauthorized } from './auth/caller.js';
 import { clientSetupText } from './banner.js';
 import { openDatabases } from './databases.js';
+import type { MetadataFetch } from './oauth/client-metadata.js';
+import { issuerFor, mcpUnauthorized, oauthUrls } from './oauth/oauth-urls.js';
 import { createLogger, type Logger } from './logger.js';
 import { createServerRegistry } from './mcp-registry.js';
 import { mcpState, type ServerMcpState } from './mcp-state.js';
@@ -34,6 +36,11 @@ export interface StartOptions {
    */
   surviveUncaughtErrors?: boolean;
   logger?: Logger;
+  /**
+   * How OAuth Client ID Metadata Documents are fetched (default: the global fetch); embedders route
+   * it through their egress proxy, tests to a local server.
+   */
+  oauthFetch?: MetadataFetch;
 }
 
 /** A running HTTP server. */
@@ -178,7 +185,15 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     const mcp = createMcpHttpHandler(registry, {
       resolveContext: async (request) => {
         const caller = await resolveCaller(request);
-        if (!caller) throw unauthorized();
+        if (!caller)
+          throw config.oauth.enabled ? mcpUnauthorized(request, config.oauth.issuer) : unauthorized();
+        // RFC 8707: a token issued for another resource (another pgmcp, another URL) is refused here.
+        if (
+          caller.oauth &&
+          caller.oauth.resource !== oauthUrls(issuerFor(request, config.oauth.issuer)).resource
+        ) {
+          throw mcpUnauthorized(request, config.oauth.issuer);
+        }
         if (caller.kind === 'local') return LOCAL_CONTEXT;
         return {
           principal: { id: caller.user.id, name: caller.user.username, kind: caller.kind },
@@ -220,6 +235,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
         requestTimeoutMs: config.http.request_timeout_ms,
       },
       webDir,
+      oauth: config.oauth,
+      ...(options.oauthFetch ? { oauthFetch: options.oauthFetch } : {}),
     });
     const server = await listen(app, host, config.http.port, {
       request: config.http.request_timeout_ms,

@@ -39,8 +39,11 @@ const CONTENT_TYPES: Record<string, string> = {
 
 /** Files Vite names by content hash: safe to cache for a year. */
 const HASHED_ASSET = /^\/assets\/.+-[A-Za-z0-9_-]{6,}\.[a-z0-9]+$/;
-/** Paths that belong to the API or to discovery, never to the web client. */
-const NOT_THE_APP = /^\/(api|mcp|\.well-known)(\/|$)|^\/health$/;
+/**
+ * Paths that belong to the API, never to the web client: an unknown `.well-known` document or OAuth
+ * endpoint is a JSON 404, not the page (clients probe them). `/oauth/consent` is the page.
+ */
+const NOT_THE_APP = /^\/(api|mcp|\.well-known)(\/|$)|^\/health$|^\/oauth\/(authorize|token|register|revoke)$/;
 /**
  * Encodings the build wrote beside each compressible file (apps/web/scripts/precompress.mjs), in
  * the order they are preferred.

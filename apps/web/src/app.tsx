@@ -3,6 +3,7 @@ import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react'
 import { isApiError } from '@pgmcp/api-contract';
 import { errorMessage } from './api/error-message.js';
 import { type AppEnv, type AppEnvFactory, createBrowserEnv, type SessionMemory } from './env.js';
+import { CONSENT_PATH, ConsentPage } from './oauth/consent-page.js';
 import { LoginPage } from './session/login-page.js';
 import { Logo } from './ui/icons.js';
 
@@ -102,7 +103,21 @@ export function App({ createEnv = createBrowserEnv }: AppProps) {
           hasDraft={memory.current.draft.trim() !== ''}
         />
       );
-    case 'signed_in':
+    case 'signed_in': {
+      // An MCP client sent the browser here to ask for the user's consent (OAuth).
+      const consentRequest =
+        window.location.pathname === CONSENT_PATH
+          ? new URLSearchParams(window.location.search).get('request')
+          : null;
+      if (consentRequest) {
+        return (
+          <ConsentPage
+            api={env.api}
+            requestId={consentRequest}
+            onDone={(url) => window.location.assign(url)}
+          />
+        );
+      }
       return (
         <Suspense fallback={<Splash />}>
           <Workspace
@@ -115,5 +130,6 @@ export function App({ createEnv = createBrowserEnv }: AppProps) {
           />
         </Suspense>
       );
+    }
   }
 }

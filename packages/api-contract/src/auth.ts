@@ -101,6 +101,8 @@ export const ApiTokenSchema = z.object({
   created_at: Timestamp,
   expires_at: Timestamp.nullable(),
   last_used_at: Timestamp.nullable(),
+  /** Set on OAuth access tokens: revoking one revokes its grant. */
+  oauth: z.object({ grant_id: z.string(), client_id: z.string(), resource: z.string() }).optional(),
 });
 export type ApiToken = z.infer<typeof ApiTokenSchema>;
 

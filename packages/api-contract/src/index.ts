@@ -94,6 +94,19 @@ export {
 } from './route-contract.js';
 export { ACCOUNT_ROUTES } from './account-routes.js';
 export { ROUTES, type RouteName, type Routes } from './route-table.js';
+export {
+  OAUTH_ROUTES,
+  OAuthClientSchema,
+  OAuthDecisionResultSchema,
+  OAuthDecisionSchema,
+  OAuthGrantSchema,
+  OAuthRequestSchema,
+  UpdateOAuthClientSchema,
+  type OAuthClient,
+  type OAuthDecision,
+  type OAuthGrant,
+  type OAuthRequest,
+} from './oauth.js';
 export { buildOpenApiDocument } from './openapi.js';
 export {
   CLIENT_HEADER,

@@ -2,6 +2,7 @@ import { ACCOUNT_ROUTES } from './account-routes.js';
 import { CHAT_ROUTES } from './chat.js';
 import { CONVERSATION_ROUTES } from './conversations.js';
 import { LLM_ROUTES } from './llm.js';
+import { OAUTH_ROUTES } from './oauth.js';
 import type { RouteContract } from './route-contract.js';
 
 /**
@@ -14,6 +15,7 @@ export const ROUTES = {
   ...LLM_ROUTES,
   ...CHAT_ROUTES,
   ...CONVERSATION_ROUTES,
+  ...OAUTH_ROUTES,
 } as const satisfies Record<string, RouteContract>;
 
 /** The routes, by name. */

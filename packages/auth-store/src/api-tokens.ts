@@ -1,6 +1,7 @@
 import { toDbJson, toDbTime } from '@pgmcp/sql-store';
 import type { AuthStore } from './auth-store-api.js';
 import { AuthStoreError } from './errors.js';
+import { revokeOAuthGrants } from './oauth-store.js';
 import { requireUserRow } from './queries.js';
 import { toApiToken } from './rows.js';
 import type { ApiTokensTable } from './schema.js';
@@ -38,6 +39,9 @@ export function createApiTokenMethods(ctx: StoreContext): ApiTokenMethods {
         last_used_at: null,
         current_connection: null,
         current_database: null,
+        oauth_grant_id: null,
+        oauth_client_id: null,
+        oauth_resource: null,
       };
       await db.insertInto('auth_api_tokens').values(row).execute();
       return { token, apiToken: toApiToken(row) };
@@ -62,6 +66,11 @@ export function createApiTokenMethods(ctx: StoreContext): ApiTokenMethods {
     },
 
     async revokeApiToken(tokenId, options = {}) {
+      // An OAuth access token goes with its grant, or the client would just refresh another one.
+      const token = await methods.findApiToken(tokenId);
+      if (token?.oauth && (options.userId === undefined || token.userId === options.userId)) {
+        return (await revokeOAuthGrants(ctx, [token.oauth.grantId])) > 0;
+      }
       let query = db.deleteFrom('auth_api_tokens').where('id', '=', tokenId);
       if (options.userId !== undefined) query = query.where('user_id', '=', options.userId);
       const ended = await query.returning(['id', 'user_id']).execute();

@@ -1,5 +1,6 @@
 import type { SqlDatabase, SqlDialect } from '@pgmcp/sql-store';
 import type { Access } from './access.js';
+import type { OAuthStore } from './oauth-types.js';
 import type {
   AdminPermission,
   ApiToken,
@@ -358,4 +359,6 @@ export interface AuthStore {
 
   /** Closes the database unless it was passed in shared. */
   close(): Promise<void>;
+  /** OAuth 2.1 clients, authorizations, grants and their tokens (access tokens are API tokens). */
+  readonly oauth: OAuthStore;
 }

@@ -8,6 +8,7 @@ import { AuthStoreError } from './errors.js';
 import { createGroupMethods } from './groups.js';
 import { createLoginMethods } from './logins.js';
 import { authMigrations } from './migrations/index.js';
+import { createOAuthStore } from './oauth-store.js';
 import { createPrivilegeMethods } from './privileges.js';
 import { createRevocationMethods } from './revocation.js';
 import { createSessionMethods } from './sessions.js';
@@ -58,6 +59,7 @@ export async function createAuthStore(config: AuthStoreConfig): Promise<AuthStor
     ...createGroupMethods(ctx),
     ...createPrivilegeMethods(ctx),
     ...createRevocationMethods(ctx),
+    oauth: createOAuthStore(ctx),
     async close() {
       ctx.generation += 1;
       ctx.cache.clear();

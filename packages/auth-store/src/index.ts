@@ -58,5 +58,19 @@ export {
 export { API_TOKEN_PREFIX } from './tokens.js';
 export { MAX_PASSWORD_BYTES } from './passwords.js';
 
+// OAuth 2.1 (auth.oauth).
+export {
+  type IssuedOAuthTokens,
+  type OAuthAuthorization,
+  type OAuthClient,
+  type OAuthClientKind,
+  type OAuthClientStatus,
+  type OAuthExchangeRefusal,
+  type OAuthGrant,
+  type OAuthLifetimes,
+  type OAuthStore,
+  type RegisterOAuthClientInput,
+} from './oauth-types.js';
+
 // Errors.
 export { AuthStoreError, type AuthStoreErrorCode } from './errors.js';

@@ -1,5 +1,6 @@
 import { toDbTime } from '@pgmcp/sql-store';
 import type { AuthStore } from './auth-store-api.js';
+import { revokeOAuthGrants } from './oauth-store.js';
 import { asEnded, emitRevoked, type StoreContext } from './store-context.js';
 import { credentialKindOfId } from './tokens.js';
 
@@ -26,6 +27,16 @@ export function createRevocationMethods(ctx: StoreContext): RevocationMethods {
         .where('expires_at', '<=', at)
         .returning(['id', 'user_id'])
         .execute();
+      // Grants whose refresh chain ended take their refresh tokens along (access tokens expire below).
+      const endedGrants = await db
+        .selectFrom('auth_oauth_grants')
+        .select('id')
+        .where('expires_at', '<=', at)
+        .execute();
+      await revokeOAuthGrants(
+        ctx,
+        endedGrants.map((g) => g.id),
+      );
       const tokens = await db
         .deleteFrom('auth_api_tokens')
         .where('expires_at', 'is not', null)

@@ -50,6 +50,11 @@ export function toApiToken(row: ApiTokensTable): ApiToken {
     createdAt: fromDbTime(row.created_at),
     expiresAt: fromDbTimeOrUndefined(row.expires_at),
     lastUsedAt: fromDbTimeOrUndefined(row.last_used_at),
+    ...(row.oauth_grant_id !== null && row.oauth_client_id !== null && row.oauth_resource !== null
+      ? {
+          oauth: { grantId: row.oauth_grant_id, clientId: row.oauth_client_id, resource: row.oauth_resource },
+        }
+      : {}),
   };
 }
 

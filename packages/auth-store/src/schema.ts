@@ -44,6 +44,10 @@ export interface ApiTokensTable {
   last_used_at: number | null;
   current_connection: string | null;
   current_database: string | null;
+  /** Set on OAuth access tokens: the grant, client and resource (RFC 8707) they were issued for. */
+  oauth_grant_id: string | null;
+  oauth_client_id: string | null;
+  oauth_resource: string | null;
 }
 
 export interface GroupsTable {
@@ -88,6 +92,61 @@ export interface GroupAdminGrantsTable {
   permission: string;
 }
 
+export interface OAuthClientsTable {
+  /** The client_id: generated for dynamic registration, the document URL for a metadata document. */
+  id: string;
+  kind: string;
+  name: string;
+  client_uri: string | null;
+  /** JSON array of exact redirect URIs. */
+  redirect_uris: string;
+  /** JSON of the registered metadata as accepted. */
+  metadata: string;
+  status: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface OAuthGrantsTable {
+  id: string;
+  client_id: string;
+  user_id: string;
+  resource: string;
+  /** JSON TokenScope. */
+  scope: string;
+  created_at: number;
+  /** When the refresh chain ends. */
+  expires_at: number;
+  last_refreshed_at: number | null;
+}
+
+export interface OAuthAuthorizationsTable {
+  id: string;
+  client_id: string;
+  redirect_uri: string;
+  code_challenge: string;
+  state: string | null;
+  resource: string;
+  /** Set when the user consents. */
+  user_id: string | null;
+  /** JSON TokenScope, set with the consent. */
+  scope: string | null;
+  code_hash: string | null;
+  /** The grant its code was exchanged for. */
+  grant_id: string | null;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
+export interface OAuthRefreshTokensTable {
+  token_hash: string;
+  grant_id: string;
+  created_at: number;
+  /** Set once exchanged; presenting it again is reuse. */
+  used_at: number | null;
+}
+
 export interface AuthTables {
   auth_users: UsersTable;
   auth_sessions: SessionsTable;
@@ -98,4 +157,8 @@ export interface AuthTables {
   auth_group_mcp_grants: GroupMcpGrantsTable;
   auth_group_connection_grants: GroupConnectionGrantsTable;
   auth_group_admin_grants: GroupAdminGrantsTable;
+  auth_oauth_clients: OAuthClientsTable;
+  auth_oauth_grants: OAuthGrantsTable;
+  auth_oauth_authorizations: OAuthAuthorizationsTable;
+  auth_oauth_refresh_tokens: OAuthRefreshTokensTable;
 }

@@ -122,6 +122,13 @@ export interface ApiToken {
   readonly createdAt: Date;
   readonly expiresAt: Date | undefined;
   readonly lastUsedAt: Date | undefined;
+  /** Set on OAuth access tokens: revoking one revokes its whole grant. */
+  readonly oauth?: {
+    readonly grantId: string;
+    readonly clientId: string;
+    /** The resource (RFC 8707) the token is bound to; it is refused anywhere else. */
+    readonly resource: string;
+  };
 }
 
 /** A group of users and groups that privileges are granted to. */

@@ -13,7 +13,7 @@ describe.each(useStoreTestTargets('auth_migrations'))('auth migrations on $diale
     try {
       expect(await schemaSnapshot(database, 'auth')).toMatchSnapshot();
       const applied = await sql<{ name: string }>`select name from auth_migrations`.execute(database.kysely);
-      expect(applied.rows.map((row) => row.name)).toEqual(['2026-11-21-01-initial']);
+      expect(applied.rows.map((row) => row.name)).toEqual(['2026-11-21-01-initial', '2026-12-06-01-oauth']);
     } finally {
       await database.close();
     }

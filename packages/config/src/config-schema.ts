@@ -7,6 +7,7 @@ import {
   PrivacyConfigSchema,
 } from './schema/connections.js';
 import { HttpConfigSchema } from './schema/http.js';
+import { OAuthConfigSchema } from './schema/oauth.js';
 import { CompactionConfigSchema, ConversationsConfigSchema, LlmConfigSchema } from './schema/llm.js';
 import { EmbeddingsConfigSchema, ToolsetsConfigSchema } from './schema/tools.js';
 
@@ -29,6 +30,8 @@ export const ConfigSchema = z.strictObject({
   /** Where users, tokens and conversations live: a SQLite path or a postgres:// URL (default: pgmcp.sqlite in the data dir). */
   store_url: z.string().optional(),
   auth: AuthConfigSchema.prefault({}),
+  /** OAuth 2.1 for MCP clients that sign in by themselves. */
+  oauth: OAuthConfigSchema.prefault({}),
   /** Password of the `admin` superuser created on first start; generated and printed once when unset. */
   admin_password: z.string().optional(),
   admin_password_file: z.string().optional(),

@@ -51,6 +51,8 @@ export const ENV_BINDINGS: readonly EnvBinding[] = [
   { name: 'PGMCP_STORE_URL', path: ['store_url'], parse: asString, secret: true },
   { name: 'PGMCP_AUTH', path: ['auth', 'enabled'], parse: asSwitch },
   { name: 'PGMCP_ADMIN_PASSWORD', path: ['admin_password'], parse: asString, secret: true },
+  { name: 'PGMCP_OAUTH', path: ['oauth', 'enabled'], parse: asSwitch },
+  { name: 'PGMCP_OAUTH_ISSUER', path: ['oauth', 'issuer'], parse: asString },
   { name: 'PGMCP_TRUSTED_PROXIES', path: ['auth', 'trusted_proxies'], parse: asList },
   {
     name: 'ANTHROPIC_API_KEY',

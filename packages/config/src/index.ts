@@ -9,6 +9,7 @@ export { PGMCP_VERSION } from './version.js';
 export { ConnectionConfigSchema, type ConnectionFileConfig } from './schema/connections.js';
 export { type AuthConfig } from './schema/auth.js';
 export { type HttpConfig } from './schema/http.js';
+export { type OAuthConfig } from './schema/oauth.js';
 export { type LlmConfig, type LlmProviderFileConfig } from './schema/llm.js';
 export { type EmbeddingsConfig, type ToolsetsConfig } from './schema/tools.js';
 

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { addStoreOptions, type AdminIo } from './admin-context.js';
 import { registerGrantCommands } from './grant-commands.js';
 import { registerGroupCommands } from './group-commands.js';
+import { registerOAuthCommands } from './oauth-commands.js';
 import { registerPrivilegesCommands } from './privileges-commands.js';
 import { registerTokenCommands } from './token-commands.js';
 import { registerUserCommands } from './user-commands.js';
@@ -17,7 +18,7 @@ export interface AdminCommandsIo {
 }
 
 /**
- * Adds the administration commands (user, token, group, grant, revoke, privileges) to `program`.
+ * Adds the administration commands (user, token, group, grant, revoke, privileges, oauth) to `program`.
  * They work on the configured store directly; no server needs to run.
  */
 export function registerAdminCommands(program: Command, io: AdminCommandsIo): void {
@@ -28,6 +29,7 @@ export function registerAdminCommands(program: Command, io: AdminCommandsIo): vo
   registerGroupCommands(program, adminIo);
   registerGrantCommands(program, adminIo);
   registerPrivilegesCommands(program, adminIo);
+  registerOAuthCommands(program, adminIo);
   const added = program.commands.slice(before);
   addStoreOptions(added);
   for (const command of added) command.helpGroup('Administration (works on the store directly):');

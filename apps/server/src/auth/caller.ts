@@ -21,6 +21,8 @@ export interface Caller {
   apiScope?: readonly string[];
   /** The credential's current connection as read with it (null: none chosen); undefined for the local user. */
   currentConnection?: { connection: string; database?: string } | null;
+  /** Set for OAuth access tokens: the grant, its client, and the resource the token is bound to. */
+  oauth?: { grantId: string; clientId: string; resource: string };
   /** The API token's own scope and expiry, which a token it creates may not exceed. */
   token?: { scope?: TokenScope; expiresAt?: Date };
 }
@@ -89,6 +91,7 @@ export function createCallerResolver(auth: AuthStore | undefined) {
           ...(principal.apiToken.expiresAt ? { expiresAt: principal.apiToken.expiresAt } : {}),
           ...(principal.apiToken.scope ? { apiScope: principal.apiToken.scope.api ?? [] } : {}),
           currentConnection,
+          ...(principal.apiToken.oauth ? { oauth: principal.apiToken.oauth } : {}),
           token: {
             ...(principal.apiToken.scope ? { scope: principal.apiToken.scope } : {}),
             ...(principal.apiToken.expiresAt ? { expiresAt: principal.apiToken.expiresAt } : {}),

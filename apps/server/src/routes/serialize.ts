@@ -75,6 +75,15 @@ export function toApiToken(token: StoreApiToken, username: string): ApiToken {
     created_at: token.createdAt.toISOString(),
     expires_at: iso(token.expiresAt),
     last_used_at: iso(token.lastUsedAt),
+    ...(token.oauth
+      ? {
+          oauth: {
+            grant_id: token.oauth.grantId,
+            client_id: token.oauth.clientId,
+            resource: token.oauth.resource,
+          },
+        }
+      : {}),
   };
 }
 

@@ -106,7 +106,10 @@ describe('login, sessions and the cookie', () => {
       body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
     });
     expect(mcp.status).toBe(401);
-    expect(mcp.headers.get('www-authenticate')).toBe('Bearer realm="pgmcp"');
+    // The MCP challenge points OAuth-capable clients at the resource metadata (issue 17).
+    expect(mcp.headers.get('www-authenticate')).toContain(
+      'resource_metadata="http://127.0.0.1/.well-known/oauth-protected-resource/mcp/v1"',
+    );
     expect(await mcp.json()).toMatchObject({
       error: { code: 'UNAUTHORIZED', message: expect.stringContaining('POST /api/v1/auth/login') },
     });

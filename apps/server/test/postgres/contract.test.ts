@@ -101,6 +101,45 @@ async function spentSession(): Promise<string> {
   return session;
 }
 
+/** A client and a pending authorization request of it, made in the store (the browser part is another test's). */
+async function pendingOAuthRequest(): Promise<{ clientId: string; requestId: string }> {
+  const client = await server.auth.oauth.registerClient({
+    kind: 'dynamic',
+    name: name('client'),
+    redirectUris: ['http://127.0.0.1:9/callback'],
+    metadata: {},
+    status: 'active',
+  });
+  const started = await server.auth.oauth.startAuthorization({
+    clientId: client.id,
+    redirectUri: 'http://127.0.0.1:9/callback',
+    codeChallenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+    state: 'contract',
+    resource: `${server.url}/mcp/v1`,
+    ttlMs: 600_000,
+  });
+  return { clientId: client.id, requestId: started.id };
+}
+
+/** An OAuth grant of the admin. */
+async function adminGrant(): Promise<string> {
+  const { requestId } = await pendingOAuthRequest();
+  const admin = await server.auth.getUserByUsername('admin');
+  const approved = await server.auth.oauth.approveAuthorization(
+    requestId,
+    admin.id,
+    { connections: [] },
+    60_000,
+  );
+  const authorization = await server.auth.oauth.consumeCode(approved!.code);
+  if (typeof authorization === 'string') throw new Error(authorization);
+  const issued = await server.auth.oauth.issueGrant(authorization, {
+    accessTokenMs: 60_000,
+    refreshTokenMs: 600_000,
+  });
+  return issued.grant.id;
+}
+
 const SCENARIOS: Record<RouteName, Scenario> = {
   health: {
     ok: () => ({}),
@@ -385,6 +424,36 @@ const SCENARIOS: Record<RouteName, Scenario> = {
     ok: async () => ({ input: { params: { id: await newConversation() }, body: { title: 'Renamed' } } }),
   },
   deleteConversation: { ok: async () => ({ input: { params: { id: await newConversation() } } }) },
+  getOAuthRequest: {
+    ok: async () => ({ input: { params: { id: (await pendingOAuthRequest()).requestId } } }),
+  },
+  decideOAuthRequest: {
+    ok: async () => ({
+      input: { params: { id: (await pendingOAuthRequest()).requestId }, body: { approve: true } },
+    }),
+    errors: {
+      400: async () => ({
+        input: {
+          params: { id: (await pendingOAuthRequest()).requestId },
+          body: { approve: true, connections: [{ name: 'no_such_connection', access: 'read' }] },
+        },
+      }),
+    },
+  },
+  listOAuthGrants: {
+    ok: () => ({ input: { query: { all: 'true' } } }),
+    errors: { 400: () => ({ input: { query: { all: 'maybe' } } }) },
+  },
+  revokeOAuthGrant: { ok: async () => ({ input: { params: { id: await adminGrant() } } }) },
+  listOAuthClients: { ok: () => ({}) },
+  updateOAuthClient: {
+    ok: async () => ({
+      input: { params: { id: (await pendingOAuthRequest()).clientId }, body: { status: 'disabled' } },
+    }),
+  },
+  deleteOAuthClient: {
+    ok: async () => ({ input: { params: { id: (await pendingOAuthRequest()).clientId } } }),
+  },
 };
 
 beforeAll(async () => {
