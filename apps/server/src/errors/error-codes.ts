@@ -85,6 +85,9 @@ export const POOL_MANAGER_ERRORS: Record<PoolManagerErrorCode, ErrorCode> = {
   CONNECTION_FAILED: 'BAD_GATEWAY',
   AUTHENTICATION_FAILED: 'BAD_GATEWAY',
   DATABASE_NOT_FOUND: 'NOT_FOUND',
+  // The caller has to store their own database login first (per_user connections).
+  CREDENTIALS_REQUIRED: 'FORBIDDEN',
+  TLS_FAILED: 'BAD_GATEWAY',
   TOO_MANY_CONNECTIONS: 'RATE_LIMITED',
   POOL_EXHAUSTED: 'UNAVAILABLE',
   USER_SESSION_LIMIT: 'RATE_LIMITED',
