@@ -38,8 +38,8 @@ export interface ConnectionStoreConfig {
    * new key cannot read old ones (default false).
    */
   readonly createKeyFile?: boolean;
-  /** Names taken by connections from the config file: refused as ALREADY_EXISTS. */
-  readonly reservedNames?: readonly string[];
+  /** Names taken by connections from the config file (read when creating): refused as ALREADY_EXISTS. */
+  readonly reservedNames?: readonly string[] | (() => readonly string[]);
   /** Told about a created key file (with the note to back it up). */
   readonly onWarning?: (message: string) => void;
   readonly now?: () => Date;
@@ -182,7 +182,11 @@ export async function createConnectionStore(config: ConnectionStoreConfig): Prom
   const owned = config.database === undefined;
   const database = config.database ?? (await openSqlDatabase({ url: config.url ?? '' }));
   const now = config.now ?? (() => new Date());
-  const reserved = new Set((config.reservedNames ?? []).map((n) => n.toLowerCase()));
+  const reservedNames = config.reservedNames ?? [];
+  const isReserved = (name: string) =>
+    (typeof reservedNames === 'function' ? reservedNames() : reservedNames).some(
+      (n) => n.toLowerCase() === name.toLowerCase(),
+    );
   const db = typedKysely<ConnectionTables>(database);
   let keyRing: KeyRing;
   try {
@@ -309,7 +313,7 @@ export async function createConnectionStore(config: ConnectionStoreConfig): Prom
         }
       }
       checkConnectionFields(input);
-      if (reserved.has(input.name.toLowerCase())) throw taken(input.name);
+      if (isReserved(input.name)) throw taken(input.name);
       const id = `c_${randomBytes(9).toString('base64url')}`;
       const at = toDbTime(now());
       try {

@@ -1,5 +1,6 @@
 import type { AuthStoreErrorCode } from '@pgmcp/auth-store';
 import type { CompactorErrorCode } from '@pgmcp/compactor';
+import type { ConnectionStoreErrorCode } from '@pgmcp/connection-store';
 import type { ConversationStoreErrorCode } from '@pgmcp/conversation-store';
 import type { LlmClientErrorCode } from '@pgmcp/llm-clients';
 import type { PoolManagerErrorCode } from '@pgmcp/pool-manager';
@@ -95,4 +96,11 @@ export const POOL_MANAGER_ERRORS: Record<PoolManagerErrorCode, ErrorCode> = {
   RESULT_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   PROTOCOL_ERROR: 'BAD_GATEWAY',
   CLOSED: 'UNAVAILABLE',
+};
+
+export const CONNECTION_STORE_ERRORS: Record<ConnectionStoreErrorCode, ErrorCode> = {
+  INVALID_INPUT: 'BAD_REQUEST',
+  // A duplicate name is a bad value of the `name` field (400 naming it), like the other bad input.
+  ALREADY_EXISTS: 'BAD_REQUEST',
+  NOT_FOUND: 'NOT_FOUND',
 };
