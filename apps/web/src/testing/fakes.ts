@@ -186,7 +186,10 @@ export function createFakeApi(
   const now = () => new Date(Date.now() + ids).toISOString();
   const connections: Connection[] = options.connections ?? [
     {
+      id: 'demo',
       name: 'demo',
+      source: 'config',
+      credentials: 'shared',
       description: 'Demo data',
       host: '127.0.0.1',
       port: 5432,
