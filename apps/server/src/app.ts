@@ -1,6 +1,6 @@
 import type { AuthStore } from '@pgmcp/auth-store';
 import type { Compactor } from '@pgmcp/compactor';
-import type { ConnectionStore } from '@pgmcp/connection-store';
+import type { ConnectionStore, HostGuard } from '@pgmcp/connection-store';
 import type { LlmProviders } from '@pgmcp/config';
 import type { ConversationStore } from '@pgmcp/conversation-store';
 import type { McpHttpHandler, McpRegistry } from '@pgmcp/mcp-core';
@@ -8,7 +8,6 @@ import type { CurrentConnectionStore } from '@pgmcp/pg-tools';
 import type { PoolManager } from '@pgmcp/pool-manager';
 import { Hono } from 'hono';
 import type { Caller } from './auth/caller.js';
-import type { HostGuard } from './connections/host-guard.js';
 import type { ConnectionSync } from './connections/managed-connections.js';
 import { createRateLimit } from './auth/rate-limit.js';
 import { RestError } from './errors/rest-error.js';

@@ -12,7 +12,7 @@ import {
   PGMCP_VERSION,
   poolConnections,
 } from '@pgmcp/config';
-import type { ConnectionStore } from '@pgmcp/connection-store';
+import { type ConnectionStore, createHostGuard } from '@pgmcp/connection-store';
 import { SecretsError } from '@pgmcp/secrets';
 import { createEmbeddings, createLlmProviders } from '@pgmcp/config/llm';
 import type { ConversationStore } from '@pgmcp/conversation-store';
@@ -24,7 +24,6 @@ import { closePoolsOfEndedCredentials, openAccounts, prepareAccounts } from './a
 import { createApp } from './app.js';
 import { createCallerResolver, unauthorized } from './auth/caller.js';
 import { clientSetupText } from './banner.js';
-import { createHostGuard } from './connections/host-guard.js';
 import {
   loginResolver,
   openConnectionStore,

@@ -16,3 +16,5 @@ export {
 } from './types.js';
 export { CONNECTION_NAME } from './validation.js';
 export { ConnectionStoreError, type ConnectionStoreErrorCode } from './errors.js';
+export { createHostGuard, type HostGuard, type HostPolicy, type Resolver } from './host-guard.js';
+export { poolDefinition, type PoolConnectionDefinition } from './pool-definition.js';

@@ -1,34 +1,10 @@
-import { type ConnectionStore, createConnectionStore, type StoredConnection } from '@pgmcp/connection-store';
-import type { ConnectionConfig, DatabaseLogin, PoolManager } from '@pgmcp/pool-manager';
+import { type ConnectionStore, createConnectionStore, poolDefinition } from '@pgmcp/connection-store';
+import type { DatabaseLogin, PoolManager } from '@pgmcp/pool-manager';
 import type { SqlDatabase } from '@pgmcp/sql-store';
 import type { Logger } from '../logger.js';
 
 /** Names a stored connection may never take: the route `/api/v1/connections/current`. */
 const ROUTE_NAMES = ['current'];
-
-/** A stored connection as the pool manager takes it (secrets decrypted, in memory only). */
-export async function poolDefinition(store: ConnectionStore, c: StoredConnection): Promise<ConnectionConfig> {
-  const secrets = await store.secrets(c.id);
-  return {
-    name: c.name,
-    id: c.id,
-    source: 'store',
-    ...(c.description ? { description: c.description } : {}),
-    host: c.host,
-    port: c.port,
-    database: c.database,
-    ...(c.username ? { user: c.username } : {}),
-    ...(secrets.password !== undefined ? { password: secrets.password } : {}),
-    sslmode: c.sslmode,
-    ...(c.sslrootcert ? { sslrootcert: c.sslrootcert } : {}),
-    ...(c.sslcert ? { sslcert: c.sslcert } : {}),
-    ...(c.sslkey ? { sslkey: c.sslkey } : {}),
-    ...(secrets.sslpassword !== undefined ? { sslpassword: secrets.sslpassword } : {}),
-    allowWrites: c.allowWrites,
-    credentials: c.credentials,
-    isMonitored: c.isMonitored,
-  };
-}
 
 /** Opens the connection store on the account store's database; a bad key file stops the start. */
 export async function openConnectionStore(options: {

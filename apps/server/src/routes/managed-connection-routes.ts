@@ -1,9 +1,8 @@
 import type { ConnectionDetail, ConnectionPatchBody } from '@pgmcp/api-contract';
-import type { ConnectionInput, ConnectionStore, StoredConnection } from '@pgmcp/connection-store';
+import type { ConnectionInput, ConnectionStore, HostGuard, StoredConnection } from '@pgmcp/connection-store';
 import type { ConnectionInfo, PoolManager } from '@pgmcp/pool-manager';
 import type { Caller } from '../auth/caller.js';
 import type { ConnectionSync } from '../connections/managed-connections.js';
-import type { HostGuard } from '../connections/host-guard.js';
 import { RestError } from '../errors/rest-error.js';
 import type { RouteHandlers } from './register-routes.js';
 import { iso } from './serialize.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createHostGuard, type HostPolicy } from '../src/connections/host-guard.js';
+import { createHostGuard, type HostPolicy } from './host-guard.js';
 
 const DNS: Record<string, string[]> = {
   'metadata.example': ['169.254.169.254'],

@@ -1,8 +1,8 @@
 import { lookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
-import { RestError } from '../errors/rest-error.js';
+import { ConnectionStoreError } from './errors.js';
 
-/** `connection_security:` of the config. */
+/** Where stored connections may point (`connection_security:` of the server's config). */
 export interface HostPolicy {
   allowedHosts: readonly string[];
   blockedHosts: readonly string[];
@@ -12,9 +12,9 @@ export interface HostPolicy {
 /** Resolves a host name to its addresses (tests pass their own). */
 export type Resolver = (host: string) => Promise<string[]>;
 
-/** Refuses hosts a stored connection must not point at (SSRF guard). */
+/** Refuses hosts a stored connection must not point at (the SSRF guard). */
 export interface HostGuard {
-  /** Throws BAD_REQUEST naming the `host` field when the host, or an address it resolves to, is refused. */
+  /** Throws INVALID_INPUT naming the `host` field when the host, or an address it resolves to, is refused. */
   check(host: string): Promise<void>;
 }
 
@@ -93,6 +93,10 @@ const defaultResolver: Resolver = async (host) =>
  * address it resolves to (so a name pointing at 169.254.169.254 is refused like the address).
  * By default link-local and metadata addresses are refused and private networks and loopback
  * allowed. A name that does not resolve passes: it reaches nothing, and "Test" reports DNS.
+ *
+ * @example
+ *   const guard = createHostGuard({ allowedHosts: [], blockedHosts: [], allowInternalNetworks: true });
+ *   await guard.check('169.254.169.254'); // throws INVALID_INPUT: host: ... metadata address
  */
 export function createHostGuard(policy: HostPolicy, resolve: Resolver = defaultResolver): HostGuard {
   const allowed = parseList(policy.allowedHosts, 'allowed_hosts');
@@ -100,7 +104,7 @@ export function createHostGuard(policy: HostPolicy, resolve: Resolver = defaultR
   const metadata = blockList(METADATA);
   const internal = blockList(INTERNAL);
   const refuse = (host: string, why: string) =>
-    new RestError('BAD_REQUEST', `host: "${host}" ${why}`, { bodyCode: 'HOST_NOT_ALLOWED' });
+    new ConnectionStoreError('INVALID_INPUT', `host: "${host}" ${why}`, { field: 'host' });
 
   return {
     async check(rawHost) {
