@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { addStoreOptions, type AdminIo } from './admin-context.js';
+import { registerConnectionCommands } from './connection-commands.js';
 import { registerGrantCommands } from './grant-commands.js';
 import { registerGroupCommands } from './group-commands.js';
 import { registerPrivilegesCommands } from './privileges-commands.js';
@@ -28,6 +29,7 @@ export function registerAdminCommands(program: Command, io: AdminCommandsIo): vo
   registerGroupCommands(program, adminIo);
   registerGrantCommands(program, adminIo);
   registerPrivilegesCommands(program, adminIo);
+  registerConnectionCommands(program, adminIo);
   const added = program.commands.slice(before);
   addStoreOptions(added);
   for (const command of added) command.helpGroup('Administration (works on the store directly):');
