@@ -213,6 +213,79 @@ describe('live pools', () => {
   });
 });
 
+describe('per-user credentials', () => {
+  it("each user's calls connect as their own database role, so row-level security shows each their own rows", async () => {
+    const alice = `alice_${ROLE}`;
+    const bob = `bob_${ROLE}`;
+    for (const role of [alice, bob]) {
+      await adminQuery(db.url, `CREATE ROLE ${role} LOGIN PASSWORD '${role}-pw'`);
+      await adminQuery(db.url, `GRANT CONNECT ON DATABASE "${db.name}" TO ${role}`);
+    }
+    await adminQuery(db.url, 'CREATE TABLE notes (owner name NOT NULL, body text NOT NULL)');
+    await adminQuery(db.url, `INSERT INTO notes VALUES ('${alice}', 'for alice'), ('${bob}', 'for bob')`);
+    await adminQuery(db.url, 'ALTER TABLE notes ENABLE ROW LEVEL SECURITY');
+    await adminQuery(db.url, 'CREATE POLICY own ON notes USING (owner = current_user)');
+    await adminQuery(db.url, `GRANT SELECT ON notes TO ${alice}, ${bob}`);
+    try {
+      const created = await rest.call('POST', '/api/v1/connections', {
+        token: admin,
+        body: body({ name: 'rls', username: null, password: null, credentials: 'per_user' }),
+      });
+      expect(created.status, created.text).toBe(201);
+      const id = created.body.id as string;
+      const group = await server.auth.createGroup({ name: 'rls-readers' });
+      await server.auth.grantPrivilege(group.id, { type: 'connection', name: 'rls', access: 'read' });
+      await server.auth.grantPrivilege(group.id, { type: 'mcp_item', kind: 'tool', name: 'query_database' });
+      const users = [];
+      for (const [username, role] of [
+        ['alice', alice],
+        ['bob', bob],
+      ] as const) {
+        const user = await rest.createUser(admin, username);
+        await server.auth.addGroupMember(group.id, { userId: user.id });
+        users.push({ ...user, role });
+      }
+      const notes = async (token: string) =>
+        textOf(
+          await (
+            await mcpClient(server, { token })
+          ).callTool({
+            name: 'query_database',
+            arguments: { connection_id: 'rls', query: 'SELECT current_user AS who, body FROM notes' },
+          }),
+        );
+      // Without a stored login: a tool error that says how to add one.
+      expect(await notes(users[0]!.token)).toContain('pgmcp connection login rls');
+      for (const user of users) {
+        const stored = await rest.call('PUT', `/api/v1/connections/${id}/my-credentials`, {
+          token: user.token,
+          body: { username: user.role, password: `${user.role}-pw` },
+        });
+        expect(stored.status, stored.text).toBe(204);
+      }
+      const aliceSees = await notes(users[0]!.token);
+      const bobSees = await notes(users[1]!.token);
+      expect(aliceSees).toContain(`${alice}\tfor alice`);
+      expect(aliceSees).not.toContain('for bob');
+      expect(bobSees).toContain(`${bob}\tfor bob`);
+      expect(bobSees).not.toContain('for alice');
+      expect(rest.seen.join('\n')).not.toContain(`${alice}-pw`);
+      const removed = await rest.call('DELETE', `/api/v1/connections/${id}/my-credentials`, {
+        token: users[1]!.token,
+      });
+      expect(removed.status).toBe(204);
+      expect(await notes(users[1]!.token)).toContain('have not stored one');
+      await rest.call('DELETE', `/api/v1/connections/${id}`, { token: admin });
+    } finally {
+      await adminQuery(db.url, 'DROP TABLE notes');
+      await expect.poll(() => backendsOf(alice)).toEqual([]);
+      await expect.poll(() => backendsOf(bob)).toEqual([]);
+      await adminQuery(db.url, `REVOKE CONNECT ON DATABASE "${db.name}" FROM ${alice}, ${bob}`);
+      for (const role of [alice, bob]) await adminQuery(db.adminUrl, `DROP ROLE IF EXISTS ${role}`);
+    }
+  });
+});
+
 describe('replicas sharing a PostgreSQL store', () => {
   let storeDb: TestDatabase;
   let a: RunningServer;
