@@ -70,6 +70,14 @@ describe('pgmcp connection', () => {
     expect(added).toMatchObject({ name: 'sales', source: 'store', has_password: true, username: ROLE });
     expect(JSON.stringify(added)).not.toContain(SECRET);
 
+    // Granting a stored connection: no "unknown connection" warning.
+    expect((await pgmcp('group', 'add', 'analysts')).code).toBe(0);
+    const granted = await pgmcp('grant', 'connection', 'sales', 'read', '--group', 'analysts');
+    expect(granted.code, granted.stderr).toBe(0);
+    expect(granted.stderr).not.toMatch(/defines no connection/);
+    const unknown = await pgmcp('grant', 'connection', 'nowhere', 'read', '--group', 'analysts');
+    expect(unknown.stderr).toMatch(/defines no connection 'nowhere' \(known: demo, sales\)/);
+
     const list = await json('connection', 'list');
     expect(list.connections).toContainEqual(expect.objectContaining({ name: 'sales', source: 'store' }));
     const shown = await pgmcp('connection', 'show', 'sales');

@@ -54,7 +54,7 @@ async function createToken(ctx: AdminContext, options: CreateOptions) {
   const owner = await requireUser(ctx.store, options.user);
   const scope = scopeFrom(options);
   await warnAboutUnknownItems(ctx, scope?.mcpItems ?? []);
-  warnAboutUnknownConnections(
+  await warnAboutUnknownConnections(
     ctx,
     (scope?.connections ?? []).map((c) => c.name),
   );
