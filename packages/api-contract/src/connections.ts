@@ -55,6 +55,13 @@ export const ConnectionPatchSchema = z.strictObject({
 });
 export type ConnectionPatchBody = z.infer<typeof ConnectionPatchSchema>;
 
+/** `POST /api/v1/connections/test`: a definition to try before saving it (the name may be left out). */
+export const ConnectionTestRequestSchema = z.strictObject({
+  ...connectionFields,
+  name: connectionFields.name.optional(),
+});
+export type ConnectionTestRequest = z.infer<typeof ConnectionTestRequestSchema>;
+
 /** A connection as administrators see it: every setting but the secrets. */
 export const ConnectionDetailSchema = z.object({
   id: z.string(),
@@ -161,6 +168,15 @@ export const CONNECTION_ROUTES = {
     tag: 'connections',
     auth: 'manage_connections',
     errors: [409],
+  },
+  testConnectionDefinition: {
+    method: 'post',
+    path: '/api/v1/connections/test',
+    summary: 'Try a connection before saving it: server version and latency, or why it failed',
+    tag: 'connections',
+    auth: 'manage_connections',
+    body: ConnectionTestRequestSchema,
+    response: ConnectionTestResultSchema,
   },
   testConnection: {
     method: 'post',

@@ -1,6 +1,6 @@
-import type { ConnectionDetail, ConnectionPatchBody } from '@pgmcp/api-contract';
+import type { ConnectionDetail, ConnectionPatchBody, ConnectionTestResult } from '@pgmcp/api-contract';
 import type { ConnectionInput, ConnectionStore, HostGuard, StoredConnection } from '@pgmcp/connection-store';
-import type { ConnectionInfo, PoolManager } from '@pgmcp/pool-manager';
+import type { ConnectionCheck, ConnectionInfo, PoolManager } from '@pgmcp/pool-manager';
 import type { Caller } from '../auth/caller.js';
 import type { ConnectionSync } from '../connections/managed-connections.js';
 import { RestError } from '../errors/rest-error.js';
@@ -10,7 +10,10 @@ import { iso } from './serialize.js';
 /** What the runtime-managed connection routes need. */
 export interface ManagedConnectionRouteDeps {
   connectionStore: ConnectionStore;
-  pools: Pick<PoolManager, 'findConnection' | 'check' | 'withSession' | 'closeConnectionPools'>;
+  pools: Pick<
+    PoolManager,
+    'findConnection' | 'check' | 'checkDefinition' | 'withSession' | 'closeConnectionPools'
+  >;
   hostGuard: HostGuard;
   connectionSync: Pick<ConnectionSync, 'refresh'>;
 }
@@ -91,6 +94,15 @@ function toInput(body: ConnectionPatchBody): Partial<ConnectionInput> {
   return input;
 }
 
+function testAnswer(check: ConnectionCheck): ConnectionTestResult {
+  return {
+    ok: check.ok,
+    latency_ms: check.latencyMs,
+    ...(check.serverVersion !== undefined ? { server_version: check.serverVersion } : {}),
+    ...(check.error ? { error: check.error } : {}),
+  };
+}
+
 const DATABASES_SQL = `
   SELECT d.datname AS name, pg_get_userbyid(d.datdba) AS owner,
          pg_encoding_to_char(d.encoding) AS encoding, pg_database_size(d.oid) AS size_bytes
@@ -111,6 +123,7 @@ export function managedConnectionRoutes(
   | 'updateConnection'
   | 'deleteConnection'
   | 'testConnection'
+  | 'testConnectionDefinition'
   | 'listDatabases'
   | 'setMyCredentials'
   | 'deleteMyCredentials'
@@ -187,6 +200,27 @@ export function managedConnectionRoutes(
       await connectionSync.refresh();
     },
 
+    testConnectionDefinition: async ({ body }) => {
+      await hostGuard.check(body.host);
+      const check = await pools.checkDefinition(
+        {
+          name: body.name ?? 'unsaved',
+          host: body.host,
+          ...(body.port !== undefined ? { port: body.port } : {}),
+          database: body.database,
+          ...(body.username ? { user: body.username } : {}),
+          ...(body.password ? { password: body.password } : {}),
+          ...(body.sslmode ? { sslmode: body.sslmode } : {}),
+          ...(body.sslrootcert ? { sslrootcert: body.sslrootcert } : {}),
+          ...(body.sslcert ? { sslcert: body.sslcert } : {}),
+          ...(body.sslkey ? { sslkey: body.sslkey } : {}),
+          ...(body.sslpassword ? { sslpassword: body.sslpassword } : {}),
+        },
+        5_000,
+      );
+      return testAnswer(check);
+    },
+
     testConnection: async ({ caller, params }) => {
       const { stored, info } = await lookup(params.id);
       if (stored) await hostGuard.check(stored.host);
@@ -196,13 +230,7 @@ export function managedConnectionRoutes(
         const own = await store.findUserCredentials(stored.id, caller.user.id);
         if (own) login = { user: own.username, ...(own.password ? { password: own.password } : {}) };
       }
-      const check = await pools.check(name, 5_000, login);
-      return {
-        ok: check.ok,
-        latency_ms: check.latencyMs,
-        ...(check.serverVersion !== undefined ? { server_version: check.serverVersion } : {}),
-        ...(check.error ? { error: check.error } : {}),
-      };
+      return testAnswer(await pools.check(name, 5_000, login));
     },
 
     listDatabases: async ({ caller, params }) => {

@@ -324,6 +324,7 @@ const SCENARIOS: Record<RouteName, Scenario> = {
     errors: { 409: () => ({ input: { params: { id: 'default' } } }) },
   },
   testConnection: { ok: async () => ({ input: { params: { id: await newConnection() } } }) },
+  testConnectionDefinition: { ok: () => ({ input: { body: connectionBody() } }) },
   listDatabases: {
     ok: () => ({ input: { params: { id: 'default' } } }),
     // A server that refuses connections: the gateway failed.

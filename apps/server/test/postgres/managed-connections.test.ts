@@ -155,6 +155,24 @@ describe('connections over REST', () => {
     expect(auth.error.message).toMatch(new RegExp(`refused the login of user "${ROLE}"`));
     const missing = await make('nodb', { database: 'no_such_database' });
     expect(missing.error.reason).toBe('database_missing');
+    // Before saving: the same answers for a definition that is not stored, and nothing is stored.
+    const unsaved = async (more: Record<string, unknown>) =>
+      rest.call('POST', '/api/v1/connections/test', {
+        token: admin,
+        body: body({ name: undefined, ...more }),
+      });
+    expect((await unsaved({})).body).toMatchObject({
+      ok: true,
+      server_version: expect.stringMatching(/^\d+/),
+    });
+    expect((await unsaved({ password: 'nope' })).body).toMatchObject({
+      ok: false,
+      error: { reason: 'auth' },
+    });
+    const refused = await unsaved({ host: '169.254.169.254' });
+    expect(refused.status).toBe(400);
+    expect(refused.text).toMatch(/host: .*metadata/);
+    expect((await rest.call('GET', '/api/v1/connections', { token: admin })).text).not.toContain('unsaved');
     const down = await make('down', { host: '127.0.0.1', port: 1 });
     expect(down.error.reason).toBe('refused');
     expect(down.error.message).toMatch(/connection refused/);
