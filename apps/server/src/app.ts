@@ -1,5 +1,6 @@
 import type { AuthStore } from '@pgmcp/auth-store';
 import type { Compactor } from '@pgmcp/compactor';
+import type { ConnectionStore, HostGuard } from '@pgmcp/connection-store';
 import type { LlmProviders, OAuthConfig } from '@pgmcp/config';
 import type { ConversationStore } from '@pgmcp/conversation-store';
 import type { McpHttpHandler, McpRegistry } from '@pgmcp/mcp-core';
@@ -7,6 +8,7 @@ import type { CurrentConnectionStore } from '@pgmcp/pg-tools';
 import type { PoolManager } from '@pgmcp/pool-manager';
 import { Hono } from 'hono';
 import type { Caller } from './auth/caller.js';
+import type { ConnectionSync } from './connections/managed-connections.js';
 import { createRateLimit } from './auth/rate-limit.js';
 import { RestError } from './errors/rest-error.js';
 import { INTERNAL_ERROR_ANSWER, toErrorAnswer } from './errors/to-error-response.js';
@@ -23,6 +25,7 @@ import { connectionRoutes } from './routes/connection-routes.js';
 import { conversationRoutes } from './routes/conversation-routes.js';
 import { groupRoutes } from './routes/group-routes.js';
 import { llmRoutes } from './routes/llm-routes.js';
+import { managedConnectionRoutes } from './routes/managed-connection-routes.js';
 import { oauthRoutes } from './routes/oauth-routes.js';
 import { registerRoutes } from './routes/register-routes.js';
 import { systemRoutes } from './routes/system-routes.js';
@@ -44,6 +47,10 @@ export interface AppDeps {
   conversations: ConversationStore;
   currentConnections: CurrentConnectionStore;
   pools: PoolManager;
+  /** Connections managed at runtime, kept in step with the pools, and the SSRF guard they pass. */
+  connectionStore: ConnectionStore;
+  connectionSync: Pick<ConnectionSync, 'refresh'>;
+  hostGuard: HostGuard;
   registry: McpRegistry<ServerMcpState>;
   /** The LLM proxy's providers (none configured: the LLM routes answer 503 saying what to set). */
   llm: LlmProviders;
@@ -105,6 +112,7 @@ export function createApp(deps: AppDeps): Hono {
       ...authRoutes(deps),
       ...tokenRoutes(deps),
       ...connectionRoutes(deps),
+      ...managedConnectionRoutes(deps),
       ...userRoutes(deps),
       ...groupRoutes(deps),
       ...llm.handlers,

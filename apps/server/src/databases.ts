@@ -1,5 +1,5 @@
 import { ConfigError, type LoadedConfig, poolConnections, poolManagerOptions } from '@pgmcp/config';
-import { createPoolManager, type PoolManager } from '@pgmcp/pool-manager';
+import { createPoolManager, type PoolManager, type PoolManagerOptions } from '@pgmcp/pool-manager';
 import { type EmbeddedDemo, startEmbeddedDemo } from './embedded-demo.js';
 import type { Logger } from './logger.js';
 
@@ -15,7 +15,11 @@ export interface Databases {
  * none is configured) and logs which ones answer: a database that is down at start is a warning,
  * not a crash, since calls retry it.
  */
-export async function openDatabases(loaded: LoadedConfig, logger: Logger): Promise<Databases> {
+export async function openDatabases(
+  loaded: LoadedConfig,
+  logger: Logger,
+  extra: Pick<PoolManagerOptions, 'resolveLogin'> = {},
+): Promise<Databases> {
   const { config } = loaded;
   const connections = poolConnections(config);
   let embedded: EmbeddedDemo | undefined;
@@ -32,6 +36,7 @@ export async function openDatabases(loaded: LoadedConfig, logger: Logger): Promi
     pools = createPoolManager({
       ...poolManagerOptions(config),
       connections,
+      ...extra,
       onWarning: (message) => logger.warn(message),
     });
   } catch (error) {

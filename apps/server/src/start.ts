@@ -4,7 +4,16 @@ import path from 'node:path';
 import { type ServerType, serve } from '@hono/node-server';
 import { fullAccess, type AuthStore } from '@pgmcp/auth-store';
 import { type Compactor, createCompactor } from '@pgmcp/compactor';
-import { compactorOptions, ConfigError, type ConfigFlags, loadConfig, PGMCP_VERSION } from '@pgmcp/config';
+import {
+  compactorOptions,
+  ConfigError,
+  type ConfigFlags,
+  loadConfig,
+  PGMCP_VERSION,
+  poolConnections,
+} from '@pgmcp/config';
+import { type ConnectionStore, createHostGuard } from '@pgmcp/connection-store';
+import { SecretsError } from '@pgmcp/secrets';
 import { createEmbeddings, createLlmProviders } from '@pgmcp/config/llm';
 import type { ConversationStore } from '@pgmcp/conversation-store';
 import { createMcpHttpHandler, type ResolvedContext, serveMcpStdio } from '@pgmcp/mcp-core';
@@ -15,6 +24,11 @@ import { closePoolsOfEndedCredentials, openAccounts, prepareAccounts } from './a
 import { createApp } from './app.js';
 import { createCallerResolver, unauthorized } from './auth/caller.js';
 import { clientSetupText } from './banner.js';
+import {
+  loginResolver,
+  openConnectionStore,
+  startConnectionSync,
+} from './connections/managed-connections.js';
 import { openDatabases } from './databases.js';
 import type { MetadataFetch } from './oauth/client-metadata.js';
 import { issuerFor, mcpUnauthorized, oauthUrls } from './oauth/oauth-urls.js';
@@ -54,6 +68,10 @@ export interface RunningServer {
   auth: AuthStore;
   /** The stored conversations. */
   conversations: ConversationStore;
+  /** Connections managed at runtime. */
+  connectionStore: ConnectionStore;
+  /** The data directory (SQLite store, key file, embedded PostgreSQL). */
+  dataDir: string;
   logger: Logger;
   close(): Promise<void>;
 }
@@ -158,9 +176,38 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     const accounts = await openAccounts(loaded, logger);
     cleanup.add(() => accounts.close());
 
-    const databases = await openDatabases(loaded, logger);
+    let connectionStore: ConnectionStore;
+    try {
+      connectionStore = await openConnectionStore({
+        database: accounts.database,
+        keyFile: loaded.secretKeyFile,
+        reservedNames: () =>
+          poolConnections(config)
+            .map((c) => c.name)
+            .concat('demo'),
+        logger,
+      });
+    } catch (error) {
+      // A missing or wrong key file is a start-up error naming the file, never dropped connections.
+      if (error instanceof SecretsError) throw new ConfigError(error.message);
+      throw error;
+    }
+
+    const databases = await openDatabases(loaded, logger, { resolveLogin: loginResolver(connectionStore) });
     cleanup.add(() => databases.close());
     const { pools } = databases;
+    const connectionSync = await startConnectionSync({
+      store: connectionStore,
+      pools,
+      intervalMs: config.connection_store.poll_interval_ms,
+      logger,
+    });
+    cleanup.add(() => connectionSync.stop());
+    const hostGuard = createHostGuard({
+      allowedHosts: config.connection_security.allowed_hosts,
+      blockedHosts: config.connection_security.blocked_hosts,
+      allowInternalNetworks: config.connection_security.allow_internal_networks,
+    });
 
     const embeddings = createEmbeddings(config);
     const registry = createServerRegistry({
@@ -223,6 +270,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       conversations: accounts.conversations,
       currentConnections: accounts.currentConnections,
       pools,
+      connectionStore,
+      connectionSync,
+      hostGuard,
       registry,
       llm,
       compactor,
@@ -286,6 +336,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       pools,
       auth: accounts.auth,
       conversations: accounts.conversations,
+      connectionStore,
+      dataDir: loaded.dataDir,
       logger,
       close: () => cleanup.run(),
     };

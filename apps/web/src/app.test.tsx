@@ -140,4 +140,19 @@ describe('App', () => {
     expect(await screen.findByRole('heading', { name: 'Ask your database' })).toBeTruthy();
     await waitFor(() => expect(screen.queryByRole('button', { name: /log out/i })).toBeNull());
   });
+
+  it('shows the Connections admin screen only to those who may manage connections', async () => {
+    const { user } = setup();
+    await logIn(user);
+    await user.click(await screen.findByRole('button', { name: 'Connections' }));
+    expect(await screen.findByRole('region', { name: 'Connections' })).toBeTruthy();
+    expect(await screen.findByText('pgmcp.yaml (read-only)')).toBeTruthy();
+  });
+
+  it('hides the Connections tab from users without manage_connections', async () => {
+    const { user } = setup({ admin: ['manage_users'] });
+    await logIn(user);
+    expect((await screen.findAllByRole('button', { name: /SQL console/ })).length).toBeGreaterThan(0);
+    expect(screen.queryByRole('button', { name: 'Connections' })).toBeNull();
+  });
 });

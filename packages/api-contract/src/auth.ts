@@ -208,7 +208,13 @@ export const SetItemPublicSchema = z.strictObject({ public: z.boolean() });
 
 /** A connection the caller may use. */
 export const ConnectionSchema = z.object({
+  /** The id REST paths take (`/api/v1/connections/{id}`); a config-file connection's is its name. */
+  id: z.string(),
   name: z.string(),
+  /** `config`: from pgmcp.yaml, read-only at runtime; `store`: managed over REST, CLI and the web client. */
+  source: z.enum(['config', 'store']),
+  /** `per_user`: each user connects with their own stored database login. */
+  credentials: z.enum(['shared', 'per_user']),
   description: z.string().nullable(),
   host: z.string(),
   port: z.number(),

@@ -176,3 +176,24 @@ export {
   type DeletedConversations,
   type RenameConversation,
 } from './conversations.js';
+
+// Connections managed at runtime (secrets write-only).
+export {
+  CONNECTION_ROUTES,
+  ConnectionDetailSchema,
+  ConnectionInputSchema,
+  ConnectionPatchSchema,
+  ConnectionTestRequestSchema,
+  ConnectionTestResultSchema,
+  DatabaseListSchema,
+  MAX_CONNECTION_PASSWORD_BYTES,
+  MyCredentialsSchema,
+  SSL_MODE_VALUES,
+  type ConnectionDetail,
+  type ConnectionInputBody,
+  type ConnectionPatchBody,
+  type ConnectionTestRequest,
+  type ConnectionTestResult,
+  type DatabaseList,
+  type MyCredentials,
+} from './connections.js';

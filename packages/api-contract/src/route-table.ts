@@ -1,5 +1,6 @@
 import { ACCOUNT_ROUTES } from './account-routes.js';
 import { CHAT_ROUTES } from './chat.js';
+import { CONNECTION_ROUTES } from './connections.js';
 import { CONVERSATION_ROUTES } from './conversations.js';
 import { LLM_ROUTES } from './llm.js';
 import { OAUTH_ROUTES } from './oauth.js';
@@ -12,6 +13,8 @@ import type { RouteContract } from './route-contract.js';
  */
 export const ROUTES = {
   ...ACCOUNT_ROUTES,
+  // After ACCOUNT_ROUTES: /api/v1/connections/current must be registered before /{id}.
+  ...CONNECTION_ROUTES,
   ...LLM_ROUTES,
   ...CHAT_ROUTES,
   ...CONVERSATION_ROUTES,

@@ -6,6 +6,7 @@ import {
   LimitsConfigSchema,
   PrivacyConfigSchema,
 } from './schema/connections.js';
+import { ConnectionSecurityConfigSchema, ConnectionStoreConfigSchema } from './schema/connection-security.js';
 import { HttpConfigSchema } from './schema/http.js';
 import { OAuthConfigSchema } from './schema/oauth.js';
 import { CompactionConfigSchema, ConversationsConfigSchema, LlmConfigSchema } from './schema/llm.js';
@@ -24,6 +25,10 @@ export const ConfigSchema = z.strictObject({
   database_url: z.string().optional(),
   connections: z.array(ConnectionConfigSchema).default([]),
   default_connection: z.string().optional(),
+  connection_security: ConnectionSecurityConfigSchema.prefault({}),
+  connection_store: ConnectionStoreConfigSchema.prefault({}),
+  /** Key file that encrypts stored secrets (default: secret.key in the data dir, created when absent). */
+  secret_key_file: z.string().optional(),
   limits: LimitsConfigSchema.prefault({}),
   privacy: PrivacyConfigSchema.prefault({}),
   embedded: EmbeddedConfigSchema.prefault({}),

@@ -49,6 +49,7 @@ export const ENV_BINDINGS: readonly EnvBinding[] = [
   { name: 'PGMCP_LOG_LEVEL', path: ['log_level'], parse: asString },
   { name: 'PGMCP_EMBEDDED_BIN_DIR', path: ['embedded', 'bin_dir'], parse: asString },
   { name: 'PGMCP_STORE_URL', path: ['store_url'], parse: asString, secret: true },
+  { name: 'PGMCP_SECRET_KEY_FILE', path: ['secret_key_file'], parse: asString },
   { name: 'PGMCP_AUTH', path: ['auth', 'enabled'], parse: asSwitch },
   { name: 'PGMCP_ADMIN_PASSWORD', path: ['admin_password'], parse: asString, secret: true },
   { name: 'PGMCP_OAUTH', path: ['oauth', 'enabled'], parse: asSwitch },

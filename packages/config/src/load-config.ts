@@ -37,6 +37,11 @@ export interface LoadedConfig {
   storeUrl: string;
   /** The admin password from admin_password(_file) or PGMCP_ADMIN_PASSWORD(_FILE), if set. */
   adminPassword?: string;
+  /**
+   * The key file of stored secrets: `secret_key_file` / PGMCP_SECRET_KEY_FILE (`explicit`: it must
+   * exist), else secret.key in the data dir (created on first start).
+   */
+  secretKeyFile: { path: string; explicit: boolean };
 }
 
 function setPath(target: Record<string, unknown>, keys: string[], value: unknown): void {
@@ -201,5 +206,8 @@ export function loadConfig(
     webDir: config.web_dir ? path.resolve(cwd, config.web_dir) : DEFAULT_WEB_DIR,
     storeUrl: config.store_url ?? path.join(dataDir, 'pgmcp.sqlite'),
     ...(adminPassword ? { adminPassword } : {}),
+    secretKeyFile: config.secret_key_file
+      ? { path: path.resolve(cwd, config.secret_key_file), explicit: true }
+      : { path: path.join(dataDir, 'secret.key'), explicit: false },
   };
 }

@@ -138,6 +138,8 @@ export async function resolveTarget<S extends PgToolsState>(
   const state = context.state;
   let name = args.connection_id;
   let database = args.database_name;
+  /** The session's current connection when it no longer exists (deleted at runtime). */
+  let gone: string | undefined;
   if (!name) {
     // The caller's credential may already carry it (read when it was authenticated).
     const current =
@@ -147,6 +149,8 @@ export async function resolveTarget<S extends PgToolsState>(
     if (current && runtime.pools.findConnection(current.connection)) {
       name = current.connection;
       database ??= current.database;
+    } else if (current) {
+      gone = current.connection;
     }
   }
   if (!name) {
@@ -157,6 +161,13 @@ export async function resolveTarget<S extends PgToolsState>(
       preferred && accessOf(state, preferred) ? preferred : usableConnections(runtime, state)[0];
     if (!fallback) throw noAccess(runtime, state, runtime.defaultConnection ?? 'default');
     name = fallback.name;
+    if (gone !== undefined) {
+      // Running on another database without a word could put a statement where it was not meant.
+      await runtime.sessions.set(context.sessionKey, { connection: name });
+      throw new ToolError(
+        `Your current connection "${gone}" no longer exists (an administrator deleted it). Your session now uses the default connection "${name}"; check that it is the database you meant and run the call again, or choose another with select_database_connection.`,
+      );
+    }
   }
   const info = runtime.pools.findConnection(name);
   if (!info) {

@@ -422,6 +422,25 @@ describe('connections', () => {
     expect(textOf(other)).toContain(`db\n${db.name}`);
   });
 
+  it('falls back to the default, saying why, when the current connection was deleted at runtime', async () => {
+    await harness.pools.applyConnections([{ name: 'temporary', url: db.url }]);
+    const client = await harness.client({ sessionKey: 'orphan' });
+    const chosen = await client.callTool({
+      name: 'select_database_connection',
+      arguments: { connection_id: 'temporary' },
+    });
+    expect(chosen.isError).toBeFalsy();
+    await harness.pools.applyConnections([]);
+    const first = await client.callTool({ name: 'query_database', arguments: { query: 'SELECT 1 AS one' } });
+    expect(first.isError).toBe(true);
+    expect(textOf(first)).toContain(
+      'Your current connection "temporary" no longer exists (an administrator deleted it). Your session now uses the default connection "main"',
+    );
+    const next = await client.callTool({ name: 'query_database', arguments: { query: 'SELECT 1 AS one' } });
+    expect(next.isError).toBeFalsy();
+    expect(textOf(next)).toContain('one\n1');
+  });
+
   it('reports a database that is down and keeps serving the others', async () => {
     const client = await harness.client({ sessionKey: 'downer' });
     const down = await client.callTool({

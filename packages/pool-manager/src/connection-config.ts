@@ -51,7 +51,24 @@ export interface ConnectionConfig {
   /** Per-statement time limit applied by the query tools (default 30 000 ms). */
   statementTimeoutMs?: number;
   pool?: PoolLimits;
+  /** Where the definition comes from (default `config`): config-file ones are read-only at runtime. */
+  source?: ConnectionSource;
+  /** Id of a stored connection (REST paths use it). */
+  id?: string;
+  /**
+   * `shared` (default): every session logs in as `user`. `per_user`: each user logs in with their
+   * own stored login (see {@link PoolManagerOptions.resolveLogin}), so PostgreSQL's privileges and
+   * row-level security apply per person.
+   */
+  credentials?: 'shared' | 'per_user';
+  /** Passphrase of the client key (`sslkey`). */
+  sslpassword?: string;
+  /** Watched by the monitoring collector. */
+  isMonitored?: boolean;
 }
+
+/** Where a connection definition comes from. */
+export type ConnectionSource = 'config' | 'store';
 
 /** What callers may know about a connection: no password. */
 export interface ConnectionInfo {
@@ -64,6 +81,18 @@ export interface ConnectionInfo {
   allowWrites: boolean;
   statementTimeoutMs: number;
   sslmode: SslMode;
+  /** `config` (pgmcp.yaml, read-only at runtime) or `store` (managed over REST/CLI). */
+  source: ConnectionSource;
+  /** Id of a stored connection; config-file connections have none. */
+  id?: string;
+  credentials: 'shared' | 'per_user';
+  isMonitored: boolean;
+}
+
+/** A user's own database login for a `per_user` connection. */
+export interface DatabaseLogin {
+  user: string;
+  password?: string;
 }
 
 /** The resolved form the manager works with. */
@@ -114,6 +143,7 @@ function resolveSsl(config: ConnectionConfig, mode: SslMode): false | Connection
     ...(ca ? { ca } : {}),
     ...(cert ? { cert } : {}),
     ...(key ? { key } : {}),
+    ...(config.sslpassword ? { passphrase: config.sslpassword } : {}),
     // verify-ca checks the chain but not the host name.
     ...(mode === 'verify-ca' ? { checkServerIdentity: () => undefined } : {}),
   };
@@ -176,6 +206,10 @@ export function resolveConnection(config: ConnectionConfig, defaults: PoolLimits
       allowWrites: config.allowWrites ?? false,
       statementTimeoutMs,
       sslmode,
+      source: config.source ?? 'config',
+      ...(config.id ? { id: config.id } : {}),
+      credentials: config.credentials ?? 'shared',
+      isMonitored: config.isMonitored ?? false,
     },
     ...(password !== undefined ? { password } : {}),
     ssl: resolveSsl(config, sslmode),
@@ -191,7 +225,9 @@ export function poolOptions(
   connection: ResolvedConnection,
   database: string,
   readOnly = !connection.info.allowWrites,
+  login?: DatabaseLogin,
 ): pg.PoolConfig {
+  const password = login ? login.password : connection.password;
   const { info, pool } = connection;
   // Session defaults are sent in the startup packet, so they hold before any statement runs.
   const sessionSettings = [
@@ -206,8 +242,8 @@ export function poolOptions(
     host: info.host,
     port: info.port,
     database,
-    user: info.user,
-    ...(connection.password !== undefined ? { password: connection.password } : {}),
+    user: login?.user ?? info.user,
+    ...(password !== undefined ? { password } : {}),
     ssl: connection.ssl,
     application_name: 'pgmcp',
     options: sessionSettings.map((setting) => `-c ${setting}`).join(' '),

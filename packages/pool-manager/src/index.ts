@@ -3,12 +3,16 @@ export {
   resolveConnection,
   type ConnectionConfig,
   type ConnectionInfo,
+  type ConnectionSource,
+  type DatabaseLogin,
   type PoolLimits,
   type SslMode,
 } from './connection-config.js';
+export { type FailureReason } from './connect-error.js';
 export { PoolManagerError, type PoolManagerErrorCode } from './errors.js';
 export {
   createPoolManager,
+  type AppliedConnections,
   type ConnectionCheck,
   type Lease,
   type PoolManager,

@@ -1,13 +1,15 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import {
   type ConnectionConfig,
   type ConnectionInfo,
+  type DatabaseLogin,
   type PoolLimits,
   poolOptions,
   type ResolvedConnection,
   resolveConnection,
 } from './connection-config.js';
-import { connectError, describeTarget } from './connect-error.js';
+import { connectError, describeTarget, failureReason, type FailureReason } from './connect-error.js';
 import { PoolManagerError } from './errors.js';
 import {
   type GuardedClient,
@@ -38,6 +40,22 @@ export interface PoolManagerOptions {
   maxMessageBytes?: number;
   /** Receives problems that have no caller to report to (e.g. an idle connection dropped by the server). */
   onWarning?: (message: string) => void;
+  /**
+   * The user's own database login for a `per_user` connection (`userKey` of the target); undefined
+   * when they stored none, which fails the call with CREDENTIALS_REQUIRED.
+   */
+  resolveLogin?: (connection: ConnectionInfo, userKey: string) => Promise<DatabaseLogin | undefined>;
+}
+
+/** What {@link PoolManager.applyConnections} changed. */
+export interface AppliedConnections {
+  added: string[];
+  /** Definitions that changed: their pools were closed, the next call opens new ones. */
+  changed: string[];
+  /** Gone: their pools were closed. */
+  removed: string[];
+  /** Store definitions ignored because a config-file connection has the name. */
+  shadowed: string[];
 }
 
 /** Which pool: a caller's session, a named connection, and optionally another database on that server. */
@@ -83,7 +101,7 @@ export interface ConnectionCheck {
   latencyMs: number;
   /** Server version when reachable, e.g. "18.4". */
   serverVersion?: string;
-  error?: { code: string; message: string };
+  error?: { code: string; message: string; reason: FailureReason };
 }
 
 /** Counters for health pages and tests. */
@@ -111,7 +129,17 @@ export interface PoolManager {
   /** Runs `work` with a checked-out session and releases it afterwards. */
   withSession<T>(target: SessionTarget, work: (lease: Lease) => Promise<T>): Promise<T>;
   /** Tries a fresh connection (outside every pool) and reports reachability. */
-  check(connection: string, timeoutMs?: number): Promise<ConnectionCheck>;
+  check(connection: string, timeoutMs?: number, login?: DatabaseLogin): Promise<ConnectionCheck>;
+  /** As `check`, for a definition that is not (or not yet) registered: the "Test" button before saving. */
+  checkDefinition(config: ConnectionConfig, timeoutMs?: number): Promise<ConnectionCheck>;
+  /**
+   * Replaces the runtime-managed (`source: 'store'`) definitions with `configs`: new ones are
+   * added, changed ones get their pools closed so the next call connects with the new settings,
+   * missing ones are removed and their pools closed. Config-file connections stay as they are.
+   */
+  applyConnections(configs: ConnectionConfig[]): Promise<AppliedConnections>;
+  /** Closes the pools of one connection (all sessions), e.g. after a user's login for it changed. */
+  closeConnectionPools(connection: string, userKey?: string): Promise<number>;
   /** Closes every pool of one session (logout, revocation, expiry). */
   closeSession(sessionKey: string): Promise<void>;
   /** The session keys that currently hold pools. */
@@ -125,6 +153,7 @@ export interface PoolManager {
 
 interface PoolEntry {
   key: string;
+  connection: string;
   sessionKey: string;
   userKey: string;
   pool: pg.Pool;
@@ -151,6 +180,10 @@ function transactionStatus(client: pg.PoolClient): string | null {
  */
 export function createPoolManager(options: PoolManagerOptions): PoolManager {
   const connections = new Map<string, ResolvedConnection>();
+  /** What each runtime-managed definition was built from, to tell a changed one. */
+  const fingerprints = new Map<string, string>();
+  const fingerprint = (config: ConnectionConfig) =>
+    createHash('sha256').update(JSON.stringify(config)).digest('base64url');
   for (const config of options.connections) {
     const resolved = resolveConnection(config, options.poolDefaults);
     if (connections.has(resolved.info.name)) {
@@ -211,7 +244,25 @@ export function createPoolManager(options: PoolManagerOptions): PoolManager {
     for (const entry of idle.slice(0, pools.size - maxPools + 1)) void closeEntry(entry);
   }
 
-  function poolFor(target: SessionTarget): { entry: PoolEntry; info: ConnectionInfo; database: string } {
+  async function loginFor(target: SessionTarget): Promise<DatabaseLogin | undefined> {
+    if (closed) throw new PoolManagerError('CLOSED', 'The pool manager is closed.');
+    const { info } = resolve(target.connection);
+    if (info.credentials !== 'per_user') return undefined;
+    const login = await options.resolveLogin?.(info, target.userKey ?? target.sessionKey);
+    if (!login) {
+      throw new PoolManagerError(
+        'CREDENTIALS_REQUIRED',
+        `Connection "${info.name}" uses each user's own database login, and you have not stored one. ` +
+          `Add it on your profile page, with \`pgmcp connection login ${info.name}\`, or PUT /api/v1/connections/${info.id ?? info.name}/my-credentials.`,
+      );
+    }
+    return login;
+  }
+
+  function poolFor(
+    target: SessionTarget,
+    login: DatabaseLogin | undefined,
+  ): { entry: PoolEntry; info: ConnectionInfo; database: string } {
     if (closed) throw new PoolManagerError('CLOSED', 'The pool manager is closed.');
     const connection = resolve(target.connection);
     const database = target.database ?? connection.info.database;
@@ -230,11 +281,13 @@ export function createPoolManager(options: PoolManagerOptions): PoolManager {
       );
     }
     const readOnly = !connection.info.allowWrites || target.readOnly === true;
-    const key = JSON.stringify([target.sessionKey, connection.info.name, database, readOnly]);
+    // A changed per-user login gets a new pool; the old one idles out.
+    const loginKey = login ? fingerprint({ name: login.user, password: login.password ?? '' }) : '';
+    const key = JSON.stringify([target.sessionKey, connection.info.name, database, readOnly, loginKey]);
     let entry = pools.get(key);
     if (!entry) {
       makeRoom();
-      const pool = new pg.Pool({ ...poolOptions(connection, database, readOnly), Client });
+      const pool = new pg.Pool({ ...poolOptions(connection, database, readOnly, login), Client });
       // An idle connection can die (server restart, network); without a listener that would crash the process.
       pool.on('error', (error) =>
         warn(
@@ -243,6 +296,7 @@ export function createPoolManager(options: PoolManagerOptions): PoolManager {
       );
       entry = {
         key,
+        connection: connection.info.name,
         sessionKey: target.sessionKey,
         userKey: target.userKey ?? target.sessionKey,
         pool,
@@ -295,7 +349,8 @@ export function createPoolManager(options: PoolManagerOptions): PoolManager {
   }
 
   async function acquire(target: SessionTarget): Promise<Lease> {
-    const { entry, info, database } = poolFor(target);
+    const login = await loginFor(target);
+    const { entry, info, database } = poolFor(target, login);
     let client: pg.PoolClient;
     try {
       holdSessionLimits(entry, info);
@@ -328,6 +383,50 @@ export function createPoolManager(options: PoolManagerOptions): PoolManager {
     };
   }
 
+  /** Closes the pools of a connection (of one user when given); in-flight sessions finish first. */
+  async function closePoolsOf(name: string, userKey?: string): Promise<number> {
+    const entries = [...pools.values()].filter(
+      (e) => e.connection === name && (userKey === undefined || e.userKey === userKey),
+    );
+    await Promise.all(entries.map(closeEntry));
+    return entries.length;
+  }
+
+  async function tryConnect(
+    connection: ResolvedConnection,
+    timeoutMs = 3_000,
+    login?: DatabaseLogin,
+  ): Promise<ConnectionCheck> {
+    const { name, database } = connection.info;
+    const started = performance.now();
+    const client = new Client({
+      ...poolOptions(connection, database, undefined, login),
+      connectionTimeoutMillis: timeoutMs,
+    });
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      const { rows } = await client.query<{ v: string }>("SELECT current_setting('server_version') AS v");
+      return {
+        connection: name,
+        ok: true,
+        latencyMs: Math.round(performance.now() - started),
+        serverVersion: rows[0]?.v.split(' ')[0] ?? '',
+      };
+    } catch (error) {
+      const info = login ? { ...connection.info, user: login.user } : connection.info;
+      const failure = connectError(error, info, database);
+      return {
+        connection: name,
+        ok: false,
+        latencyMs: Math.round(performance.now() - started),
+        error: { code: failure.code, message: failure.message, reason: failureReason(error) },
+      };
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }
+
   return {
     listConnections: () => [...connections.values()].map((c) => c.info),
     findConnection: (name) => connections.get(name)?.info,
@@ -341,36 +440,44 @@ export function createPoolManager(options: PoolManagerOptions): PoolManager {
         lease.release();
       }
     },
-    async check(name, timeoutMs = 3_000) {
-      const connection = resolve(name);
-      const database = connection.info.database;
-      const started = performance.now();
-      const client = new Client({
-        ...poolOptions(connection, database),
-        connectionTimeoutMillis: timeoutMs,
-      });
-      client.on('error', () => undefined);
-      try {
-        await client.connect();
-        const { rows } = await client.query<{ v: string }>("SELECT current_setting('server_version') AS v");
-        return {
-          connection: name,
-          ok: true,
-          latencyMs: Math.round(performance.now() - started),
-          serverVersion: rows[0]?.v.split(' ')[0] ?? '',
-        };
-      } catch (error) {
-        const failure = connectError(error, connection.info, database);
-        return {
-          connection: name,
-          ok: false,
-          latencyMs: Math.round(performance.now() - started),
-          error: { code: failure.code, message: failure.message },
-        };
-      } finally {
-        await client.end().catch(() => undefined);
+    check: (name, timeoutMs, login) => tryConnect(resolve(name), timeoutMs, login),
+    checkDefinition: (config, timeoutMs) =>
+      tryConnect(resolveConnection(config, options.poolDefaults), timeoutMs),
+    async applyConnections(configs) {
+      const result: AppliedConnections = { added: [], changed: [], removed: [], shadowed: [] };
+      const wanted = new Map<string, ConnectionConfig>();
+      for (const config of configs) {
+        const existing = connections.get(config.name);
+        if (existing && existing.info.source === 'config') result.shadowed.push(config.name);
+        else wanted.set(config.name, { ...config, source: 'store' });
       }
+      const closing: Promise<unknown>[] = [];
+      for (const [name, resolved] of [...connections]) {
+        if (resolved.info.source !== 'store' || wanted.has(name)) continue;
+        connections.delete(name);
+        fingerprints.delete(name);
+        result.removed.push(name);
+        closing.push(closePoolsOf(name));
+      }
+      for (const [name, config] of wanted) {
+        const print = fingerprint(config);
+        if (fingerprints.get(name) === print) continue;
+        let resolved: ResolvedConnection;
+        try {
+          resolved = resolveConnection(config, options.poolDefaults);
+        } catch (error) {
+          warn(`Stored connection "${name}" is not usable: ${(error as Error).message}`);
+          continue;
+        }
+        (connections.has(name) ? result.changed : result.added).push(name);
+        connections.set(name, resolved);
+        fingerprints.set(name, print);
+        closing.push(closePoolsOf(name));
+      }
+      await Promise.all(closing);
+      return result;
     },
+    closeConnectionPools: closePoolsOf,
     async closeSession(sessionKey) {
       const entries = [...pools.values()].filter((e) => e.sessionKey === sessionKey);
       await Promise.all(entries.map(closeEntry));

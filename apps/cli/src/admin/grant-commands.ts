@@ -134,7 +134,7 @@ async function changeConnection(
   let after: ConnectionAccess | undefined;
   if (verb === 'grant') {
     after = access ?? 'read';
-    warnAboutUnknownConnections(ctx, [name]);
+    await warnAboutUnknownConnections(ctx, [name]);
     if (before !== after)
       await ctx.store.grantPrivilege(group.id, { type: 'connection', name, access: after });
     text =

@@ -1,5 +1,7 @@
 import type { McpItemRef } from '@pgmcp/auth-store';
 import { suggestion } from '@pgmcp/config';
+import { openSqlDatabase } from '@pgmcp/sql-store';
+import { sql } from 'kysely';
 import type { AdminContext } from './admin-context.js';
 import { CliError } from './cli-error.js';
 
@@ -41,9 +43,26 @@ function configuredConnections(ctx: AdminContext): string[] {
   return names.length > 0 ? names : ['demo'];
 }
 
-/** Warns about connection names this configuration does not define (the server's may differ). */
-export function warnAboutUnknownConnections(ctx: AdminContext, names: readonly string[]): void {
-  const known = configuredConnections(ctx);
+/** Names of the connections stored at runtime (none before a server or `pgmcp connection add` created the table). */
+async function storedConnections(ctx: AdminContext): Promise<string[]> {
+  const database = await openSqlDatabase({ url: ctx.loaded.storeUrl });
+  try {
+    const { rows } = await sql<{ name: string }>`select name from conn_connections`.execute(database.kysely);
+    return rows.map((row) => row.name);
+  } catch {
+    return [];
+  } finally {
+    await database.close();
+  }
+}
+
+/** Warns about connection names neither this configuration nor the store defines (the server's may differ). */
+export async function warnAboutUnknownConnections(
+  ctx: AdminContext,
+  names: readonly string[],
+): Promise<void> {
+  if (names.length === 0) return;
+  const known = [...configuredConnections(ctx), ...(await storedConnections(ctx))];
   const source = ctx.loaded.file ?? 'the configuration (no config file was read)';
   for (const name of names) {
     if (known.includes(name)) continue;

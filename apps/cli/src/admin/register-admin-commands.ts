@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { addStoreOptions, type AdminIo } from './admin-context.js';
+import { registerConnectionCommands } from './connection-commands.js';
 import { registerGrantCommands } from './grant-commands.js';
 import { registerGroupCommands } from './group-commands.js';
 import { registerOAuthCommands } from './oauth-commands.js';
@@ -30,6 +31,7 @@ export function registerAdminCommands(program: Command, io: AdminCommandsIo): vo
   registerGrantCommands(program, adminIo);
   registerPrivilegesCommands(program, adminIo);
   registerOAuthCommands(program, adminIo);
+  registerConnectionCommands(program, adminIo);
   const added = program.commands.slice(before);
   addStoreOptions(added);
   for (const command of added) command.helpGroup('Administration (works on the store directly):');

@@ -55,7 +55,7 @@ async function createToken(ctx: AdminContext, options: CreateOptions) {
   const scope = scopeFrom(options);
   // A scope only narrows: an unknown name in it gives nothing, so a warning is enough.
   await checkItemsKnown(ctx, scope?.mcpItems ?? [], { warnOnly: true });
-  warnAboutUnknownConnections(
+  await warnAboutUnknownConnections(
     ctx,
     (scope?.connections ?? []).map((c) => c.name),
   );

@@ -1,5 +1,6 @@
 import type { AuthStoreErrorCode } from '@pgmcp/auth-store';
 import type { CompactorErrorCode } from '@pgmcp/compactor';
+import type { ConnectionStoreErrorCode } from '@pgmcp/connection-store';
 import type { ConversationStoreErrorCode } from '@pgmcp/conversation-store';
 import type { LlmClientErrorCode } from '@pgmcp/llm-clients';
 import type { PoolManagerErrorCode } from '@pgmcp/pool-manager';
@@ -85,6 +86,9 @@ export const POOL_MANAGER_ERRORS: Record<PoolManagerErrorCode, ErrorCode> = {
   CONNECTION_FAILED: 'BAD_GATEWAY',
   AUTHENTICATION_FAILED: 'BAD_GATEWAY',
   DATABASE_NOT_FOUND: 'NOT_FOUND',
+  // The caller has to store their own database login first (per_user connections).
+  CREDENTIALS_REQUIRED: 'FORBIDDEN',
+  TLS_FAILED: 'BAD_GATEWAY',
   TOO_MANY_CONNECTIONS: 'RATE_LIMITED',
   POOL_EXHAUSTED: 'UNAVAILABLE',
   USER_SESSION_LIMIT: 'RATE_LIMITED',
@@ -92,4 +96,11 @@ export const POOL_MANAGER_ERRORS: Record<PoolManagerErrorCode, ErrorCode> = {
   RESULT_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   PROTOCOL_ERROR: 'BAD_GATEWAY',
   CLOSED: 'UNAVAILABLE',
+};
+
+export const CONNECTION_STORE_ERRORS: Record<ConnectionStoreErrorCode, ErrorCode> = {
+  INVALID_INPUT: 'BAD_REQUEST',
+  // A duplicate name is a bad value of the `name` field (400 naming it), like the other bad input.
+  ALREADY_EXISTS: 'BAD_REQUEST',
+  NOT_FOUND: 'NOT_FOUND',
 };

@@ -1,5 +1,6 @@
 import { AuthStoreError } from '@pgmcp/auth-store';
 import { CompactorError } from '@pgmcp/compactor';
+import { ConnectionStoreError } from '@pgmcp/connection-store';
 import { ConversationStoreError } from '@pgmcp/conversation-store';
 import { LlmClientError } from '@pgmcp/llm-clients';
 import { PoolManagerError } from '@pgmcp/pool-manager';
@@ -7,6 +8,7 @@ import { HTTPException } from 'hono/http-exception';
 import {
   AUTH_STORE_ERRORS,
   COMPACTOR_ERRORS,
+  CONNECTION_STORE_ERRORS,
   CONVERSATION_STORE_ERRORS,
   ERROR_STATUS,
   type ErrorCode,
@@ -75,6 +77,9 @@ export function toErrorAnswer(error: unknown): ErrorAnswer | undefined {
     return answer(CONVERSATION_STORE_ERRORS[error.code], error.code, error.message);
   }
   if (error instanceof CompactorError) return answer(COMPACTOR_ERRORS[error.code], error.code, error.message);
+  if (error instanceof ConnectionStoreError) {
+    return answer(CONNECTION_STORE_ERRORS[error.code], error.code, error.message);
+  }
   if (error instanceof PoolManagerError) {
     return answer(POOL_MANAGER_ERRORS[error.code], error.code, error.message);
   }

@@ -27,7 +27,10 @@ export function connectionRoutes(
       const connections: Connection[] = mine.map((info) => {
         const access = caller.access.connectionAccess(info.name)!;
         return {
+          id: info.id ?? info.name,
           name: info.name,
+          source: info.source,
+          credentials: info.credentials,
           description: info.description ?? null,
           host: info.host,
           port: info.port,

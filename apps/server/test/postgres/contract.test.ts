@@ -89,6 +89,24 @@ async function newConversation(who: Who = 'admin'): Promise<string> {
   return created.id;
 }
 
+/** A stored connection to the test database (fields overridable). */
+function connectionBody(more: Record<string, unknown> = {}) {
+  const url = new URL(db.url);
+  return {
+    name: name('conn'),
+    host: url.hostname,
+    port: Number(url.port),
+    database: db.name,
+    username: decodeURIComponent(url.username),
+    password: decodeURIComponent(url.password) || 'unused',
+    ...more,
+  };
+}
+
+async function newConnection(more: Record<string, unknown> = {}): Promise<string> {
+  return (await clients.admin.createConnection({ body: connectionBody(more) })).id;
+}
+
 const hello = { messages: [{ role: 'user' as const, content: 'hello' }] };
 
 /** A new user's session that has spent its model calls for the minute (llm.requests_per_minute). */
@@ -319,6 +337,58 @@ const SCENARIOS: Record<RouteName, Scenario> = {
   setCurrentConnection: {
     ok: () => ({ input: { body: { connection: 'default' } } }),
     errors: { 404: () => ({ input: { body: { connection: 'nowhere' } } }) },
+  },
+  createConnection: { ok: () => ({ input: { body: connectionBody() } }) },
+  getConnection: { ok: async () => ({ input: { params: { id: await newConnection() } } }) },
+  replaceConnection: {
+    ok: async () => {
+      const id = await newConnection();
+      const body = connectionBody();
+      return {
+        input: {
+          params: { id },
+          body: { ...body, name: (await clients.admin.getConnection({ params: { id } })).name },
+        },
+      };
+    },
+    // Config-file connections are read-only over REST.
+    errors: { 409: () => ({ input: { params: { id: 'default' }, body: connectionBody() } }) },
+  },
+  updateConnection: {
+    ok: async () => ({ input: { params: { id: await newConnection() }, body: { description: 'edited' } } }),
+    errors: { 409: () => ({ input: { params: { id: 'default' }, body: { description: 'edited' } } }) },
+  },
+  deleteConnection: {
+    ok: async () => ({ input: { params: { id: await newConnection() } } }),
+    errors: { 409: () => ({ input: { params: { id: 'default' } } }) },
+  },
+  testConnection: { ok: async () => ({ input: { params: { id: await newConnection() } } }) },
+  testConnectionDefinition: { ok: () => ({ input: { body: connectionBody() } }) },
+  listDatabases: {
+    ok: () => ({ input: { params: { id: 'default' } } }),
+    // A server that refuses connections: the gateway failed.
+    errors: {
+      502: async () => ({
+        input: { params: { id: await newConnection({ host: '127.0.0.1', port: 1 }) } },
+      }),
+    },
+  },
+  setMyCredentials: {
+    ok: async () => ({
+      input: {
+        params: { id: await newConnection({ credentials: 'per_user' }) },
+        body: { username: 'me', password: 'my own password' },
+      },
+    }),
+    // A shared-login connection has no per-user login to store.
+    errors: { 409: () => ({ input: { params: { id: 'default' }, body: { username: 'me' } } }) },
+  },
+  deleteMyCredentials: {
+    ok: async () => {
+      const id = await newConnection({ credentials: 'per_user' });
+      await clients.admin.setMyCredentials({ params: { id }, body: { username: 'me', password: 'pw' } });
+      return { input: { params: { id } } };
+    },
   },
   llmProviders: { ok: () => ({}), errors: { 503: () => ({ who: 'unconfigured' }) } },
   llmModels: {

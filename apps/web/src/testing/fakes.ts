@@ -102,6 +102,8 @@ export interface FakeApiOptions {
   llmConfigured?: boolean;
   connections?: Connection[];
   authEnabled?: boolean;
+  /** The user's admin permissions; by default a superuser. */
+  admin?: MeResponse['access']['admin'];
 }
 
 /** The server's message when no LLM provider is configured (as the server words it). */
@@ -186,7 +188,10 @@ export function createFakeApi(
   const now = () => new Date(Date.now() + ids).toISOString();
   const connections: Connection[] = options.connections ?? [
     {
+      id: 'demo',
       name: 'demo',
+      source: 'config',
+      credentials: 'shared',
       description: 'Demo data',
       host: '127.0.0.1',
       port: 5432,
@@ -246,7 +251,7 @@ export function createFakeApi(
           display_name: null,
           email: null,
           enabled: true,
-          superuser: true,
+          superuser: options.admin === undefined,
           service_account: false,
           created_at: now(),
           last_login_at: null,
@@ -254,7 +259,14 @@ export function createFakeApi(
         },
         credential: { kind: 'session', id: 's1', expires_at: null },
         groups: [],
-        access: { superuser: true, tools: [], resources: [], prompts: [], connections: [], admin: [] },
+        access: {
+          superuser: options.admin === undefined,
+          tools: [],
+          resources: [],
+          prompts: [],
+          connections: [],
+          admin: options.admin ?? [],
+        },
         auth_enabled: options.authEnabled !== false,
       };
     },
@@ -276,6 +288,74 @@ export function createFakeApi(
     listConnections: () => {
       requireLogin();
       return { connections: connections.map((c) => ({ ...c, current: c.name === state.current })) };
+    },
+    createConnection: ({ body }) => {
+      requireLogin();
+      const input = body as {
+        name: string;
+        host: string;
+        port?: number;
+        database: string;
+        credentials?: string;
+      };
+      if (input.port !== undefined && (input.port < 1 || input.port > 65535))
+        throw new FakeRefusal(400, 'BAD_REQUEST', 'Invalid request: port: out of range (1-65535).');
+      if (connections.some((c) => c.name.toLowerCase() === input.name.toLowerCase()))
+        throw new FakeRefusal(
+          400,
+          'ALREADY_EXISTS',
+          `name: a connection named "${input.name}" already exists.`,
+        );
+      const created: Connection = {
+        id: `c_${++ids}`,
+        name: input.name,
+        source: 'store',
+        credentials: input.credentials === 'per_user' ? 'per_user' : 'shared',
+        description: null,
+        host: input.host,
+        port: input.port ?? 5432,
+        database: input.database,
+        access: 'read_write',
+        writes_allowed: false,
+        current: false,
+      };
+      connections.push(created);
+      return {
+        ...created,
+        username: null,
+        has_password: false,
+        sslmode: 'prefer',
+        sslrootcert: null,
+        sslcert: null,
+        sslkey: null,
+        has_sslpassword: false,
+        allow_writes: false,
+        is_monitored: false,
+        owner: null,
+        created_at: now(),
+        updated_at: now(),
+      };
+    },
+    deleteConnection: ({ params }) => {
+      requireLogin();
+      const index = connections.findIndex((c) => c.id === params.id);
+      if (index < 0) throw new FakeRefusal(404, 'NOT_FOUND', `There is no connection "${params.id}".`);
+      connections.splice(index, 1);
+    },
+    testConnectionDefinition: ({ body }) => {
+      requireLogin();
+      const input = body as { password?: string; username?: string };
+      return input.password === 'wrong'
+        ? {
+            ok: false,
+            latency_ms: 4,
+            error: {
+              code: 'AUTHENTICATION_FAILED',
+              reason: 'auth',
+              message: `PostgreSQL refused the login of user "${input.username ?? ''}".`,
+            },
+          }
+        : { ok: true, latency_ms: 3, server_version: '18.1' };
     },
     setCurrentConnection: ({ body }) => {
       requireLogin();

@@ -14,11 +14,16 @@ import {
 import type { Theme } from '../ui/theme.js';
 import type { ServerInfo } from './use-server-info.js';
 
+/** The workspace's views; `connections` is the admin screen. */
+export type WorkspaceView = 'chat' | 'console' | 'connections';
+
 /** Props of {@link TopBar}. */
 export interface TopBarProps {
   info: ServerInfo;
-  view: 'chat' | 'console';
-  onView: (view: 'chat' | 'console') => void;
+  view: WorkspaceView;
+  onView: (view: WorkspaceView) => void;
+  /** The caller may manage connections: shows the Connections tab. */
+  manageConnections?: boolean;
   theme: Theme;
   onToggleTheme: () => void;
   username: string;
@@ -71,6 +76,16 @@ export function TopBar(props: TopBarProps) {
         >
           <TerminalIcon /> <span>SQL console</span>
         </button>
+        {props.manageConnections ? (
+          <button
+            type="button"
+            className="view-tab"
+            aria-pressed={view === 'connections'}
+            onClick={() => onView('connections')}
+          >
+            <DatabaseIcon /> <span>Connections</span>
+          </button>
+        ) : null}
       </nav>
       <div className="top-controls">
         {llm.error ? (

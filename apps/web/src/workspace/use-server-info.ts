@@ -29,6 +29,8 @@ export interface ServerInfo {
   current?: Connection;
   connectionError?: string;
   selectConnection(name: string): Promise<void>;
+  /** Reads the connections again (after the admin screen added or deleted one). */
+  reloadConnections(): Promise<void>;
   llm: LlmInfo;
   setProvider(name: string): void;
   setModel(id: string): void;
@@ -131,6 +133,15 @@ export function useServerInfo(api: ApiClient): ServerInfo {
     [api],
   );
 
+  const reloadConnections = useCallback(async () => {
+    try {
+      setConnections((await api.listConnections()).connections);
+      setConnectionError(undefined);
+    } catch (e) {
+      setConnectionError(errorMessage(e));
+    }
+  }, [api]);
+
   const setProvider = useCallback((name: string) => {
     setProviderState(name);
     setModelState(undefined);
@@ -166,6 +177,7 @@ export function useServerInfo(api: ApiClient): ServerInfo {
     ...(current ? { current } : {}),
     ...(connectionError ? { connectionError } : {}),
     selectConnection,
+    reloadConnections,
     llm,
     setProvider,
     setModel,

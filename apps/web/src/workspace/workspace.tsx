@@ -11,7 +11,8 @@ import { preloadMarkdown } from '../markdown/markdown.js';
 import type { McpSession } from '../mcp/mcp-session.js';
 import { useStore } from '../store.js';
 import { useTheme } from '../ui/theme.js';
-import { StatusBar, TopBar } from './top-bar.js';
+import { ConnectionsAdmin } from '../admin/connections-admin.js';
+import { StatusBar, TopBar, type WorkspaceView } from './top-bar.js';
 import { useServerInfo } from './use-server-info.js';
 
 const SqlConsole = lazy(() => import('../console/sql-console.js').then((m) => ({ default: m.SqlConsole })));
@@ -45,7 +46,7 @@ export function Workspace({ env, me, memory, onLogout, onSessionLost }: Workspac
   const info = useServerInfo(env.api);
   const conversations = useConversations(env.api);
   const { theme, toggle } = useTheme();
-  const [view, setView] = useState<'chat' | 'console'>('chat');
+  const [view, setView] = useState<WorkspaceView>('chat');
   const [consoleSeen, setConsoleSeen] = useState(false);
   const [sidebarOpen, setSidebarOpen] = useState(false);
 
@@ -122,11 +123,12 @@ export function Workspace({ env, me, memory, onLogout, onSessionLost }: Workspac
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
-  const showView = (next: 'chat' | 'console') => {
+  const showView = (next: WorkspaceView) => {
     if (next === 'console') setConsoleSeen(true);
     setView(next);
   };
 
+  const manageConnections = me.access.superuser || me.access.admin.includes('manage_connections');
   const current = info.current;
   const writes = current?.writes_allowed === true && current.access === 'read_write';
   return (
@@ -135,6 +137,7 @@ export function Workspace({ env, me, memory, onLogout, onSessionLost }: Workspac
         info={info}
         view={view}
         onView={showView}
+        manageConnections={manageConnections}
         theme={theme}
         onToggleTheme={toggle}
         username={me.user.display_name ?? me.user.username}
@@ -194,6 +197,11 @@ export function Workspace({ env, me, memory, onLogout, onSessionLost }: Workspac
               <Suspense fallback={<p className="muted pad">Loading the console…</p>}>
                 <SqlConsole callTool={callTool} connection={current?.name} writesAllowed={writes} />
               </Suspense>
+            </div>
+          ) : null}
+          {view === 'connections' && manageConnections ? (
+            <div className="view">
+              <ConnectionsAdmin api={env.api} onChanged={() => void info.reloadConnections()} />
             </div>
           ) : null}
         </main>

@@ -1,0 +1,257 @@
+import {
+  type ApiClient,
+  type Connection,
+  type ConnectionTestResult,
+  SSL_MODE_VALUES,
+} from '@pgmcp/api-contract';
+import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { errorMessage } from '../api/error-message.js';
+import { Modal } from '../ui/modal.js';
+
+/** Props of {@link ConnectionsAdmin}. */
+export interface ConnectionsAdminProps {
+  api: ApiClient;
+  /** A connection was added or deleted (the selectors reload). */
+  onChanged?: () => void;
+}
+
+interface Draft {
+  name: string;
+  host: string;
+  port: string;
+  database: string;
+  username: string;
+  password: string;
+  sslmode: (typeof SSL_MODE_VALUES)[number];
+  allowWrites: boolean;
+  perUser: boolean;
+}
+
+const EMPTY: Draft = {
+  name: '',
+  host: '',
+  port: '5432',
+  database: '',
+  username: '',
+  password: '',
+  sslmode: 'prefer',
+  allowWrites: false,
+  perUser: false,
+};
+
+function bodyOf(draft: Draft) {
+  return {
+    name: draft.name.trim(),
+    host: draft.host.trim(),
+    port: Number(draft.port),
+    database: draft.database.trim(),
+    ...(draft.username.trim() && !draft.perUser ? { username: draft.username.trim() } : {}),
+    ...(draft.password && !draft.perUser ? { password: draft.password } : {}),
+    sslmode: draft.sslmode,
+    allow_writes: draft.allowWrites,
+    credentials: draft.perUser ? ('per_user' as const) : ('shared' as const),
+  };
+}
+
+function describeTest(result: ConnectionTestResult): string {
+  return result.ok
+    ? `Connected: PostgreSQL ${result.server_version ?? '?'} in ${result.latency_ms} ms.`
+    : `Failed (${result.error?.reason ?? 'other'}): ${result.error?.message ?? ''}`;
+}
+
+/**
+ * The Connections admin screen (manage_connections): the connections with their source, a form to
+ * add one with a Test button, and delete with confirmation. The server's messages show inline.
+ */
+export function ConnectionsAdmin({ api, onChanged }: ConnectionsAdminProps) {
+  const [connections, setConnections] = useState<Connection[]>([]);
+  const [draft, setDraft] = useState<Draft>(EMPTY);
+  const [error, setError] = useState<string>();
+  const [tested, setTested] = useState<ConnectionTestResult>();
+  const [busy, setBusy] = useState(false);
+  const [deleting, setDeleting] = useState<Connection>();
+
+  const load = useCallback(async () => {
+    try {
+      setConnections((await api.listConnections()).connections);
+    } catch (caught) {
+      setError(errorMessage(caught));
+    }
+  }, [api]);
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const set = <K extends keyof Draft>(key: K, value: Draft[K]) => {
+    setDraft((d) => ({ ...d, [key]: value }));
+    setTested(undefined);
+  };
+
+  const run = async (work: () => Promise<void>) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await work();
+    } catch (caught) {
+      setError(errorMessage(caught));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const test = () =>
+    run(async () => {
+      setTested(await api.testConnectionDefinition({ body: bodyOf(draft) }));
+    });
+
+  const save = (event: FormEvent) => {
+    event.preventDefault();
+    void run(async () => {
+      await api.createConnection({ body: bodyOf(draft) });
+      setDraft(EMPTY);
+      setTested(undefined);
+      await load();
+      onChanged?.();
+    });
+  };
+
+  const remove = (connection: Connection) =>
+    run(async () => {
+      setDeleting(undefined);
+      await api.deleteConnection({ params: { id: connection.id } });
+      await load();
+      onChanged?.();
+    });
+
+  return (
+    <section className="admin-page pad" aria-labelledby="connections-title">
+      <h2 id="connections-title">Connections</h2>
+      <table className="admin-table">
+        <thead>
+          <tr>
+            <th>Name</th>
+            <th>Server</th>
+            <th>Login</th>
+            <th>Source</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {connections.map((c) => (
+            <tr key={c.id}>
+              <td>{c.name}</td>
+              <td>
+                {c.host}:{c.port}/{c.database}
+              </td>
+              <td>{c.credentials === 'per_user' ? 'each user’s own' : 'shared'}</td>
+              <td>{c.source === 'config' ? 'pgmcp.yaml (read-only)' : 'managed here'}</td>
+              <td>
+                {c.source === 'store' ? (
+                  <button
+                    type="button"
+                    className="button small danger"
+                    onClick={() => setDeleting(c)}
+                    aria-label={`Delete ${c.name}`}
+                  >
+                    Delete
+                  </button>
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+
+      <form className="admin-form" onSubmit={save} aria-label="Add a connection">
+        <h3>Add a connection</h3>
+        {(
+          [
+            ['name', 'Name'],
+            ['host', 'Host'],
+            ['port', 'Port'],
+            ['database', 'Database'],
+          ] as const
+        ).map(([key, label]) => (
+          <label key={key} className="field">
+            <span>{label}</span>
+            <input value={draft[key]} required onChange={(e) => set(key, e.target.value)} />
+          </label>
+        ))}
+        <label className="field">
+          <span>Each user logs in with their own database role</span>
+          <input type="checkbox" checked={draft.perUser} onChange={(e) => set('perUser', e.target.checked)} />
+        </label>
+        {draft.perUser ? null : (
+          <>
+            <label className="field">
+              <span>Database user</span>
+              <input value={draft.username} onChange={(e) => set('username', e.target.value)} />
+            </label>
+            <label className="field">
+              <span>Password</span>
+              <input
+                type="password"
+                autoComplete="new-password"
+                value={draft.password}
+                onChange={(e) => set('password', e.target.value)}
+              />
+            </label>
+          </>
+        )}
+        <label className="field">
+          <span>TLS (sslmode)</span>
+          <select value={draft.sslmode} onChange={(e) => set('sslmode', e.target.value as Draft['sslmode'])}>
+            {SSL_MODE_VALUES.map((mode) => (
+              <option key={mode}>{mode}</option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          <span>Allow writes</span>
+          <input
+            type="checkbox"
+            checked={draft.allowWrites}
+            onChange={(e) => set('allowWrites', e.target.checked)}
+          />
+        </label>
+        {error ? (
+          <p className="notice notice-error" role="alert">
+            {error}
+          </p>
+        ) : null}
+        {tested ? (
+          <p className={`notice ${tested.ok ? 'notice-ok' : 'notice-error'}`} role="status">
+            {describeTest(tested)}
+          </p>
+        ) : null}
+        <div className="modal-actions">
+          <button type="button" className="button" disabled={busy} onClick={() => void test()}>
+            Test
+          </button>
+          <button type="submit" className="button primary" disabled={busy}>
+            Save
+          </button>
+        </div>
+      </form>
+
+      {deleting ? (
+        <Modal
+          title={`Delete ${deleting.name}?`}
+          className="danger"
+          onClose={() => setDeleting(undefined)}
+          initialFocus=".decline"
+          description={<p>Its pools close, and sessions using it fall back to the default connection.</p>}
+        >
+          <div className="modal-actions">
+            <button type="button" className="button decline" onClick={() => setDeleting(undefined)}>
+              Keep it
+            </button>
+            <button type="button" className="button danger" onClick={() => void remove(deleting)}>
+              Delete
+            </button>
+          </div>
+        </Modal>
+      ) : null}
+    </section>
+  );
+}
