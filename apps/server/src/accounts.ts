@@ -1,10 +1,5 @@
 import { type AuthStore, createAuthStore, type EnsureAdminResult } from '@pgmcp/auth-store';
-import {
-  authStoreOptions,
-  conversationStoreOptions,
-  type LoadedConfig,
-  poolConnections,
-} from '@pgmcp/config';
+import { authStoreOptions, conversationStoreOptions, type LoadedConfig } from '@pgmcp/config';
 import { type ConversationStore, createConversationStore } from '@pgmcp/conversation-store';
 import type { McpRegistry } from '@pgmcp/mcp-core';
 import { createMemoryConnectionStore, type CurrentConnectionStore } from '@pgmcp/pg-tools';
@@ -36,9 +31,9 @@ export async function openAccounts(loaded: LoadedConfig, logger: Logger): Promis
   const database = await openSqlDatabase({
     url: loaded.storeUrl,
     applicationName: 'pgmcp-store',
-    // As root, the embedded PostgreSQL runs as the postgres OS user and must traverse the data
-    // directory to reach its cluster inside it; the store's files stay 0600 either way.
-    privateDirectory: !(process.getuid?.() === 0 && poolConnections(loaded.config).length === 0),
+    // The data directory stays 0700 as root too: the embedded cluster is kept outside it then
+    // (see defaultClusterDir), where the postgres OS user can reach it.
+    privateDirectory: true,
     onWarning: (message) => logger.warn(message),
   });
   let auth: AuthStore | undefined;

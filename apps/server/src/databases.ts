@@ -23,6 +23,7 @@ export async function openDatabases(loaded: LoadedConfig, logger: Logger): Promi
     embedded = await startEmbeddedDemo({
       dataDir: loaded.dataDir,
       ...(config.embedded.bin_dir ? { binDir: config.embedded.bin_dir } : {}),
+      ...(config.embedded.cluster_dir ? { clusterDir: config.embedded.cluster_dir } : {}),
       logger,
     });
     connections.push(embedded.connection);
