@@ -4,6 +4,7 @@ import { type ConversationStore, createConversationStore } from '@pgmcp/conversa
 import type { McpRegistry } from '@pgmcp/mcp-core';
 import { createMemoryConnectionStore, type CurrentConnectionStore } from '@pgmcp/pg-tools';
 import type { PoolManager } from '@pgmcp/pool-manager';
+import { createRateLimiter, type RateLimiter } from '@pgmcp/rate-limiter';
 import { openSqlDatabase, type SqlDatabase } from '@pgmcp/sql-store';
 import type { Logger } from './logger.js';
 
@@ -21,6 +22,8 @@ export interface Accounts {
   conversations: ConversationStore;
   /** The current connection of each credential, kept in the store so every replica agrees. */
   currentConnections: CurrentConnectionStore;
+  /** Rate limits counted in the store, so replicas on one PostgreSQL store share them. */
+  limiter: RateLimiter;
   /** Whether the store answers a trivial query (for /health). */
   checkStore(): Promise<{ ok: boolean; dialect: string; error?: string }>;
   close(): Promise<void>;
@@ -37,6 +40,7 @@ export async function openAccounts(loaded: LoadedConfig, logger: Logger): Promis
     onWarning: (message) => logger.warn(message),
   });
   let auth: AuthStore | undefined;
+  let limiter: RateLimiter | undefined;
   try {
     auth = await createAuthStore({
       ...authStoreOptions(loaded.config),
@@ -52,6 +56,10 @@ export async function openAccounts(loaded: LoadedConfig, logger: Logger): Promis
       ...conversationStoreOptions(loaded.config),
       database,
     });
+    limiter = await createRateLimiter({
+      database,
+      onSweepError: (error) => logger.warn({ err: error }, 'sweeping ended rate-limit windows failed'),
+    });
     logger.info({ store: database.description }, 'account store open');
     const store = auth;
     const local = createMemoryConnectionStore();
@@ -59,6 +67,7 @@ export async function openAccounts(loaded: LoadedConfig, logger: Logger): Promis
       database,
       auth: store,
       conversations,
+      limiter,
       currentConnections: {
         // The local user (auth off) has no credential in the store: its choice lives in memory.
         get: async (key) => {
@@ -86,12 +95,14 @@ export async function openAccounts(loaded: LoadedConfig, logger: Logger): Promis
         }
       },
       async close() {
+        await limiter?.close();
         await store.close();
         await conversations.close();
         await database.close();
       },
     };
   } catch (error) {
+    await limiter?.close();
     await auth?.close();
     await database.close();
     throw error;

@@ -5,6 +5,7 @@ import type { ConversationStore } from '@pgmcp/conversation-store';
 import type { McpHttpHandler, McpRegistry } from '@pgmcp/mcp-core';
 import type { CurrentConnectionStore } from '@pgmcp/pg-tools';
 import type { PoolManager } from '@pgmcp/pool-manager';
+import type { RateLimiter } from '@pgmcp/rate-limiter';
 import { Hono } from 'hono';
 import type { Caller } from './auth/caller.js';
 import { createRateLimit } from './auth/rate-limit.js';
@@ -35,6 +36,8 @@ export interface AppDeps {
   authEnabled: boolean;
   resolveCaller: (request: Request) => Promise<Caller | undefined>;
   trustedProxies: ReadonlySet<string>;
+  /** Counts in the account store, shared by every replica on it (the LLM rate limit). */
+  limiter: RateLimiter;
   /** Whether the account/conversation store answers. */
   checkStore: () => Promise<{ ok: boolean; dialect: string; error?: string }>;
   conversations: ConversationStore;
@@ -73,6 +76,8 @@ export function createApp(deps: AppDeps): Hono {
   app.all('/mcp/v1', (c) => deps.mcp.fetch(c.req.raw));
 
   const llmRateLimit = createRateLimit({
+    limiter: deps.limiter,
+    prefix: 'llm:user',
     perMinute: deps.llm.settings.requests_per_minute,
     message: (wait) =>
       `You have made more than ${deps.llm.settings.requests_per_minute} model calls in a minute (llm.requests_per_minute). Try again in ${wait} s.`,

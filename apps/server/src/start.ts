@@ -204,6 +204,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       authEnabled,
       resolveCaller,
       trustedProxies: new Set(config.auth.trusted_proxies),
+      limiter: accounts.limiter,
       checkStore: () => accounts.checkStore(),
       conversations: accounts.conversations,
       currentConnections: accounts.currentConnections,
