@@ -51,7 +51,14 @@ export interface AppDeps {
   mcp: McpHttpHandler;
   /** Errors nobody caught, for /health (when the server survives them). */
   faults?: ProcessFaults;
-  http: { host: string; allowedOrigins: string[]; maxBodyBytes: number; requestTimeoutMs: number };
+  http: {
+    host: string;
+    /** TLS in process (http.tls): HSTS on every answer. */
+    tls?: boolean;
+    allowedOrigins: string[];
+    maxBodyBytes: number;
+    requestTimeoutMs: number;
+  };
   /** The built web client served at `/`. */
   webDir: string;
 }
@@ -69,7 +76,7 @@ export function createApp(deps: AppDeps): Hono {
   app.use(
     lingeringClose({ maxBytes: 64 * 1024 * 1024, maxMs: Math.min(10_000, deps.http.requestTimeoutMs / 2) }),
   );
-  app.use(securityHeaders());
+  app.use(securityHeaders({ hsts: deps.http.tls ?? false }));
   app.use(originAndHostGuard({ bindHost: deps.http.host, allowedOrigins: deps.http.allowedOrigins }));
   app.use(requestBodyLimit(deps.http.maxBodyBytes));
 

@@ -49,6 +49,8 @@ export const ENV_BINDINGS: readonly EnvBinding[] = [
   { name: 'PGMCP_LOG_LEVEL', path: ['log_level'], parse: asString },
   { name: 'PGMCP_EMBEDDED_BIN_DIR', path: ['embedded', 'bin_dir'], parse: asString },
   { name: 'PGMCP_EMBEDDED_CLUSTER_DIR', path: ['embedded', 'cluster_dir'], parse: asString },
+  { name: 'PGMCP_TLS_CERT_FILE', path: ['http', 'tls', 'cert_file'], parse: asString },
+  { name: 'PGMCP_TLS_KEY_FILE', path: ['http', 'tls', 'key_file'], parse: asString },
   { name: 'PGMCP_STORE_URL', path: ['store_url'], parse: asString, secret: true },
   { name: 'PGMCP_AUTH', path: ['auth', 'enabled'], parse: asSwitch },
   { name: 'PGMCP_ADMIN_PASSWORD', path: ['admin_password'], parse: asString, secret: true },
