@@ -6,6 +6,7 @@ import { createMemoryConnectionStore, type CurrentConnectionStore } from '@pgmcp
 import type { PoolManager } from '@pgmcp/pool-manager';
 import { createRateLimiter, type RateLimiter } from '@pgmcp/rate-limiter';
 import { openSqlDatabase, type SqlDatabase } from '@pgmcp/sql-store';
+import { syncAuthCacheAcrossReplicas } from './auth-cache-sync.js';
 import type { Logger } from './logger.js';
 
 /** The session key of the single local user (auth off, stdio). */
@@ -41,6 +42,7 @@ export async function openAccounts(loaded: LoadedConfig, logger: Logger): Promis
   });
   let auth: AuthStore | undefined;
   let limiter: RateLimiter | undefined;
+  let stopSync: (() => Promise<void>) | undefined;
   try {
     auth = await createAuthStore({
       ...authStoreOptions(loaded.config),
@@ -56,6 +58,9 @@ export async function openAccounts(loaded: LoadedConfig, logger: Logger): Promis
       ...conversationStoreOptions(loaded.config),
       database,
     });
+    // Replicas share a PostgreSQL store; a SQLite store belongs to one process.
+    if (database.dialect === 'postgres')
+      stopSync = await syncAuthCacheAcrossReplicas(loaded.storeUrl, auth, logger);
     limiter = await createRateLimiter({
       database,
       onSweepError: (error) => logger.warn({ err: error }, 'sweeping ended rate-limit windows failed'),
@@ -95,6 +100,7 @@ export async function openAccounts(loaded: LoadedConfig, logger: Logger): Promis
         }
       },
       async close() {
+        await stopSync?.();
         await limiter?.close();
         await store.close();
         await conversations.close();
@@ -102,6 +108,7 @@ export async function openAccounts(loaded: LoadedConfig, logger: Logger): Promis
       },
     };
   } catch (error) {
+    await stopSync?.();
     await limiter?.close();
     await auth?.close();
     await database.close();

@@ -1,6 +1,6 @@
 import { type FakeProvider, startFakeProvider, textReply } from '@pgmcp/llm-clients/testing';
 import { useTestDatabase } from '@pgmcp/vitest-config/postgres';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RunningServer } from '../../src/start.js';
 import { NO_DATABASE_URL, startTestServer } from '../helpers.js';
 
@@ -89,6 +89,25 @@ describe('two replicas on one PostgreSQL store', () => {
     expect((await call(1, 'GET', '/api/v1/auth/me', { token })).status).toBe(200);
     expect((await call(1, 'POST', '/api/v1/auth/logout', { token })).status).toBe(204);
     expect((await call(0, 'GET', '/api/v1/auth/me', { token })).status).toBe(401);
+  });
+
+  it('a token revoked on one replica is refused at once by the other, which had it cached', async () => {
+    const admin = (await login(0, 'admin', ADMIN_PASSWORD)).body.token as string;
+    const created = await call(0, 'POST', '/api/v1/tokens', { token: admin, body: { note: 'short-lived' } });
+    const secret = created.body.token as string;
+    const { id } = created.body.api_token as { id: string };
+    // Both replicas now hold the token in their login cache.
+    for (const replica of [0, 1])
+      expect((await call(replica, 'GET', '/api/v1/auth/me', { token: secret })).status).toBe(200);
+    expect((await call(0, 'DELETE', `/api/v1/tokens/${id}`, { token: admin })).status).toBe(204);
+    // The other replica hears of it through the store (NOTIFY), milliseconds later.
+    await vi.waitFor(
+      async () => expect((await call(1, 'GET', '/api/v1/auth/me', { token: secret })).status).toBe(401),
+      {
+        timeout: 10_000,
+        interval: 20,
+      },
+    );
   });
 
   it('share the failed-login limit per client IP: attempts alternate, the limit is the total', async () => {
