@@ -76,4 +76,7 @@ export const OTHER_PGMCP_VARIABLES: ReadonlySet<string> = new Set([
   'PGMCP_CONFIG',
   'PGMCP_TOKEN',
   'PGMCP_SERVER',
+  // Where the npm package's embedded PostgreSQL is installed on first use (@pgmcp/pg-embedded).
+  'PGMCP_EMBEDDED_CACHE',
+  'PGMCP_EMBEDDED_INSTALL',
 ]);
