@@ -1,15 +1,12 @@
 import { type AuthStore, createAuthStore, type EnsureAdminResult } from '@pgmcp/auth-store';
-import {
-  authStoreOptions,
-  conversationStoreOptions,
-  type LoadedConfig,
-  poolConnections,
-} from '@pgmcp/config';
+import { authStoreOptions, conversationStoreOptions, type LoadedConfig } from '@pgmcp/config';
 import { type ConversationStore, createConversationStore } from '@pgmcp/conversation-store';
 import type { McpRegistry } from '@pgmcp/mcp-core';
 import { createMemoryConnectionStore, type CurrentConnectionStore } from '@pgmcp/pg-tools';
 import type { PoolManager } from '@pgmcp/pool-manager';
+import { createRateLimiter, type RateLimiter } from '@pgmcp/rate-limiter';
 import { openSqlDatabase, type SqlDatabase } from '@pgmcp/sql-store';
+import { syncAuthCacheAcrossReplicas } from './auth-cache-sync.js';
 import type { Logger } from './logger.js';
 
 /** The session key of the single local user (auth off, stdio). */
@@ -26,6 +23,8 @@ export interface Accounts {
   conversations: ConversationStore;
   /** The current connection of each credential, kept in the store so every replica agrees. */
   currentConnections: CurrentConnectionStore;
+  /** Rate limits counted in the store, so replicas on one PostgreSQL store share them. */
+  limiter: RateLimiter;
   /** Whether the store answers a trivial query (for /health). */
   checkStore(): Promise<{ ok: boolean; dialect: string; error?: string }>;
   close(): Promise<void>;
@@ -36,12 +35,14 @@ export async function openAccounts(loaded: LoadedConfig, logger: Logger): Promis
   const database = await openSqlDatabase({
     url: loaded.storeUrl,
     applicationName: 'pgmcp-store',
-    // As root, the embedded PostgreSQL runs as the postgres OS user and must traverse the data
-    // directory to reach its cluster inside it; the store's files stay 0600 either way.
-    privateDirectory: !(process.getuid?.() === 0 && poolConnections(loaded.config).length === 0),
+    // The data directory stays 0700 as root too: the embedded cluster is kept outside it then
+    // (see defaultClusterDir), where the postgres OS user can reach it.
+    privateDirectory: true,
     onWarning: (message) => logger.warn(message),
   });
   let auth: AuthStore | undefined;
+  let limiter: RateLimiter | undefined;
+  let stopSync: (() => Promise<void>) | undefined;
   try {
     auth = await createAuthStore({
       ...authStoreOptions(loaded.config),
@@ -57,6 +58,13 @@ export async function openAccounts(loaded: LoadedConfig, logger: Logger): Promis
       ...conversationStoreOptions(loaded.config),
       database,
     });
+    // Replicas share a PostgreSQL store; a SQLite store belongs to one process.
+    if (database.dialect === 'postgres')
+      stopSync = await syncAuthCacheAcrossReplicas(loaded.storeUrl, auth, logger);
+    limiter = await createRateLimiter({
+      database,
+      onSweepError: (error) => logger.warn({ err: error }, 'sweeping ended rate-limit windows failed'),
+    });
     logger.info({ store: database.description }, 'account store open');
     const store = auth;
     const local = createMemoryConnectionStore();
@@ -64,6 +72,7 @@ export async function openAccounts(loaded: LoadedConfig, logger: Logger): Promis
       database,
       auth: store,
       conversations,
+      limiter,
       currentConnections: {
         // The local user (auth off) has no credential in the store: its choice lives in memory.
         get: async (key) => {
@@ -91,12 +100,16 @@ export async function openAccounts(loaded: LoadedConfig, logger: Logger): Promis
         }
       },
       async close() {
+        await stopSync?.();
+        await limiter?.close();
         await store.close();
         await conversations.close();
         await database.close();
       },
     };
   } catch (error) {
+    await stopSync?.();
+    await limiter?.close();
     await auth?.close();
     await database.close();
     throw error;

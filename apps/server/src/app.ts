@@ -6,6 +6,7 @@ import type { ConversationStore } from '@pgmcp/conversation-store';
 import type { McpHttpHandler, McpRegistry } from '@pgmcp/mcp-core';
 import type { CurrentConnectionStore } from '@pgmcp/pg-tools';
 import type { PoolManager } from '@pgmcp/pool-manager';
+import type { RateLimiter } from '@pgmcp/rate-limiter';
 import { Hono } from 'hono';
 import type { Caller } from './auth/caller.js';
 import type { ConnectionSync } from './connections/managed-connections.js';
@@ -42,6 +43,8 @@ export interface AppDeps {
   authEnabled: boolean;
   resolveCaller: (request: Request) => Promise<Caller | undefined>;
   trustedProxies: ReadonlySet<string>;
+  /** Counts in the account store, shared by every replica on it (the LLM rate limit). */
+  limiter: RateLimiter;
   /** Whether the account/conversation store answers. */
   checkStore: () => Promise<{ ok: boolean; dialect: string; error?: string }>;
   conversations: ConversationStore;
@@ -59,7 +62,14 @@ export interface AppDeps {
   mcp: McpHttpHandler;
   /** Errors nobody caught, for /health (when the server survives them). */
   faults?: ProcessFaults;
-  http: { host: string; allowedOrigins: string[]; maxBodyBytes: number; requestTimeoutMs: number };
+  http: {
+    host: string;
+    /** TLS in process (http.tls): HSTS on every answer. */
+    tls?: boolean;
+    allowedOrigins: string[];
+    maxBodyBytes: number;
+    requestTimeoutMs: number;
+  };
   /** The built web client served at `/`. */
   webDir: string;
   /** OAuth 2.1 for MCP clients (`oauth:`); with auth off there is nothing to sign in to. */
@@ -81,7 +91,7 @@ export function createApp(deps: AppDeps): Hono {
   app.use(
     lingeringClose({ maxBytes: 64 * 1024 * 1024, maxMs: Math.min(10_000, deps.http.requestTimeoutMs / 2) }),
   );
-  app.use(securityHeaders());
+  app.use(securityHeaders({ hsts: deps.http.tls ?? false }));
   app.use(originAndHostGuard({ bindHost: deps.http.host, allowedOrigins: deps.http.allowedOrigins }));
   app.use(requestBodyLimit(deps.http.maxBodyBytes));
 
@@ -100,6 +110,8 @@ export function createApp(deps: AppDeps): Hono {
   }
 
   const llmRateLimit = createRateLimit({
+    limiter: deps.limiter,
+    prefix: 'llm:user',
     perMinute: deps.llm.settings.requests_per_minute,
     message: (wait) =>
       `You have made more than ${deps.llm.settings.requests_per_minute} model calls in a minute (llm.requests_per_minute). Try again in ${wait} s.`,

@@ -27,6 +27,7 @@ export async function openDatabases(
     embedded = await startEmbeddedDemo({
       dataDir: loaded.dataDir,
       ...(config.embedded.bin_dir ? { binDir: config.embedded.bin_dir } : {}),
+      ...(config.embedded.cluster_dir ? { clusterDir: config.embedded.cluster_dir } : {}),
       logger,
     });
     connections.push(embedded.connection);

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -38,18 +38,39 @@ async function ensureDatabase(postgres: LocalPostgres): Promise<void> {
 }
 
 /**
- * Starts the embedded PostgreSQL under `dataDir/postgres` (created on first start, kept
+ * Where the embedded cluster lives when `embedded.cluster_dir` does not say: in the data directory,
+ * except as root. PostgreSQL then runs as the `postgres` OS user, who must enter every directory
+ * above the cluster — but the data directory is private (0700: the store, the secret key) and may sit
+ * under /root. So as root the cluster gets a directory of its own under /var/lib/pgmcp, one per data
+ * directory.
+ */
+export function defaultClusterDir(dataDir: string): string {
+  if (process.getuid?.() !== 0) return path.join(dataDir, 'postgres');
+  const key = createHash('sha256').update(path.resolve(dataDir)).digest('hex').slice(0, 12);
+  return path.join('/var/lib/pgmcp', `postgres-${key}`);
+}
+
+/**
+ * Starts the embedded PostgreSQL in `clusterDir` (default: {@link defaultClusterDir} (created on first start, kept
  * afterwards), creates and seeds the demo database once, and gives pgmcp a least-privilege
  * read-only role to connect as — the setup the docs recommend for real databases too.
  */
 export async function startEmbeddedDemo(options: {
   dataDir: string;
   binDir?: string;
+  clusterDir?: string;
   logger: Logger;
 }): Promise<EmbeddedDemo> {
   const { logger } = options;
   await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
-  const clusterDir = path.join(options.dataDir, 'postgres');
+  const clusterDir = path.resolve(options.clusterDir ?? defaultClusterDir(options.dataDir));
+  const inside = path.join(options.dataDir, 'postgres');
+  if (clusterDir !== inside && existsSync(path.join(inside, 'PG_VERSION'))) {
+    logger.warn(
+      `The embedded cluster in ${inside} is no longer used: as root it lives in ${clusterDir}, where the ` +
+        'postgres OS user can reach it while the data directory stays private. Remove the old one when done with it.',
+    );
+  }
   if (!existsSync(path.join(clusterDir, 'PG_VERSION'))) {
     logger.info({ dir: clusterDir }, 'Creating the embedded PostgreSQL cluster (first start)');
   }

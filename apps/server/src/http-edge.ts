@@ -69,9 +69,11 @@ export function originAndHostGuard(options: {
   };
 }
 
-/** Headers every answer carries. */
-export function securityHeaders(): MiddlewareHandler {
+/** Headers every answer carries (and HSTS when pgmcp itself serves TLS). */
+export function securityHeaders(options: { hsts?: boolean } = {}): MiddlewareHandler {
   const headers: [string, string][] = [
+    // Served over TLS in process: browsers must not fall back to plain HTTP for a year.
+    ...(options.hsts ? ([['Strict-Transport-Security', 'max-age=31536000']] as [string, string][]) : []),
     ['X-Content-Type-Options', 'nosniff'],
     ['X-Frame-Options', 'DENY'],
     ['Referrer-Policy', 'no-referrer'],

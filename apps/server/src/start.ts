@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { type ServerType, serve } from '@hono/node-server';
@@ -36,6 +37,7 @@ import { createLogger, type Logger } from './logger.js';
 import { createServerRegistry } from './mcp-registry.js';
 import { mcpState, type ServerMcpState } from './mcp-state.js';
 import { surviveUncaughtErrors } from './process-faults.js';
+import { readTlsPair, type TlsPair, tlsFiles } from './tls.js';
 
 /** Options of {@link startServer} and {@link startStdioServer}. */
 export interface StartOptions {
@@ -107,13 +109,16 @@ function listen(
   host: string,
   port: number,
   timeouts: { request: number; headers: number },
+  tls: TlsPair | undefined,
 ): Promise<ServerType> {
   return new Promise((resolve, reject) => {
     const server = serve({
       fetch: app.fetch,
       hostname: host,
       port,
+      ...(tls ? { createServer: createHttpsServer } : {}),
       serverOptions: {
+        ...(tls ? { cert: tls.cert, key: tls.key } : {}),
         requestTimeout: timeouts.request,
         headersTimeout: timeouts.headers,
         keepAliveTimeout: 5_000,
@@ -165,6 +170,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       'CONFLICT',
     );
   }
+  // A wrong certificate or key stops the start before anything is opened.
+  const tlsSource = config.http.tls ? tlsFiles(config.http.tls, options.cwd ?? process.cwd()) : undefined;
+  const tlsPair = tlsSource ? readTlsPair(tlsSource) : undefined;
   // The SQL parser (WASM) loads while the stores and databases open, rather than on the first call.
   const guardReady = loadGuard();
   const cleanup = createCleanup();
@@ -266,6 +274,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       authEnabled,
       resolveCaller,
       trustedProxies: new Set(config.auth.trusted_proxies),
+      limiter: accounts.limiter,
       checkStore: () => accounts.checkStore(),
       conversations: accounts.conversations,
       currentConnections: accounts.currentConnections,
@@ -280,6 +289,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       ...(faults ? { faults } : {}),
       http: {
         host,
+        tls: tlsPair !== undefined,
         allowedOrigins: config.http.allowed_origins,
         maxBodyBytes: config.http.max_body_bytes,
         requestTimeoutMs: config.http.request_timeout_ms,
@@ -288,21 +298,40 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       oauth: config.oauth,
       ...(options.oauthFetch ? { oauthFetch: options.oauthFetch } : {}),
     });
-    const server = await listen(app, host, config.http.port, {
-      request: config.http.request_timeout_ms,
-      headers: config.http.headers_timeout_ms,
-    });
+    const server = await listen(
+      app,
+      host,
+      config.http.port,
+      { request: config.http.request_timeout_ms, headers: config.http.headers_timeout_ms },
+      tlsPair,
+    );
     cleanup.add(() => closeServer(server));
+    if (tlsSource) {
+      // SIGHUP re-reads the certificate and key (a renewal); new connections get them, open ones
+      // keep theirs. A bad pair is logged and the serving one kept.
+      const reload = () => {
+        try {
+          (server as HttpsServer).setSecureContext(readTlsPair(tlsSource));
+          logger.info({ cert: tlsSource.certFile }, 'TLS certificate reloaded');
+        } catch (error) {
+          logger.error(
+            `TLS reload failed, still serving the previous certificate: ${(error as Error).message}`,
+          );
+        }
+      };
+      process.on('SIGHUP', reload);
+      cleanup.add(() => void process.off('SIGHUP', reload));
+    }
 
     const { port } = server.address() as AddressInfo;
-    const url = `http://${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${port}`;
+    const url = `${tlsPair ? 'https' : 'http'}://${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${port}`;
     const mcpUrl = `${url}/mcp/v1`;
     logger.info({ address: url }, `pgmcp ${PGMCP_VERSION} listening`);
     if (!authEnabled) {
       logger.warn(
         'AUTHENTICATION IS OFF (PGMCP_AUTH=off): every local process can use every database through pgmcp without logging in. Use this only on a single-user machine.',
       );
-    } else if (!LOOPBACK.has(host)) {
+    } else if (!LOOPBACK.has(host) && !tlsPair) {
       logger.warn(
         `Listening on ${host} over plain HTTP: put a TLS-terminating proxy in front before using it over a network.`,
       );

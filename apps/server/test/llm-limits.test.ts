@@ -129,10 +129,10 @@ llm:
     expect((limited.body.error as { code: string; message: string }).message).toMatch(
       /more than 3 model calls in a minute \(llm\.requests_per_minute\)/,
     );
-    // The bucket refills 3 per minute: one call's worth takes 20 s.
+    // The minute counts from the user's first call (in the store, shared by replicas).
     const retryAfter = Number(limited.headers.get('retry-after'));
-    expect(retryAfter).toBeGreaterThan(15);
-    expect(retryAfter).toBeLessThanOrEqual(20);
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(60);
     // Another user has their own allowance.
     expect((await api.call('POST', '/api/v1/llm/chat', { token: bob.token, body: hello })).status).not.toBe(
       429,

@@ -349,6 +349,14 @@ export interface AuthStore {
   // Expiry and revocation, for the server's per-credential pools.
   /** Calls `listener` after a session or token of this instance is revoked, logged out, expired by `sweepExpired`, or its user disabled/deleted. Returns an unsubscribe function. */
   onRevoke(listener: (event: RevokeEvent) => void): () => void;
+  /**
+   * Calls `listener` whenever a change made through this instance (logout, revocation, expiry, a
+   * user's or a group's rights) dropped cached principals — so the server can tell other replicas,
+   * whose caches would otherwise keep them up to `cache.ttlMs`. Returns an unsubscribe function.
+   */
+  onCachedPrincipalsChanged(listener: () => void): () => void;
+  /** Drops every cached principal: another replica changed something (see above). */
+  forgetCachedPrincipals(): void;
   /** Deletes expired sessions and tokens and returns them (also sent to `onRevoke` listeners). Run it periodically. */
   sweepExpired(now?: Date): Promise<RevokeEvent[]>;
   /**

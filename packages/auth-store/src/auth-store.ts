@@ -64,6 +64,7 @@ export async function createAuthStore(config: AuthStoreConfig): Promise<AuthStor
       ctx.generation += 1;
       ctx.cache.clear();
       ctx.listeners.clear();
+      ctx.changeListeners.clear();
       await limiter.close();
       if (owned) await database.close();
     },

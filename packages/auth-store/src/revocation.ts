@@ -7,7 +7,10 @@ import { credentialKindOfId } from './tokens.js';
 const ID_CHUNK = 500;
 
 /** The expiry and revocation part of the AuthStore. */
-export type RevocationMethods = Pick<AuthStore, 'onRevoke' | 'sweepExpired' | 'inactiveCredentials'>;
+export type RevocationMethods = Pick<
+  AuthStore,
+  'onRevoke' | 'onCachedPrincipalsChanged' | 'forgetCachedPrincipals' | 'sweepExpired' | 'inactiveCredentials'
+>;
 
 /** Telling the server which credentials ended, here or on another replica. */
 export function createRevocationMethods(ctx: StoreContext): RevocationMethods {
@@ -16,6 +19,17 @@ export function createRevocationMethods(ctx: StoreContext): RevocationMethods {
     onRevoke(listener) {
       ctx.listeners.add(listener);
       return () => void ctx.listeners.delete(listener);
+    },
+
+    onCachedPrincipalsChanged(listener) {
+      ctx.changeListeners.add(listener);
+      return () => void ctx.changeListeners.delete(listener);
+    },
+
+    forgetCachedPrincipals() {
+      // Not forgetAll: that would tell the other replicas again.
+      ctx.generation += 1;
+      ctx.cache.clear();
     },
 
     async sweepExpired(now = settings.now()) {

@@ -38,6 +38,8 @@ export interface StoreContext {
   readonly loginLine: KeyedSerializer;
   readonly cache: PrincipalCache<Principal>;
   readonly listeners: Set<(event: RevokeEvent) => void>;
+  /** Told whenever this instance drops cached principals because of a change made through it. */
+  readonly changeListeners: Set<() => void>;
   /**
    * Bumped by every change that can affect a principal, so an `authenticate` that raced one does
    * not cache what it read before the change.
@@ -60,6 +62,7 @@ export function createStoreContext(options: {
     loginLine: createKeyedSerializer(settings.bcryptQueue.maxWaiting),
     cache: new PrincipalCache(settings.cache.ttlMs, settings.cache.maxEntries),
     listeners: new Set(),
+    changeListeners: new Set(),
     generation: 0,
   };
 }
@@ -77,12 +80,25 @@ export function reportLoginAttempt(ctx: StoreContext, attempt: LoginAttempt): vo
 export function forgetUser(ctx: StoreContext, userId: string): void {
   ctx.generation += 1;
   ctx.cache.deleteWhere((principal) => principal.user.id === userId);
+  tellChanged(ctx);
 }
 
 /** Drops every cached principal (a group, grant or public flag changed). */
 export function forgetAll(ctx: StoreContext): void {
   ctx.generation += 1;
   ctx.cache.clear();
+  tellChanged(ctx);
+}
+
+/** Tells the change listeners (other replicas' caches, through the server) that something changed. */
+function tellChanged(ctx: StoreContext): void {
+  for (const listener of ctx.changeListeners) {
+    try {
+      listener();
+    } catch (error) {
+      ctx.settings.onListenerError?.(error);
+    }
+  }
 }
 
 /** Forgets ended credentials and tells the `onRevoke` listeners; returns the events. */
@@ -95,6 +111,7 @@ export function emitRevoked(
   ctx.generation += 1;
   const ids = new Set(credentials.map((c) => c.credentialId));
   ctx.cache.deleteWhere((principal) => ids.has(principal.credentialId));
+  tellChanged(ctx);
   const events = credentials.map((c): RevokeEvent => ({ ...c, reason }));
   for (const event of events) {
     for (const listener of ctx.listeners) {

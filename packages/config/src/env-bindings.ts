@@ -48,6 +48,9 @@ export const ENV_BINDINGS: readonly EnvBinding[] = [
   { name: 'PGMCP_DATABASE_URL', path: ['database_url'], parse: asString, secret: true },
   { name: 'PGMCP_LOG_LEVEL', path: ['log_level'], parse: asString },
   { name: 'PGMCP_EMBEDDED_BIN_DIR', path: ['embedded', 'bin_dir'], parse: asString },
+  { name: 'PGMCP_EMBEDDED_CLUSTER_DIR', path: ['embedded', 'cluster_dir'], parse: asString },
+  { name: 'PGMCP_TLS_CERT_FILE', path: ['http', 'tls', 'cert_file'], parse: asString },
+  { name: 'PGMCP_TLS_KEY_FILE', path: ['http', 'tls', 'key_file'], parse: asString },
   { name: 'PGMCP_STORE_URL', path: ['store_url'], parse: asString, secret: true },
   { name: 'PGMCP_SECRET_KEY_FILE', path: ['secret_key_file'], parse: asString },
   { name: 'PGMCP_AUTH', path: ['auth', 'enabled'], parse: asSwitch },
@@ -76,4 +79,7 @@ export const OTHER_PGMCP_VARIABLES: ReadonlySet<string> = new Set([
   'PGMCP_CONFIG',
   'PGMCP_TOKEN',
   'PGMCP_SERVER',
+  // Where the npm package's embedded PostgreSQL is installed on first use (@pgmcp/pg-embedded).
+  'PGMCP_EMBEDDED_CACHE',
+  'PGMCP_EMBEDDED_INSTALL',
 ]);

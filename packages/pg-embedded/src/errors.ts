@@ -2,6 +2,7 @@
 export type PgEmbeddedErrorCode =
   | 'BINARIES_NOT_FOUND'
   | 'NO_POSTGRES_OS_USER'
+  | 'DATA_DIR_UNREACHABLE'
   | 'INITDB_FAILED'
   | 'START_FAILED'
   | 'DATA_DIR_IN_USE'

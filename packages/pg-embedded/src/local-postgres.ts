@@ -1,16 +1,20 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, chown, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import pg from 'pg';
 import { findPostgresBinaries, type PostgresBinaries } from './binaries.js';
 import { PgEmbeddedError } from './errors.js';
-
-const execFileAsync = promisify(execFile);
+import {
+  assertReachableDataDir,
+  DEFAULT_STAGING_DIR,
+  type OsUser,
+  runnableBinDir,
+  serverOsUser,
+} from './os-user.js';
 
 /** Options of {@link startLocalPostgres}. */
 export interface LocalPostgresOptions {
@@ -31,6 +35,11 @@ export interface LocalPostgresOptions {
   onLog?: (line: string) => void;
   /** How long to wait for the server to accept connections; default 30 s. */
   readyTimeoutMs?: number;
+  /**
+   * As root only: where a copy of the PostgreSQL programs goes when the `postgres` OS user cannot
+   * enter their directory (e.g. a checkout under /root); default /var/cache/pgmcp.
+   */
+  stagingDir?: string;
 }
 
 /** A running local cluster. */
@@ -54,33 +63,6 @@ export interface LocalPostgres {
 const SUPERUSER = 'postgres';
 const HOST = '127.0.0.1';
 const PASSWORD_FILE = 'pgmcp-superuser.password';
-
-interface OsUser {
-  uid: number;
-  gid: number;
-}
-
-/**
- * PostgreSQL refuses to run as root. When we are root, the cluster belongs to the
- * `postgres` OS user, and initdb/postgres run as that user.
- */
-async function serverOsUser(): Promise<OsUser | undefined> {
-  if (typeof process.getuid !== 'function' || process.getuid() !== 0) return undefined;
-  try {
-    const [uid, gid] = await Promise.all([
-      execFileAsync('id', ['-u', SUPERUSER]).then((r) => Number(r.stdout.trim())),
-      execFileAsync('id', ['-g', SUPERUSER]).then((r) => Number(r.stdout.trim())),
-    ]);
-    return { uid, gid };
-  } catch (cause) {
-    throw new PgEmbeddedError(
-      'NO_POSTGRES_OS_USER',
-      'PostgreSQL cannot run as root and there is no "postgres" OS user to run it as. ' +
-        'Create one (useradd --system postgres) or run pgmcp as a normal user.',
-      { cause },
-    );
-  }
-}
 
 /** Creates `dir` and its parents so that the server's OS user can reach and own it. */
 async function prepareDataDir(dir: string, owner: OsUser | undefined): Promise<void> {
@@ -219,9 +201,14 @@ function installExitHook(): void {
  *   await pg.stop();
  */
 export async function startLocalPostgres(options: LocalPostgresOptions): Promise<LocalPostgres> {
-  const binaries = await findPostgresBinaries(options.binDir);
   const owner = await serverOsUser();
+  let binaries = await findPostgresBinaries(options.binDir);
+  if (owner) {
+    const reachable = await runnableBinDir(binaries.binDir, owner, options.stagingDir ?? DEFAULT_STAGING_DIR);
+    if (reachable !== binaries.binDir) binaries = await findPostgresBinaries(reachable);
+  }
   const dataDir = path.resolve(options.dataDir);
+  if (owner) await assertReachableDataDir(dataDir, owner);
   const ephemeral = options.ephemeral ?? false;
   const onLog = options.onLog ?? (() => undefined);
 

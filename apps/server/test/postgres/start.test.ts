@@ -1,8 +1,12 @@
+import { existsSync } from 'node:fs';
+import { chmod, rm, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import path from 'node:path';
 import { createTestDatabase, useTestDatabase } from '@pgmcp/vitest-config/postgres';
 import { makeTempDir } from '@pgmcp/vitest-config/temp';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { ConfigError } from '@pgmcp/config';
+import { defaultClusterDir } from '../../src/embedded-demo.js';
 import { mcpClient, startTestServer, textOf } from '../helpers.js';
 
 const db = useTestDatabase('server-start');
@@ -18,7 +22,13 @@ async function deadPort(): Promise<number> {
 
 describe('startServer', () => {
   it('runs the embedded demo database, created on first start and kept across restarts', async () => {
-    const dataDir = makeTempDir('pgmcp-embedded-');
+    // Like a checkout under /root (mode 0700): as root, PostgreSQL runs as the postgres OS user,
+    // who cannot enter it; the cluster is then kept outside, and the data directory stays private.
+    const home = makeTempDir('pgmcp-home-');
+    await chmod(home, 0o700);
+    const dataDir = path.join(home, '.pgmcp-data');
+    const clusterDir = defaultClusterDir(dataDir);
+    onTestFinished(() => rm(clusterDir, { recursive: true, force: true }));
     const env: Record<string, string> = { PGMCP_DATA_DIR: dataDir };
     if (process.env.PGMCP_TEST_PG_BIN) env.PGMCP_EMBEDDED_BIN_DIR = process.env.PGMCP_TEST_PG_BIN;
     const first = await startTestServer(env);
@@ -38,6 +48,9 @@ describe('startServer', () => {
     } finally {
       await first.close();
     }
+    expect(existsSync(path.join(clusterDir, 'PG_VERSION'))).toBe(true);
+    expect(clusterDir.startsWith(dataDir)).toBe(process.getuid?.() !== 0);
+    expect((await stat(dataDir)).mode & 0o777).toBe(0o700);
     const second = await startTestServer(env);
     try {
       const client = await mcpClient(second);

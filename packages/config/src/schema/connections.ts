@@ -55,4 +55,9 @@ export const PrivacyConfigSchema = z.strictObject({
 export const EmbeddedConfigSchema = z.strictObject({
   /** A bin directory of installed PostgreSQL programs instead of the npm-shipped ones. */
   bin_dir: z.string().optional(),
+  /**
+   * Where the embedded cluster lives; default `<data_dir>/postgres`, or as root (PostgreSQL then
+   * runs as the `postgres` OS user, who must reach it) `/var/lib/pgmcp/postgres-<hash of data_dir>`.
+   */
+  cluster_dir: z.string().optional(),
 });

@@ -11,5 +11,10 @@ export const HttpConfigSchema = z.strictObject({
   /** Whole-request time limit, against slow clients. */
   request_timeout_ms: positiveInt.default(120_000),
   headers_timeout_ms: positiveInt.default(20_000),
+  /**
+   * TLS in process, for deployments without a TLS-terminating proxy: PEM files, read at start and
+   * again on SIGHUP. On: HTTPS only, HSTS, and the session cookie is `Secure`.
+   */
+  tls: z.strictObject({ cert_file: z.string().min(1), key_file: z.string().min(1) }).optional(),
 });
 export type HttpConfig = z.infer<typeof HttpConfigSchema>;
