@@ -104,6 +104,7 @@ export function createApp(deps: AppDeps): Hono {
         auth: deps.auth,
         config: deps.oauth,
         trustedProxies: deps.trustedProxies,
+        limiter: deps.limiter,
         ...(deps.oauthFetch ? { fetchMetadata: deps.oauthFetch } : {}),
       }),
     );

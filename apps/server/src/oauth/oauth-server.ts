@@ -1,3 +1,4 @@
+import type { RateLimiter } from '@pgmcp/rate-limiter';
 import type { AuthStore, IssuedOAuthTokens, OAuthClient } from '@pgmcp/auth-store';
 import type { OAuthConfig } from '@pgmcp/config';
 import { type Context, Hono } from 'hono';
@@ -16,6 +17,8 @@ export interface OAuthServerDeps {
   auth: AuthStore;
   config: OAuthConfig;
   trustedProxies: ReadonlySet<string>;
+  /** Counts the endpoints' requests per address in the shared store, so replicas agree. */
+  limiter: RateLimiter;
   /** Fetches Client ID Metadata Documents (default: the global fetch). */
   fetchMetadata?: MetadataFetch;
 }
@@ -110,6 +113,8 @@ export function oauthServer(deps: OAuthServerDeps): Hono {
   const { auth, config } = deps;
   const app = new Hono();
   const limit = createRateLimit({
+    limiter: deps.limiter,
+    prefix: 'oauth:ip',
     perMinute: config.requests_per_minute,
     message: (wait) =>
       `Too many OAuth requests from this address (oauth.requests_per_minute is ${config.requests_per_minute}). Try again in ${wait} s.`,
