@@ -42,12 +42,13 @@ export function registerPgTools<S extends PgToolsState>(
     onSecurityEvent: options.onSecurityEvent ?? (() => undefined),
     ...(options.embeddings ? { embeddings: options.embeddings } : {}),
   };
-  const tools = fencedRegistry(groupedRegistry(registry, options.disabledGroups ?? []));
+  const switched = groupedRegistry(registry, options.disabledGroups ?? [], options.switches);
+  const tools = fencedRegistry(switched);
   registerQueryDatabase(tools, runtime);
   registerGetSchemaInfo(tools, runtime);
   registerQueryTools(tools, runtime);
   registerConnectionTools(tools, runtime);
   registerDbaTools(tools, runtime);
-  registerPgResources(registry, runtime);
-  registerPgPrompts(registry);
+  registerPgResources(switched, runtime);
+  registerPgPrompts(switched);
 }
