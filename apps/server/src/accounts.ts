@@ -10,6 +10,7 @@ import type { McpRegistry } from '@pgmcp/mcp-core';
 import { createMemoryConnectionStore, type CurrentConnectionStore } from '@pgmcp/pg-tools';
 import type { PoolManager } from '@pgmcp/pool-manager';
 import { openSqlDatabase, type SqlDatabase } from '@pgmcp/sql-store';
+import { openServerAudit, type ServerAudit } from './audit.js';
 import type { Logger } from './logger.js';
 
 /** The session key of the single local user (auth off, stdio). */
@@ -24,6 +25,8 @@ export interface Accounts {
   auth: AuthStore;
   /** Stored conversations, in the same database. */
   conversations: ConversationStore;
+  /** The activity log, in the same database. */
+  audit: ServerAudit;
   /** The current connection of each credential, kept in the store so every replica agrees. */
   currentConnections: CurrentConnectionStore;
   /** Whether the store answers a trivial query (for /health). */
@@ -42,7 +45,9 @@ export async function openAccounts(loaded: LoadedConfig, logger: Logger): Promis
     onWarning: (message) => logger.warn(message),
   });
   let auth: AuthStore | undefined;
+  let audit: ServerAudit | undefined;
   try {
+    const log = (audit = await openServerAudit(database, loaded.config.audit, logger));
     auth = await createAuthStore({
       ...authStoreOptions(loaded.config),
       database,
@@ -51,6 +56,15 @@ export async function openAccounts(loaded: LoadedConfig, logger: Logger): Promis
       onLoginAttempt: (attempt) => {
         if (attempt.outcome !== 'success')
           logger.warn({ user: attempt.username, ip: attempt.ip, outcome: attempt.outcome }, 'login refused');
+        log.write({
+          kind: 'login',
+          action: 'login',
+          outcome: attempt.outcome === 'success' ? 'ok' : 'refused',
+          ...(attempt.outcome !== 'success' ? { reason: attempt.outcome } : {}),
+          ...(attempt.userId ? { userId: attempt.userId } : {}),
+          username: attempt.username,
+          ...(attempt.ip ? { ip: attempt.ip } : {}),
+        });
       },
     });
     const conversations = await createConversationStore({
@@ -63,6 +77,7 @@ export async function openAccounts(loaded: LoadedConfig, logger: Logger): Promis
     return {
       database,
       auth: store,
+      audit: log,
       conversations,
       currentConnections: {
         // The local user (auth off) has no credential in the store: its choice lives in memory.
@@ -91,12 +106,14 @@ export async function openAccounts(loaded: LoadedConfig, logger: Logger): Promis
         }
       },
       async close() {
+        await log.close();
         await store.close();
         await conversations.close();
         await database.close();
       },
     };
   } catch (error) {
+    await audit?.close();
     await auth?.close();
     await database.close();
     throw error;

@@ -6,7 +6,8 @@ import type { McpHttpHandler, McpRegistry } from '@pgmcp/mcp-core';
 import type { CurrentConnectionStore } from '@pgmcp/pg-tools';
 import type { PoolManager } from '@pgmcp/pool-manager';
 import { Hono } from 'hono';
-import type { Caller } from './auth/caller.js';
+import { routeAuditKind, routeAuditRecord, type ServerAudit } from './audit.js';
+import { type Caller, clientIp } from './auth/caller.js';
 import { createRateLimit } from './auth/rate-limit.js';
 import { RestError } from './errors/rest-error.js';
 import { INTERNAL_ERROR_ANSWER, toErrorAnswer } from './errors/to-error-response.js';
@@ -14,13 +15,14 @@ import { lingeringClose, originAndHostGuard, requestBodyLimit, securityHeaders }
 import type { Logger } from './logger.js';
 import type { ServerMcpState } from './mcp-state.js';
 import type { ProcessFaults } from './process-faults.js';
+import { auditRoutes } from './routes/audit-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { chatRoutes } from './routes/chat-routes.js';
 import { connectionRoutes } from './routes/connection-routes.js';
 import { conversationRoutes } from './routes/conversation-routes.js';
 import { groupRoutes } from './routes/group-routes.js';
 import { llmRoutes } from './routes/llm-routes.js';
-import { registerRoutes } from './routes/register-routes.js';
+import { registerRoutes, type RouteChangeEvent } from './routes/register-routes.js';
 import { systemRoutes } from './routes/system-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
 import { userRoutes } from './routes/user-routes.js';
@@ -32,6 +34,8 @@ export interface AppDeps {
   logger: Logger;
   /** The account store (open even with auth off, for stored conversations). */
   auth: AuthStore;
+  /** The activity log; without it nothing is recorded and the audit routes answer empty. */
+  audit?: ServerAudit;
   authEnabled: boolean;
   resolveCaller: (request: Request) => Promise<Caller | undefined>;
   trustedProxies: ReadonlySet<string>;
@@ -94,8 +98,13 @@ export function createApp(deps: AppDeps): Hono {
         llmRateLimit,
       }),
       ...conversationRoutes(deps),
+      ...auditRoutes(deps),
     },
-    { resolveCaller: deps.resolveCaller, guards: llm.guards },
+    {
+      resolveCaller: deps.resolveCaller,
+      guards: llm.guards,
+      ...(deps.audit ? { onChange: auditChanges(deps.audit, deps.trustedProxies) } : {}),
+    },
   );
   app.use(webStatic({ dir: deps.webDir }));
 
@@ -115,4 +124,14 @@ export function createApp(deps: AppDeps): Hono {
     return c.json(answer.body, answer.status as 500, answer.headers);
   });
   return app;
+}
+
+/** Records token, password and admin changes made through the REST API, refused ones included. */
+function auditChanges(audit: ServerAudit, trustedProxies: ReadonlySet<string>) {
+  return (event: RouteChangeEvent): void => {
+    const kind = routeAuditKind(event.name, event.route);
+    if (!kind) return;
+    const ip = clientIp(event.c, trustedProxies);
+    audit.write(routeAuditRecord({ ...event, kind, ...(ip ? { ip } : {}) }));
+  };
 }

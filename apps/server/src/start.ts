@@ -18,7 +18,8 @@ import { clientSetupText } from './banner.js';
 import { openDatabases } from './databases.js';
 import { createLogger, type Logger } from './logger.js';
 import { createServerRegistry } from './mcp-registry.js';
-import { mcpState, type ServerMcpState } from './mcp-state.js';
+import { clientOf, mcpState, type ServerMcpState } from './mcp-state.js';
+import { mcpAuditRecord } from './audit.js';
 import { surviveUncaughtErrors } from './process-faults.js';
 
 /** Options of {@link startServer} and {@link startStdioServer}. */
@@ -156,12 +157,15 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     const { pools } = databases;
 
     const embeddings = createEmbeddings(config);
+    // Where a call without connection_id runs when the caller chose none (for the activity log).
+    const defaultConnection = config.default_connection ?? pools.listConnections()[0]?.name;
     const registry = createServerRegistry({
       config,
       pools,
       sessions: accounts.currentConnections,
       ...(embeddings ? { embeddings } : {}),
       logger,
+      onCall: (report) => accounts.audit.write(mcpAuditRecord(report, defaultConnection)),
     });
     const admin = await prepareAccounts(accounts.auth, registry, {
       authEnabled,
@@ -185,6 +189,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
           sessionKey: caller.credentialId,
           state: mcpState(caller.access, {
             hideOtherSessions: config.privacy.hide_other_sessions,
+            caller: {
+              ...(caller.kind === 'api_token' ? { tokenId: caller.credentialId } : {}),
+              ...clientOf(request.headers.get('user-agent')),
+            },
             ...(caller.currentConnection !== undefined
               ? { currentConnection: caller.currentConnection }
               : {}),
@@ -201,6 +209,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       version: PGMCP_VERSION,
       logger,
       auth: accounts.auth,
+      audit: accounts.audit,
       authEnabled,
       resolveCaller,
       trustedProxies: new Set(config.auth.trusted_proxies),

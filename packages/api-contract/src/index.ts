@@ -163,3 +163,15 @@ export {
   type DeletedConversations,
   type RenameConversation,
 } from './conversations.js';
+
+// The activity log.
+export {
+  AUDIT_ROUTES,
+  AuditEventSchema,
+  AuditListSchema,
+  AuditQuerySchema,
+  parseAuditTime,
+  type AuditEventJson,
+  type AuditList,
+  type AuditQuery,
+} from './audit.js';

@@ -1,4 +1,5 @@
 import { ACCOUNT_ROUTES } from './account-routes.js';
+import { AUDIT_ROUTES } from './audit.js';
 import { CHAT_ROUTES } from './chat.js';
 import { CONVERSATION_ROUTES } from './conversations.js';
 import { LLM_ROUTES } from './llm.js';
@@ -14,6 +15,7 @@ export const ROUTES = {
   ...LLM_ROUTES,
   ...CHAT_ROUTES,
   ...CONVERSATION_ROUTES,
+  ...AUDIT_ROUTES,
 } as const satisfies Record<string, RouteContract>;
 
 /** The routes, by name. */

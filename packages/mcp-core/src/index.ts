@@ -18,6 +18,7 @@ export {
 export type {
   Authorizer,
   Contextual,
+  McpCallReport,
   McpContext,
   McpItemKind,
   Principal,

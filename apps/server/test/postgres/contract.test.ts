@@ -385,6 +385,10 @@ const SCENARIOS: Record<RouteName, Scenario> = {
     ok: async () => ({ input: { params: { id: await newConversation() }, body: { title: 'Renamed' } } }),
   },
   deleteConversation: { ok: async () => ({ input: { params: { id: await newConversation() } } }) },
+  listAudit: {
+    ok: () => ({ input: { query: { since: '7d', kind: 'login', outcome: 'ok', limit: 5 } } }),
+    errors: { 400: () => ({ input: { query: { since: 'last tuesday' } } }) },
+  },
 };
 
 beforeAll(async () => {
