@@ -1,6 +1,6 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
-import type { AuditEventJson, RouteContract, RouteName } from '@pgmcp/api-contract';
-import { type AuditEvent, type AuditEventInput, type AuditLog, createAuditLog } from '@pgmcp/auth-store';
+import type { RouteContract, RouteName } from '@pgmcp/api-contract';
+import { auditEventJson, type AuditEventInput, type AuditLog, createAuditLog } from '@pgmcp/auth-store';
 import type { PgmcpConfig } from '@pgmcp/config';
 import { type McpCallReport, stripFences } from '@pgmcp/mcp-core';
 import type { SqlDatabase } from '@pgmcp/sql-store';
@@ -21,32 +21,6 @@ export interface ServerAudit {
   close(): Promise<void>;
 }
 
-/** Serialises a record for the JSON-lines stream and export: the REST field names. */
-export function auditJson(event: AuditEvent): AuditEventJson {
-  return {
-    id: event.id,
-    at: event.at.toISOString(),
-    kind: event.kind,
-    action: event.action,
-    outcome: event.outcome,
-    ...(event.reason !== undefined ? { reason: event.reason } : {}),
-    ...(event.userId !== undefined ? { user_id: event.userId } : {}),
-    ...(event.username !== undefined ? { username: event.username } : {}),
-    ...(event.tokenId !== undefined ? { token_id: event.tokenId } : {}),
-    ...(event.clientName !== undefined ? { client_name: event.clientName } : {}),
-    ...(event.clientVersion !== undefined ? { client_version: event.clientVersion } : {}),
-    ...(event.ip !== undefined ? { ip: event.ip } : {}),
-    ...(event.connection !== undefined ? { connection: event.connection } : {}),
-    ...(event.database !== undefined ? { database: event.database } : {}),
-    ...(event.sql !== undefined ? { sql: event.sql } : {}),
-    ...(event.sqlFingerprint !== undefined ? { sql_fingerprint: event.sqlFingerprint } : {}),
-    ...(event.rows !== undefined ? { rows: event.rows } : {}),
-    ...(event.bytes !== undefined ? { bytes: event.bytes } : {}),
-    ...(event.durationMs !== undefined ? { duration_ms: event.durationMs } : {}),
-    ...(event.target !== undefined ? { target: event.target } : {}),
-  };
-}
-
 /** Opens the activity log on the account store's database, with its stream and hourly pruning. */
 export async function openServerAudit(
   database: SqlDatabase,
@@ -65,7 +39,7 @@ export async function openServerAudit(
     mode: config.mode,
     retentionMs: config.retention_days * 86_400_000,
     onRecord: (event) => {
-      const line = `${JSON.stringify(auditJson(event))}\n`;
+      const line = `${JSON.stringify(auditEventJson(event))}\n`;
       if (toStdout) process.stdout.write(line);
       else stream?.write(line);
     },
@@ -83,6 +57,7 @@ export async function openServerAudit(
   return {
     log,
     write(input) {
+      if (!config.enabled) return;
       const done = log
         .record(input)
         .catch((error: unknown) =>

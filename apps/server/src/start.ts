@@ -165,7 +165,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       sessions: accounts.currentConnections,
       ...(embeddings ? { embeddings } : {}),
       logger,
-      onCall: (report) => accounts.audit.write(mcpAuditRecord(report, defaultConnection)),
+      ...(config.audit.enabled
+        ? { onCall: (report) => accounts.audit.write(mcpAuditRecord(report, defaultConnection)) }
+        : {}),
     });
     const admin = await prepareAccounts(accounts.auth, registry, {
       authEnabled,

@@ -30,6 +30,7 @@ export {
   type AuditOutcome,
 } from './audit/audit-types.js';
 export { sqlFingerprint } from './audit/sql-fingerprint.js';
+export { auditEventJson, type AuditEventJsonLine } from './audit/audit-json.js';
 
 // Evaluating access.
 export {

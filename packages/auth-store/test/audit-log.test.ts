@@ -104,6 +104,32 @@ describe.each(useStoreTestTargets('audit_log'))('the activity log on $dialect', 
     expect(text.rows[0]!.t).not.toContain('secret-value');
   });
 
+  it('exports every matching record oldest first, across pages', async () => {
+    const db = await database();
+    let clock = Date.UTC(2026, 5, 1);
+    const audit = await createAuditLog({ database: db, now: () => clock });
+    // 1,203 records, several sharing a millisecond, so paging must not skip or repeat any.
+    for (let i = 0; i < 1203; i++) {
+      if (i % 3 === 0) clock += 1;
+      await audit.record({ kind: 'mcp', action: `tool:t${i}`, outcome: i % 2 ? 'ok' : 'error' });
+    }
+    const seen: { action: string; at: number }[] = [];
+    for await (const event of audit.exportAll()) seen.push({ action: event.action, at: event.at.getTime() });
+    expect(seen).toHaveLength(1203);
+    expect(new Set(seen.map((e) => e.action))).toEqual(
+      new Set(Array.from({ length: 1203 }, (_, i) => `tool:t${i}`)),
+    );
+    expect(seen.every((e, i) => i === 0 || seen[i - 1]!.at <= e.at)).toBe(true);
+    const errors: string[] = [];
+    for await (const event of audit.exportAll({
+      outcome: 'error',
+      since: new Date(Date.UTC(2026, 5, 1) + 200),
+    }))
+      errors.push(event.action);
+    expect(errors.length).toBeGreaterThan(0);
+    expect(errors.every((a) => Number(a.slice(6)) % 2 === 0 && Number(a.slice(6)) >= 597)).toBe(true);
+  });
+
   it('prunes records past the retention', async () => {
     const db = await database();
     let clock = Date.UTC(2026, 0, 1);

@@ -50,6 +50,7 @@ export const ENV_BINDINGS: readonly EnvBinding[] = [
   { name: 'PGMCP_EMBEDDED_BIN_DIR', path: ['embedded', 'bin_dir'], parse: asString },
   { name: 'PGMCP_STORE_URL', path: ['store_url'], parse: asString, secret: true },
   { name: 'PGMCP_AUTH', path: ['auth', 'enabled'], parse: asSwitch },
+  { name: 'PGMCP_AUDIT', path: ['audit', 'enabled'], parse: asSwitch },
   { name: 'PGMCP_ADMIN_PASSWORD', path: ['admin_password'], parse: asString, secret: true },
   { name: 'PGMCP_TRUSTED_PROXIES', path: ['auth', 'trusted_proxies'], parse: asList },
   {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { addStoreOptions, type AdminIo } from './admin-context.js';
+import { registerAuditCommands } from './audit-commands.js';
 import { registerGrantCommands } from './grant-commands.js';
 import { registerGroupCommands } from './group-commands.js';
 import { registerPrivilegesCommands } from './privileges-commands.js';
@@ -17,7 +18,7 @@ export interface AdminCommandsIo {
 }
 
 /**
- * Adds the administration commands (user, token, group, grant, revoke, privileges) to `program`.
+ * Adds the administration commands (user, token, group, grant, revoke, privileges, audit) to `program`.
  * They work on the configured store directly; no server needs to run.
  */
 export function registerAdminCommands(program: Command, io: AdminCommandsIo): void {
@@ -28,6 +29,7 @@ export function registerAdminCommands(program: Command, io: AdminCommandsIo): vo
   registerGroupCommands(program, adminIo);
   registerGrantCommands(program, adminIo);
   registerPrivilegesCommands(program, adminIo);
+  registerAuditCommands(program, adminIo);
   const added = program.commands.slice(before);
   addStoreOptions(added);
   for (const command of added) command.helpGroup('Administration (works on the store directly):');

@@ -1,6 +1,7 @@
 import { parseAuditTime } from '@pgmcp/api-contract';
 import { RestError } from '../errors/rest-error.js';
-import { auditJson, type ServerAudit } from '../audit.js';
+import { auditEventJson } from '@pgmcp/auth-store';
+import type { ServerAudit } from '../audit.js';
 import { isAdministrator } from '../mcp-state.js';
 import type { RouteHandlers } from './register-routes.js';
 
@@ -41,7 +42,7 @@ export function auditRoutes(deps: AuditRouteDeps): RouteHandlers<'listAudit'> {
         ...(query.connection ? { connection: query.connection } : {}),
         limit: query.limit ?? 100,
       });
-      return { events: events.map(auditJson), scope: all ? 'all' : 'own' };
+      return { events: events.map(auditEventJson), scope: all ? 'all' : 'own' };
     },
   };
 }

@@ -213,3 +213,29 @@ describe('the activity log in metadata mode', () => {
     }
   });
 });
+
+describe('the activity log switched off (PGMCP_AUDIT=off)', () => {
+  it('records nothing and still answers the route', async () => {
+    const server = await startTestServer(
+      { PGMCP_AUTH: 'on', PGMCP_ADMIN_PASSWORD: ADMIN_PASSWORD, PGMCP_AUDIT: 'off' },
+      { yaml: yaml() },
+    );
+    try {
+      const call = api(server);
+      const admin = (
+        await call('POST', '/api/v1/auth/login', { body: { username: 'admin', password: ADMIN_PASSWORD } })
+      ).body.token as string;
+      const client = await mcpClient(server, { token: admin });
+      try {
+        await client.callTool({ name: 'query_database', arguments: { query: 'SELECT 1' } });
+      } finally {
+        await client.close();
+      }
+      const listed = await call('GET', '/api/v1/audit', { token: admin });
+      expect(listed.status).toBe(200);
+      expect(listed.body.events).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -51,9 +51,16 @@ export interface AuditLog {
   list(filter?: AuditFilter): Promise<AuditEvent[]>;
   /** Removes records past the retention; returns how many. */
   prune(): Promise<number>;
+  /**
+   * Every record matching the filter (its `limit` ignored), oldest first, read in pages so an export
+   * of millions of records holds one page in memory at a time.
+   */
+  exportAll(filter?: Omit<AuditFilter, 'limit'>): AsyncGenerator<AuditEvent>;
 }
 
 const MAX_TEXT = 16 * 1024;
+/** Records per page of an export. */
+const EXPORT_PAGE = 500;
 const clip = (text: string | undefined, max = MAX_TEXT) =>
   text === undefined ? null : text.length > max ? `${text.slice(0, max)}…` : text;
 const num = (value: number | string | null) => (value === null ? undefined : Number(value));
@@ -110,6 +117,18 @@ export async function createAuditLog(options: AuditLogOptions): Promise<AuditLog
   await runMigrations(options.database, auditMigrations);
   const db = typedKysely<{ audit_events: AuditEventsTable }>(options.database);
 
+  function filtered(filter: Omit<AuditFilter, 'limit'>) {
+    let query = db.selectFrom('audit_events').selectAll();
+    if (filter.since) query = query.where('at', '>=', filter.since.getTime());
+    if (filter.until) query = query.where('at', '<', filter.until.getTime());
+    if (filter.userId) query = query.where('user_id', '=', filter.userId);
+    if (filter.username) query = query.where('username', '=', filter.username);
+    if (filter.kind) query = query.where('kind', '=', filter.kind);
+    if (filter.outcome) query = query.where('outcome', '=', filter.outcome);
+    if (filter.connection) query = query.where('connection_name', '=', filter.connection);
+    return query;
+  }
+
   return {
     mode,
     async record(input) {
@@ -142,16 +161,25 @@ export async function createAuditLog(options: AuditLogOptions): Promise<AuditLog
     },
     async list(filter = {}) {
       const limit = Math.min(1000, Math.max(1, filter.limit ?? 100));
-      let query = db.selectFrom('audit_events').selectAll();
-      if (filter.since) query = query.where('at', '>=', filter.since.getTime());
-      if (filter.until) query = query.where('at', '<', filter.until.getTime());
-      if (filter.userId) query = query.where('user_id', '=', filter.userId);
-      if (filter.username) query = query.where('username', '=', filter.username);
-      if (filter.kind) query = query.where('kind', '=', filter.kind);
-      if (filter.outcome) query = query.where('outcome', '=', filter.outcome);
-      if (filter.connection) query = query.where('connection_name', '=', filter.connection);
-      const rows = await query.orderBy('at', 'desc').orderBy('id', 'desc').limit(limit).execute();
+      const rows = await filtered(filter).orderBy('at', 'desc').orderBy('id', 'desc').limit(limit).execute();
       return rows.map(toEvent);
+    },
+    async *exportAll(filter = {}) {
+      let after: { at: number; id: string } | undefined;
+      for (;;) {
+        let query = filtered(filter);
+        if (after) {
+          const { at, id } = after;
+          query = query.where((eb) =>
+            eb.or([eb('at', '>', at), eb.and([eb('at', '=', at), eb('id', '>', id)])]),
+          );
+        }
+        const rows = await query.orderBy('at', 'asc').orderBy('id', 'asc').limit(EXPORT_PAGE).execute();
+        for (const row of rows) yield toEvent(row);
+        const last = rows.at(-1);
+        if (!last || rows.length < EXPORT_PAGE) return;
+        after = { at: Number(last.at), id: last.id };
+      }
     },
     async prune() {
       const result = await db

@@ -6,6 +6,8 @@ import { positiveInt } from './common.js';
  * `mode: metadata` keeps only a fingerprint of each statement for estates whose SQL is sensitive.
  */
 export const AuditConfigSchema = z.strictObject({
+  /** Record activity (on by default); off keeps earlier records readable and writes none. */
+  enabled: z.boolean().default(true),
   /** `full` keeps the SQL text; `metadata` keeps only its fingerprint. */
   mode: z.enum(['full', 'metadata']).default('full'),
   /** Days a record is kept (pruned hourly). */
