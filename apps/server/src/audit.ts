@@ -10,6 +10,10 @@ import type { ServerMcpState } from './mcp-state.js';
 
 /** How often records past the retention are removed. */
 const PRUNE_INTERVAL_MS = 3600_000;
+/** How long a record may wait to be written with others. */
+const BATCH_DELAY_MS = 50;
+/** Records written in one statement at most. */
+const BATCH_MAX = 500;
 
 /** The activity log as the server uses it: writes never fail a request, they are logged instead. */
 export interface ServerAudit {
@@ -44,13 +48,15 @@ export async function openServerAudit(
       else stream?.write(line);
     },
   });
-  // Records wait for the end of the current turn of the event loop and are then written together,
-  // in one statement: one commit for every call that finished meanwhile instead of one each.
+  // Records wait up to BATCH_DELAY_MS (or until BATCH_MAX are queued) and are then written together
+  // in one statement: one commit for every call that finished meanwhile instead of one each. A
+  // commit on SQLite blocks the event loop, so per-call commits would cost every request.
   let queue: AuditEventInput[] = [];
   let writing: Promise<void> = Promise.resolve();
-  let scheduled = false;
+  let scheduled: NodeJS.Timeout | undefined;
   const drain = () => {
-    scheduled = false;
+    clearTimeout(scheduled);
+    scheduled = undefined;
     const batch = queue;
     queue = [];
     writing = writing.then(() =>
@@ -75,10 +81,8 @@ export async function openServerAudit(
     write(input) {
       if (!config.enabled) return;
       queue.push(input);
-      if (!scheduled) {
-        scheduled = true;
-        setImmediate(drain);
-      }
+      if (queue.length >= BATCH_MAX) drain();
+      else scheduled ??= setTimeout(drain, BATCH_DELAY_MS);
     },
     flush,
     async close() {
