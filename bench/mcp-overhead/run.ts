@@ -349,13 +349,20 @@ async function main(): Promise<void> {
     );
     await direct.end();
 
-    for (const auth of ['off', 'on'] as const) {
+    // The authenticated server twice: with the activity log (the default) and without, for its cost.
+    const variants = [
+      { auth: 'off', audit: 'on', name: 'pgmcp' },
+      { auth: 'on', audit: 'on', name: 'pgmcp auth' },
+      { auth: 'on', audit: 'off', name: 'pgmcp auth, no audit' },
+    ] as const;
+    for (const { auth, audit, name } of variants) {
       const port = await freePort();
       const env = {
         PGMCP_DATABASE_URL: url,
         PGMCP_PORT: String(port),
-        PGMCP_DATA_DIR: path.join(work, `pgmcp-${auth}`),
+        PGMCP_DATA_DIR: path.join(work, `pgmcp-${auth}-${audit}`),
         PGMCP_AUTH: auth,
+        PGMCP_AUDIT: audit,
         PGMCP_ADMIN_PASSWORD: 'bench admin password',
         PGMCP_LOG_LEVEL: 'warn',
       };
@@ -383,13 +390,7 @@ async function main(): Promise<void> {
         });
         headers = { authorization: `Bearer ${((await created.json()) as { token: string }).token}` };
       }
-      await measureMcp(
-        auth === 'on' ? 'pgmcp auth' : 'pgmcp',
-        `${base}/mcp/v1`,
-        headers,
-        'query_database',
-        'query',
-      );
+      await measureMcp(name, `${base}/mcp/v1`, headers, 'query_database', 'query');
       await stopProcess(server);
     }
 
@@ -441,6 +442,7 @@ async function main(): Promise<void> {
     ['pgmcp / direct pg', 'pgmcp', undefined, '>= 0.25'],
     ['pgmcp / DBHub', 'pgmcp', 'DBHub', '>= 2'],
     ['pgmcp auth / pgmcp', 'pgmcp auth', 'pgmcp', '>= 0.90'],
+    ['audit on / audit off', 'pgmcp auth', 'pgmcp auth, no audit', '>= 0.95'],
   ] as const) {
     const of = (driver: string) => ratio(find(`${a} (${driver})`), b ? find(`${b} (${driver})`) : directR);
     console.log(

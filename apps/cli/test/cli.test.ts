@@ -89,7 +89,10 @@ describe('pgmcp (built CLI)', () => {
         name: 'query_database',
         arguments: { query: 'SELECT current_database() AS db, 6 * 7 AS answer' },
       });
-      expect((result.content as { text: string }[])[0]?.text).toBe(`db\tanswer\n${db.name}\t42\n(1 row)`);
+      // The rows come fenced as data between two markers drawn for this call.
+      const text = (result.content as { text: string }[])[0]?.text ?? '';
+      const fence = /\n<(untrusted-data-[0-9a-f]{32})>\n([^]*)\n<\/\1>$/.exec(text);
+      expect(fence?.[2]).toBe(`db\tanswer\n${db.name}\t42\n(1 row)`);
     } finally {
       await client.close();
     }

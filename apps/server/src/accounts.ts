@@ -7,6 +7,7 @@ import type { PoolManager } from '@pgmcp/pool-manager';
 import { createRateLimiter, type RateLimiter } from '@pgmcp/rate-limiter';
 import { openSqlDatabase, type SqlDatabase } from '@pgmcp/sql-store';
 import { syncAuthCacheAcrossReplicas } from './auth-cache-sync.js';
+import { openServerAudit, type ServerAudit } from './audit.js';
 import type { Logger } from './logger.js';
 
 /** The session key of the single local user (auth off, stdio). */
@@ -21,6 +22,8 @@ export interface Accounts {
   auth: AuthStore;
   /** Stored conversations, in the same database. */
   conversations: ConversationStore;
+  /** The activity log, in the same database. */
+  audit: ServerAudit;
   /** The current connection of each credential, kept in the store so every replica agrees. */
   currentConnections: CurrentConnectionStore;
   /** Rate limits counted in the store, so replicas on one PostgreSQL store share them. */
@@ -43,7 +46,9 @@ export async function openAccounts(loaded: LoadedConfig, logger: Logger): Promis
   let auth: AuthStore | undefined;
   let limiter: RateLimiter | undefined;
   let stopSync: (() => Promise<void>) | undefined;
+  let audit: ServerAudit | undefined;
   try {
+    const log = (audit = await openServerAudit(database, loaded.config.audit, logger));
     auth = await createAuthStore({
       ...authStoreOptions(loaded.config),
       database,
@@ -52,6 +57,15 @@ export async function openAccounts(loaded: LoadedConfig, logger: Logger): Promis
       onLoginAttempt: (attempt) => {
         if (attempt.outcome !== 'success')
           logger.warn({ user: attempt.username, ip: attempt.ip, outcome: attempt.outcome }, 'login refused');
+        log.write({
+          kind: 'login',
+          action: 'login',
+          outcome: attempt.outcome === 'success' ? 'ok' : 'refused',
+          ...(attempt.outcome !== 'success' ? { reason: attempt.outcome } : {}),
+          ...(attempt.userId ? { userId: attempt.userId } : {}),
+          username: attempt.username,
+          ...(attempt.ip ? { ip: attempt.ip } : {}),
+        });
       },
     });
     const conversations = await createConversationStore({
@@ -71,6 +85,7 @@ export async function openAccounts(loaded: LoadedConfig, logger: Logger): Promis
     return {
       database,
       auth: store,
+      audit: log,
       conversations,
       limiter,
       currentConnections: {
@@ -102,6 +117,7 @@ export async function openAccounts(loaded: LoadedConfig, logger: Logger): Promis
       async close() {
         await stopSync?.();
         await limiter?.close();
+        await log.close();
         await store.close();
         await conversations.close();
         await database.close();
@@ -110,6 +126,7 @@ export async function openAccounts(loaded: LoadedConfig, logger: Logger): Promis
   } catch (error) {
     await stopSync?.();
     await limiter?.close();
+    await audit?.close();
     await auth?.close();
     await database.close();
     throw error;

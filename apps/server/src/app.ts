@@ -8,7 +8,8 @@ import type { CurrentConnectionStore } from '@pgmcp/pg-tools';
 import type { PoolManager } from '@pgmcp/pool-manager';
 import type { RateLimiter } from '@pgmcp/rate-limiter';
 import { Hono } from 'hono';
-import type { Caller } from './auth/caller.js';
+import { routeAuditKind, routeAuditRecord, type ServerAudit } from './audit.js';
+import { type Caller, clientIp } from './auth/caller.js';
 import type { ConnectionSync } from './connections/managed-connections.js';
 import { createRateLimit } from './auth/rate-limit.js';
 import { RestError } from './errors/rest-error.js';
@@ -20,6 +21,7 @@ import { discoveryRoutes } from './oauth/discovery-routes.js';
 import { oauthServer } from './oauth/oauth-server.js';
 import type { ServerMcpState } from './mcp-state.js';
 import type { ProcessFaults } from './process-faults.js';
+import { auditRoutes } from './routes/audit-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { chatRoutes } from './routes/chat-routes.js';
 import { connectionRoutes } from './routes/connection-routes.js';
@@ -28,7 +30,7 @@ import { groupRoutes } from './routes/group-routes.js';
 import { llmRoutes } from './routes/llm-routes.js';
 import { managedConnectionRoutes } from './routes/managed-connection-routes.js';
 import { oauthRoutes } from './routes/oauth-routes.js';
-import { registerRoutes } from './routes/register-routes.js';
+import { registerRoutes, type RouteChangeEvent } from './routes/register-routes.js';
 import { systemRoutes } from './routes/system-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
 import { userRoutes } from './routes/user-routes.js';
@@ -40,6 +42,8 @@ export interface AppDeps {
   logger: Logger;
   /** The account store (open even with auth off, for stored conversations). */
   auth: AuthStore;
+  /** The activity log; without it nothing is recorded and the audit routes answer empty. */
+  audit?: ServerAudit;
   authEnabled: boolean;
   resolveCaller: (request: Request) => Promise<Caller | undefined>;
   trustedProxies: ReadonlySet<string>;
@@ -136,6 +140,7 @@ export function createApp(deps: AppDeps): Hono {
       }),
       ...conversationRoutes(deps),
       ...oauthRoutes(deps),
+      ...auditRoutes(deps),
     },
     {
       // OAuth access tokens are for the MCP endpoint (their audience), not for the REST API.
@@ -144,6 +149,7 @@ export function createApp(deps: AppDeps): Hono {
         return caller?.oauth ? undefined : caller;
       },
       guards: llm.guards,
+      ...(deps.audit ? { onChange: auditChanges(deps.audit, deps.trustedProxies) } : {}),
     },
   );
   app.use(webStatic({ dir: deps.webDir }));
@@ -164,4 +170,14 @@ export function createApp(deps: AppDeps): Hono {
     return c.json(answer.body, answer.status as 500, answer.headers);
   });
   return app;
+}
+
+/** Records token, password and admin changes made through the REST API, refused ones included. */
+function auditChanges(audit: ServerAudit, trustedProxies: ReadonlySet<string>) {
+  return (event: RouteChangeEvent): void => {
+    const kind = routeAuditKind(event.name, event.route);
+    if (!kind) return;
+    const ip = clientIp(event.c, trustedProxies);
+    audit.write(routeAuditRecord({ ...event, kind, ...(ip ? { ip } : {}) }));
+  };
 }

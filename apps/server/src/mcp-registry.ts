@@ -1,5 +1,5 @@
 import { type PgmcpConfig, PGMCP_VERSION, pgToolsOptions } from '@pgmcp/config';
-import { createMcpRegistry, type McpRegistry } from '@pgmcp/mcp-core';
+import { createMcpRegistry, type McpCallReport, type McpRegistry } from '@pgmcp/mcp-core';
 import {
   type CurrentConnectionStore,
   PG_TOOLS_INSTRUCTIONS,
@@ -18,6 +18,8 @@ export function createServerRegistry(options: {
   /** The embedding provider of `embeddings:`, if one is configured. */
   embeddings?: PgToolsEmbedder;
   logger: Logger;
+  /** Told how every MCP call ended (the activity log). */
+  onCall?: (report: McpCallReport<ServerMcpState>) => void;
 }): McpRegistry<ServerMcpState> {
   const { logger } = options;
   const registry = createMcpRegistry<ServerMcpState>({
@@ -25,6 +27,7 @@ export function createServerRegistry(options: {
     instructions: PG_TOOLS_INSTRUCTIONS,
     authorize: (item, context) => context.state.access.canUseItem(item.kind, item.name),
     onError: (error, where) => logger.error({ err: error, ...where }, 'MCP handler failed'),
+    ...(options.onCall ? { onCall: options.onCall } : {}),
   });
   registerPgTools(registry, {
     ...pgToolsOptions(options.config),

@@ -35,7 +35,8 @@ import type { MetadataFetch } from './oauth/client-metadata.js';
 import { issuerFor, mcpUnauthorized, oauthUrls } from './oauth/oauth-urls.js';
 import { createLogger, type Logger } from './logger.js';
 import { createServerRegistry } from './mcp-registry.js';
-import { mcpState, type ServerMcpState } from './mcp-state.js';
+import { clientOf, mcpState, type ServerMcpState } from './mcp-state.js';
+import { mcpAuditRecord } from './audit.js';
 import { surviveUncaughtErrors } from './process-faults.js';
 import { readTlsPair, type TlsPair, tlsFiles } from './tls.js';
 
@@ -218,12 +219,17 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     });
 
     const embeddings = createEmbeddings(config);
+    // Where a call without connection_id runs when the caller chose none (for the activity log).
+    const defaultConnection = config.default_connection ?? pools.listConnections()[0]?.name;
     const registry = createServerRegistry({
       config,
       pools,
       sessions: accounts.currentConnections,
       ...(embeddings ? { embeddings } : {}),
       logger,
+      ...(config.audit.enabled
+        ? { onCall: (report) => accounts.audit.write(mcpAuditRecord(report, defaultConnection)) }
+        : {}),
     });
     const admin = await prepareAccounts(accounts.auth, registry, {
       authEnabled,
@@ -255,6 +261,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
           sessionKey: caller.credentialId,
           state: mcpState(caller.access, {
             hideOtherSessions: config.privacy.hide_other_sessions,
+            caller: {
+              ...(caller.kind === 'api_token' ? { tokenId: caller.credentialId } : {}),
+              ...clientOf(request.headers.get('user-agent')),
+            },
             ...(caller.currentConnection !== undefined
               ? { currentConnection: caller.currentConnection }
               : {}),
@@ -271,6 +281,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       version: PGMCP_VERSION,
       logger,
       auth: accounts.auth,
+      audit: accounts.audit,
       authEnabled,
       resolveCaller,
       trustedProxies: new Set(config.auth.trusted_proxies),

@@ -1,3 +1,4 @@
+import { stripFences } from '@pgmcp/mcp-core';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -65,8 +66,9 @@ export async function mcpClient(
   return client;
 }
 
+/** The text of a tool result's first block, with the data fences pgmcp puts around database output taken off. */
 export function textOf(result: unknown): string {
-  return (result as { content: { text: string }[] }).content[0]?.text ?? '';
+  return stripFences((result as { content: { text: string }[] }).content[0]?.text ?? '');
 }
 
 export { adminQuery } from '@pgmcp/vitest-config/postgres';

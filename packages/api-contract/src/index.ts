@@ -197,3 +197,14 @@ export {
   type DatabaseList,
   type MyCredentials,
 } from './connections.js';
+// The activity log.
+export {
+  AUDIT_ROUTES,
+  AuditEventSchema,
+  AuditListSchema,
+  AuditQuerySchema,
+  parseAuditTime,
+  type AuditEventJson,
+  type AuditList,
+  type AuditQuery,
+} from './audit.js';

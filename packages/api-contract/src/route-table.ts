@@ -1,4 +1,5 @@
 import { ACCOUNT_ROUTES } from './account-routes.js';
+import { AUDIT_ROUTES } from './audit.js';
 import { CHAT_ROUTES } from './chat.js';
 import { CONNECTION_ROUTES } from './connections.js';
 import { CONVERSATION_ROUTES } from './conversations.js';
@@ -19,6 +20,7 @@ export const ROUTES = {
   ...CHAT_ROUTES,
   ...CONVERSATION_ROUTES,
   ...OAUTH_ROUTES,
+  ...AUDIT_ROUTES,
 } as const satisfies Record<string, RouteContract>;
 
 /** The routes, by name. */

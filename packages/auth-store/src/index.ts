@@ -18,6 +18,20 @@ export {
   type UpdateUserInput,
 } from './auth-store-api.js';
 
+// The activity log (same database, its own tables).
+export { createAuditLog, type AuditLog, type AuditLogOptions } from './audit/audit-log.js';
+export {
+  AUDIT_KINDS,
+  AUDIT_OUTCOMES,
+  type AuditEvent,
+  type AuditEventInput,
+  type AuditFilter,
+  type AuditKind,
+  type AuditOutcome,
+} from './audit/audit-types.js';
+export { sqlFingerprint } from './audit/sql-fingerprint.js';
+export { auditEventJson, type AuditEventJsonLine } from './audit/audit-json.js';
+
 // Evaluating access.
 export {
   Access,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AuditConfigSchema } from './schema/audit.js';
 import { AuthConfigSchema } from './schema/auth.js';
 import {
   ConnectionConfigSchema,
@@ -46,5 +47,6 @@ export const ConfigSchema = z.strictObject({
   conversations: ConversationsConfigSchema.prefault({}),
   toolsets: ToolsetsConfigSchema.prefault({}),
   embeddings: EmbeddingsConfigSchema.prefault({}),
+  audit: AuditConfigSchema.prefault({}),
 });
 export type PgmcpConfig = z.infer<typeof ConfigSchema>;

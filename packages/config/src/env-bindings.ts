@@ -54,6 +54,7 @@ export const ENV_BINDINGS: readonly EnvBinding[] = [
   { name: 'PGMCP_STORE_URL', path: ['store_url'], parse: asString, secret: true },
   { name: 'PGMCP_SECRET_KEY_FILE', path: ['secret_key_file'], parse: asString },
   { name: 'PGMCP_AUTH', path: ['auth', 'enabled'], parse: asSwitch },
+  { name: 'PGMCP_AUDIT', path: ['audit', 'enabled'], parse: asSwitch },
   { name: 'PGMCP_ADMIN_PASSWORD', path: ['admin_password'], parse: asString, secret: true },
   { name: 'PGMCP_OAUTH', path: ['oauth', 'enabled'], parse: asSwitch },
   { name: 'PGMCP_OAUTH_ISSUER', path: ['oauth', 'issuer'], parse: asString },

@@ -105,12 +105,14 @@ export function conversationStoreOptions(config: PgmcpConfig): ConversationStore
 /** The pg-tools settings of the configuration (the caller adds pools, sessions and the embedder). */
 export function pgToolsOptions(
   config: PgmcpConfig,
-): Pick<PgToolsOptions, 'defaultConnection' | 'limits' | 'disabledGroups'> {
+): Pick<PgToolsOptions, 'defaultConnection' | 'limits' | 'disabledGroups' | 'switches'> {
   const disabledGroups = (Object.entries(config.toolsets.groups) as [PgToolGroup, boolean | undefined][])
     .filter(([, on]) => on === false)
     .map(([group]) => group);
+  const { tools, resources, prompts } = config.toolsets;
   return {
     ...(disabledGroups.length > 0 ? { disabledGroups } : {}),
+    switches: { tools, resources, prompts },
     ...(config.default_connection ? { defaultConnection: config.default_connection } : {}),
     limits: {
       defaultLimit: config.limits.default_rows,

@@ -21,9 +21,12 @@ export class McpCoreError extends Error {
  */
 export class ToolError extends Error {
   override readonly name = 'ToolError';
+  /** The call was refused by a policy (e.g. a SQL guard), not failed: the message says why. */
+  readonly refused: boolean;
 
-  constructor(message: string, options?: { cause?: unknown }) {
+  constructor(message: string, options?: { cause?: unknown; refused?: boolean }) {
     super(message, options);
+    this.refused = options?.refused ?? false;
   }
 }
 

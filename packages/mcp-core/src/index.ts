@@ -1,6 +1,14 @@
 export { McpCoreError, ToolError, toolErrorResult, type McpCoreErrorCode } from './errors.js';
 export { createMcpRegistry, formatIssues, type McpRegistry, type McpRegistryOptions } from './registry.js';
 export {
+  fenceUntrusted,
+  findFences,
+  stripFences,
+  UNTRUSTED_MARKER_PREFIX,
+  type FenceOptions,
+  type FoundFence,
+} from './untrusted.js';
+export {
   createMcpHttpHandler,
   serveMcpStdio,
   type McpHttpHandler,
@@ -10,6 +18,7 @@ export {
 export type {
   Authorizer,
   Contextual,
+  McpCallReport,
   McpContext,
   McpItemKind,
   Principal,

@@ -13,10 +13,12 @@ import {
   type ToolAnnotations,
 } from '@modelcontextprotocol/server';
 import { z } from 'zod';
+import { clientFromMeta } from './client-info.js';
 import { McpCoreError, ToolError, toolErrorResult } from './errors.js';
 import type {
   Authorizer,
   Contextual,
+  McpCallReport,
   McpContext,
   McpItemKind,
   PromptSpec,
@@ -34,6 +36,8 @@ export interface McpRegistryOptions<S> {
   authorize?: Authorizer<S>;
   /** Receives unexpected handler failures (the caller only sees a generic message). */
   onError?: (error: unknown, where: { kind: McpItemKind; name: string; principal: string }) => void;
+  /** Told how every tool call, resource read and prompt request ended (an activity log). Must not throw. */
+  onCall?: (report: McpCallReport<S>) => void;
 }
 
 /** Holds tools, resources and prompts and builds an MCP server instance for one request or connection. */
@@ -160,7 +164,36 @@ export function createMcpRegistry<S>(options: McpRegistryOptions<S>): McpRegistr
     return Promise.all(visible.map(({ spec, schema }) => describeTool(spec, schema, context)));
   }
 
+  const onCall = options.onCall;
+
+  function textBytes(result: CallToolResult): number {
+    return result.content.reduce((n, b) => n + (b.type === 'text' ? Buffer.byteLength(b.text) : 0), 0);
+  }
+
   async function callTool(name: string, args: unknown, context: McpContext<S>): Promise<CallToolResult> {
+    if (!onCall) return (await runTool(name, args, context)).result;
+    const started = performance.now();
+    const { result, outcome } = await runTool(name, args, context);
+    const text = result.isError ? result.content.find((b) => b.type === 'text') : undefined;
+    onCall({
+      kind: 'tool',
+      name,
+      arguments: args,
+      context,
+      outcome,
+      ...(text && text.type === 'text' ? { reason: text.text } : {}),
+      result,
+      bytes: textBytes(result),
+      durationMs: performance.now() - started,
+    });
+    return result;
+  }
+
+  async function runTool(
+    name: string,
+    args: unknown,
+    context: McpContext<S>,
+  ): Promise<{ result: CallToolResult; outcome: McpCallReport['outcome'] }> {
     const entry = tools.get(name);
     if (!entry) {
       throw new ProtocolError(
@@ -169,22 +202,33 @@ export function createMcpRegistry<S>(options: McpRegistryOptions<S>): McpRegistr
       );
     }
     if (!allowed('tool', name, context)) {
-      return toolErrorResult(
-        `You are not allowed to use the tool "${name}". Ask an administrator to grant it, or use another tool from tools/list.`,
-      );
+      return {
+        outcome: 'refused',
+        result: toolErrorResult(
+          `You are not allowed to use the tool "${name}". Ask an administrator to grant it, or use another tool from tools/list.`,
+        ),
+      };
     }
     const parsed = entry.spec.input.safeParse(args ?? {});
     if (!parsed.success) {
-      return toolErrorResult(`Invalid arguments for ${name}: ${formatIssues(parsed.error)}.`);
+      return {
+        outcome: 'error',
+        result: toolErrorResult(`Invalid arguments for ${name}: ${formatIssues(parsed.error)}.`),
+      };
     }
     try {
-      return await entry.spec.handler(parsed.data, context);
+      const result = await entry.spec.handler(parsed.data, context);
+      return { result, outcome: result.isError ? 'error' : 'ok' };
     } catch (error) {
-      if (error instanceof ToolError) return toolErrorResult(error.message);
+      if (error instanceof ToolError)
+        return { result: toolErrorResult(error.message), outcome: error.refused ? 'refused' : 'error' };
       onError(error, { kind: 'tool', name, principal: context.principal.name });
-      return toolErrorResult(
-        `The tool ${name} failed unexpectedly. Try again; if it keeps failing, report it.`,
-      );
+      return {
+        outcome: 'error',
+        result: toolErrorResult(
+          `The tool ${name} failed unexpectedly. Try again; if it keeps failing, report it.`,
+        ),
+      };
     }
   }
 
@@ -220,7 +264,53 @@ export function createMcpRegistry<S>(options: McpRegistryOptions<S>): McpRegistr
       }));
   }
 
-  async function readResourceResult(uri: string, context: McpContext<S>): Promise<ReadResourceResult> {
+  /** Reports how a resource read or prompt request ended, when someone listens. */
+  async function reported<T>(
+    kind: McpItemKind,
+    name: string,
+    args: unknown,
+    context: McpContext<S>,
+    work: () => Promise<T>,
+    bytesOf: (value: T) => number,
+  ): Promise<T> {
+    if (!onCall) return work();
+    const started = performance.now();
+    const report = (outcome: McpCallReport['outcome'], bytes: number, reason?: string) =>
+      onCall({
+        kind,
+        name,
+        arguments: args,
+        context,
+        outcome,
+        ...(reason !== undefined ? { reason } : {}),
+        bytes,
+        durationMs: performance.now() - started,
+      });
+    try {
+      const value = await work();
+      report('ok', bytesOf(value));
+      return value;
+    } catch (error) {
+      const refused =
+        (error instanceof McpCoreError && error.code === 'NOT_ALLOWED') ||
+        (error instanceof ProtocolError && /not allowed/.test(error.message));
+      report(refused ? 'refused' : 'error', 0, error instanceof Error ? error.message : String(error));
+      throw error;
+    }
+  }
+
+  function readResourceResult(uri: string, context: McpContext<S>): Promise<ReadResourceResult> {
+    return reported(
+      'resource',
+      uri,
+      undefined,
+      context,
+      () => readResourceAnswer(uri, context),
+      (r) => r.contents.reduce((n, c) => n + ('text' in c ? Buffer.byteLength(c.text) : 0), 0),
+    );
+  }
+
+  async function readResourceAnswer(uri: string, context: McpContext<S>): Promise<ReadResourceResult> {
     let text: string;
     try {
       text = await readResource(uri, context);
@@ -248,7 +338,22 @@ export function createMcpRegistry<S>(options: McpRegistryOptions<S>): McpRegistr
       }));
   }
 
-  async function getPrompt(name: string, args: unknown, context: McpContext<S>): Promise<GetPromptResult> {
+  function getPrompt(name: string, args: unknown, context: McpContext<S>): Promise<GetPromptResult> {
+    return reported(
+      'prompt',
+      name,
+      args,
+      context,
+      () => getPromptAnswer(name, args, context),
+      (r) => Buffer.byteLength(JSON.stringify(r.messages)),
+    );
+  }
+
+  async function getPromptAnswer(
+    name: string,
+    args: unknown,
+    context: McpContext<S>,
+  ): Promise<GetPromptResult> {
     const spec = prompts.get(name);
     if (!spec) {
       throw new ProtocolError(
@@ -278,8 +383,10 @@ export function createMcpRegistry<S>(options: McpRegistryOptions<S>): McpRegistr
    * leaves to the SDK (initialize, notifications, subscriptions...). Shared by the SDK server
    * below and the stateless HTTP fast path, so both answer alike.
    */
-  function dispatch(method: string, params: unknown, context: McpContext<S>): Promise<Result> | undefined {
+  function dispatch(method: string, params: unknown, base: McpContext<S>): Promise<Result> | undefined {
     const p = (params ?? {}) as Record<string, unknown>;
+    const client = clientFromMeta(p._meta);
+    const context = client ? { ...base, client } : base;
     const requireString = (field: string): string => {
       const value = p[field];
       if (typeof value !== 'string') {
@@ -320,13 +427,18 @@ export function createMcpRegistry<S>(options: McpRegistryOptions<S>): McpRegistr
         ...(options.instructions ? { instructions: options.instructions } : {}),
       },
     );
-    const withSignal = (signal: AbortSignal): McpContext<S> => ({ ...base, signal });
-    const serve = (method: string, params: unknown, signal: AbortSignal) =>
-      dispatch(method, params, withSignal(signal))!;
+    const serve = (method: string, params: unknown, signal: AbortSignal, envelope: unknown) => {
+      // The SDK lifts the 2026-07-28 envelope (clientInfo among it) out of the params' _meta.
+      const client = clientFromMeta(envelope);
+      return dispatch(method, params, { ...base, signal, ...(client ? { client } : {}) })!;
+    };
 
     // The SDK types each method's handler; dispatch() answers them all with the right shape.
     for (const method of DISPATCHED_METHODS) {
-      server.setRequestHandler(method, (r, ctx) => serve(r.method, r.params, ctx.mcpReq.signal) as never);
+      server.setRequestHandler(
+        method,
+        (r, ctx) => serve(r.method, r.params, ctx.mcpReq.signal, ctx.mcpReq.envelope) as never,
+      );
     }
     return server;
   }

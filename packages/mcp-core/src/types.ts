@@ -20,6 +20,8 @@ export interface McpContext<S = unknown> {
   state: S;
   /** Aborted when the client cancels the request or goes away. */
   signal: AbortSignal;
+  /** The client's name and version, when the request says (its `_meta` clientInfo). */
+  client?: { name: string; version?: string };
 }
 
 /** The kind of an MCP item, for authorisation. */
@@ -68,4 +70,23 @@ export interface ServerIdentity {
   name: string;
   version: string;
   title?: string;
+}
+
+/** How a tool call, resource read or prompt request ended, for an activity log. */
+export interface McpCallReport<S = unknown> {
+  kind: McpItemKind;
+  /** Tool or prompt name, or resource URI. */
+  name: string;
+  /** The arguments as the client sent them (tools and prompts). */
+  arguments: unknown;
+  context: McpContext<S>;
+  /** `refused`: the caller may not use the item, or a policy refused the call (ToolError `refused`). */
+  outcome: 'ok' | 'refused' | 'error';
+  /** Why it was refused or failed: the message the client got. */
+  reason?: string;
+  /** A tool's result as sent (also for `isError` results). */
+  result?: CallToolResult;
+  /** Bytes of text sent back (tool content, resource text, prompt messages). */
+  bytes: number;
+  durationMs: number;
 }

@@ -70,6 +70,13 @@ export interface SecurityEvent {
   construct: string;
 }
 
+/** Built-in tools, resources (by URI) and prompts switched on (true) or off (false) by name. */
+export interface PgToolSwitches {
+  tools?: Readonly<Record<string, boolean>>;
+  resources?: Readonly<Record<string, boolean>>;
+  prompts?: Readonly<Record<string, boolean>>;
+}
+
 /** Options of {@link registerPgTools}. */
 export interface PgToolsOptions {
   pools: PoolManager;
@@ -82,6 +89,11 @@ export interface PgToolsOptions {
   onSecurityEvent?: (event: SecurityEvent) => void;
   /** Tool groups to leave out entirely (e.g. `['semantic']`); see `PG_TOOL_GROUPS`. */
   disabledGroups?: readonly PgToolGroup[];
+  /**
+   * Single items switched on or off by name, over their group: `tools: { count_rows: true }` keeps
+   * count_rows while the `query` group is off. Resources are named by URI. Unknown names are refused.
+   */
+  switches?: PgToolSwitches;
   /** Turns text into vectors for generate_embedding and similarity_search (e.g. llm-clients' `createEmbeddingClient`). */
   embeddings?: PgToolsEmbedder;
 }

@@ -1,4 +1,4 @@
-import { ToolError } from '@pgmcp/mcp-core';
+import { fenceUntrusted, ToolError } from '@pgmcp/mcp-core';
 import { PoolManagerError } from '@pgmcp/pool-manager';
 import { ResultTooLargeError } from './executor/result-too-large.js';
 
@@ -59,6 +59,11 @@ export function describeFailure(
   statementTimeoutMs: number,
 ): ToolError {
   if (error instanceof ToolError) return error;
+  // A failed connect may quote the server's own words, so that message is fenced as data.
+  if (error instanceof PoolManagerError && error.code === 'CONNECTION_FAILED')
+    return new ToolError(fenceUntrusted(error.message, { source: 'the database connection' }), {
+      cause: error,
+    });
   if (error instanceof PoolManagerError || error instanceof ResultTooLargeError)
     return new ToolError(error.message, { cause: error });
   if (isServerError(error)) {
@@ -77,9 +82,11 @@ export function describeFailure(
     if (sql && Number.isInteger(position) && position > 0) lines.push(pointAt(sql, position));
     if (error.detail) lines.push(`DETAIL: ${error.detail}`);
     if (error.hint) lines.push(`HINT: ${error.hint}`);
+    // The server's message, detail and hint can quote table contents (e.g. a failing cast of a
+    // row's value), so they are fenced as data; pgmcp's advice stays outside.
+    const fenced = fenceUntrusted(lines.join('\n'), { source: 'the database (its error message)' });
     const next = NEXT_STEPS[error.code];
-    if (next) lines.push(next);
-    return new ToolError(lines.join('\n'), { cause: error });
+    return new ToolError(next ? `${fenced}\n${next}` : fenced, { cause: error });
   }
   if (error instanceof Error && /Connection terminated|stopped responding|ECONNRESET/i.test(error.message)) {
     return new ToolError(

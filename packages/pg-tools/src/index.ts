@@ -6,6 +6,7 @@ export {
   type PgToolsLimits,
   type PgToolsOptions,
   type PgToolsState,
+  type PgToolSwitches,
   type SecurityEvent,
 } from './context.js';
 export {
@@ -23,7 +24,13 @@ export {
   type TypeNameCache,
 } from './executor/run-statement.js';
 export { PG_TOOLS_INSTRUCTIONS, registerPgTools } from './register.js';
-export { PG_TOOL_GROUP_NAMES, PG_TOOL_GROUPS, type PgToolGroup } from './tool-groups.js';
+export {
+  PG_PROMPT_NAMES,
+  PG_RESOURCE_URIS,
+  PG_TOOL_GROUP_NAMES,
+  PG_TOOL_GROUPS,
+  type PgToolGroup,
+} from './tool-groups.js';
 export { PgToolsError, type PgToolsErrorCode } from './errors.js';
 export type { PgToolsEmbedder } from './dba/semantic/embedder.js';
 export type { HealthFinding, Severity } from './dba/health/health-check.js';

@@ -1,5 +1,5 @@
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { createMcpHttpHandler, createMcpRegistry } from '@pgmcp/mcp-core';
+import { createMcpHttpHandler, createMcpRegistry, stripFences } from '@pgmcp/mcp-core';
 import {
   type ConnectionConfig,
   createPoolManager,
@@ -115,10 +115,10 @@ export function toolsHarness(
   };
 }
 
-/** The text of a tool result's first content block. */
+/** The text of a tool result's first content block, with its data fences taken off (see fenced-output). */
 export function textOf(result: unknown): string {
   const content = (result as { content: { type: string; text: string }[] }).content;
-  return content[0]?.text ?? '';
+  return stripFences(content[0]?.text ?? '');
 }
 
 export { adminQuery } from '@pgmcp/vitest-config/postgres';

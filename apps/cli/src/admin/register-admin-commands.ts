@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { addStoreOptions, type AdminIo } from './admin-context.js';
 import { registerConnectionCommands } from './connection-commands.js';
+import { registerAuditCommands } from './audit-commands.js';
 import { registerGrantCommands } from './grant-commands.js';
 import { registerGroupCommands } from './group-commands.js';
 import { registerOAuthCommands } from './oauth-commands.js';
@@ -19,7 +20,7 @@ export interface AdminCommandsIo {
 }
 
 /**
- * Adds the administration commands (user, token, group, grant, revoke, privileges, oauth) to `program`.
+ * Adds the administration commands (user, token, group, grant, revoke, privileges, oauth, connection, secrets, audit) to `program`.
  * They work on the configured store directly; no server needs to run.
  */
 export function registerAdminCommands(program: Command, io: AdminCommandsIo): void {
@@ -32,6 +33,7 @@ export function registerAdminCommands(program: Command, io: AdminCommandsIo): vo
   registerPrivilegesCommands(program, adminIo);
   registerOAuthCommands(program, adminIo);
   registerConnectionCommands(program, adminIo);
+  registerAuditCommands(program, adminIo);
   const added = program.commands.slice(before);
   addStoreOptions(added);
   for (const command of added) command.helpGroup('Administration (works on the store directly):');

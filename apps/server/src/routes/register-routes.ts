@@ -11,6 +11,7 @@ import type { Context, Hono } from 'hono';
 import type { z } from 'zod';
 import { type Caller, unauthorized } from '../auth/caller.js';
 import { RestError } from '../errors/rest-error.js';
+import { toErrorAnswer } from '../errors/to-error-response.js';
 
 /** What a route handler gets: the validated request and the caller the route's rule let through. */
 export interface RouteCall<R extends RouteContract> {
@@ -45,6 +46,21 @@ export type RouteGuards = Partial<
 export interface RegisterRoutesOptions {
   resolveCaller: (request: Request) => Promise<Caller | undefined>;
   guards?: RouteGuards;
+  /** Told how every request to a changing (non-GET) route ended, refused ones included (the activity log). */
+  onChange?: (event: RouteChangeEvent) => void;
+}
+
+/** How a request to a changing route ended. */
+export interface RouteChangeEvent {
+  name: RouteName;
+  route: RouteContract;
+  c: Context;
+  caller: Caller | undefined;
+  params: Record<string, string>;
+  /** `refused`: 401/403 (access rules, scopes, CSRF); `error`: any other failure. */
+  outcome: 'ok' | 'refused' | 'error';
+  reason?: string;
+  result?: unknown;
 }
 
 type Issue = z.core.$ZodIssue;
@@ -172,7 +188,7 @@ export function registerRoutes(app: Hono, handlers: RouteHandlers, options: Regi
     const route: RouteContract = ROUTES[name];
     const handler = handlers[name] as unknown as (call: RouteCall<RouteContract>) => unknown;
     const guard = options.guards?.[name];
-    app.on(route.method.toUpperCase(), honoPath(route.path), async (c) => {
+    const serve = async (c: Context) => {
       const caller = await authorize(route, c, options.resolveCaller);
       refuseCrossSiteWrites(route, c);
       await guard?.(c, caller);
@@ -185,9 +201,43 @@ export function registerRoutes(app: Hono, handlers: RouteHandlers, options: Regi
         query,
         body,
       } as RouteCall<RouteContract>);
+      return { caller, result };
+    };
+    const answer = (c: Context, result: unknown) => {
       if (result instanceof Response) return result;
       const status = successStatus(route);
       return status === 204 ? c.body(null, 204) : c.json(result, status as 200);
+    };
+    const onChange = route.method === 'get' ? undefined : options.onChange;
+    app.on(route.method.toUpperCase(), honoPath(route.path), async (c) => {
+      if (!onChange) return answer(c, (await serve(c)).result);
+      let served: Awaited<ReturnType<typeof serve>>;
+      try {
+        served = await serve(c);
+      } catch (error) {
+        const known = toErrorAnswer(error);
+        const refused = known !== undefined && (known.status === 401 || known.status === 403);
+        onChange({
+          name,
+          route,
+          c,
+          caller: await options.resolveCaller(c.req.raw).catch(() => undefined),
+          params: c.req.param(),
+          outcome: refused ? 'refused' : 'error',
+          ...(known ? { reason: known.body.error.message } : {}),
+        });
+        throw error;
+      }
+      onChange({
+        name,
+        route,
+        c,
+        caller: served.caller,
+        params: c.req.param(),
+        outcome: 'ok',
+        result: served.result,
+      });
+      return answer(c, served.result);
     });
   }
 }

@@ -524,6 +524,10 @@ const SCENARIOS: Record<RouteName, Scenario> = {
   deleteOAuthClient: {
     ok: async () => ({ input: { params: { id: (await pendingOAuthRequest()).clientId } } }),
   },
+  listAudit: {
+    ok: () => ({ input: { query: { since: '7d', kind: 'login', outcome: 'ok', limit: 5 } } }),
+    errors: { 400: () => ({ input: { query: { since: 'last tuesday' } } }) },
+  },
 };
 
 beforeAll(async () => {

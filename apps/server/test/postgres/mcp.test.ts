@@ -194,6 +194,54 @@ describe('toolsets from the config file', () => {
     }
   });
 
+  it('switches single tools, resources and prompts by name, over their group', async () => {
+    const yaml = [
+      'toolsets:',
+      '  groups: { query: false, explain: false, dba: false, semantic: false, connections: false }',
+      '  tools: { count_rows: true, read_resource: true }',
+      '  resources: { "pg://connection_info": false }',
+      '  prompts: { design-schema: false, setup-semantic-search: false, diagnose-query-issue: false }',
+      '',
+    ].join('\n');
+    const small = await startTestServer({ PGMCP_DATABASE_URL: db.url }, { yaml });
+    const client = await mcpClient(small);
+    try {
+      // Only schema browsing (and a count), as a deployment might offer.
+      expect((await client.listTools()).tools.map((t) => t.name)).toEqual([
+        'count_rows',
+        'get_schema_info',
+        'read_resource',
+      ]);
+      expect((await client.listResources()).resources.map((r) => r.uri)).toEqual(['pg://system_info']);
+      expect((await client.listPrompts()).prompts.map((p) => p.name)).toEqual(['explore-database']);
+      const counted = await client.callTool({
+        name: 'count_rows',
+        arguments: { schema: 'sales', table: 'customers' },
+      });
+      expect(counted.isError).not.toBe(true);
+      await expect(client.callTool({ name: 'test_query', arguments: { query: 'SELECT 1' } })).rejects.toThrow(
+        /Unknown tool "test_query"/,
+      );
+    } finally {
+      await client.close();
+      await small.close();
+    }
+  });
+
+  it('names an unknown tool, resource or prompt in the config file', async () => {
+    await expect(
+      startTestServer(
+        { PGMCP_DATABASE_URL: db.url },
+        { yaml: 'toolsets:\n  tools:\n    drop_table: false\n' },
+      ),
+    ).rejects.toThrow(
+      /toolsets\.tools\.drop_table: unknown tool "drop_table"; the built-in tools are analyze_db_health, count_rows/,
+    );
+    await expect(
+      startTestServer({ PGMCP_DATABASE_URL: db.url }, { yaml: 'toolsets:\n  prompts:\n    explore: nope\n' }),
+    ).rejects.toThrow(/toolsets\.prompts\.explore/);
+  });
+
   it('names an unknown group in the config file', async () => {
     await expect(
       startTestServer({ PGMCP_DATABASE_URL: db.url }, { yaml: 'toolsets:\n  groups:\n    admin: false\n' }),

@@ -50,7 +50,9 @@ function respond(fake: FakeProvider): void {
     if (answeringTool) {
       const result = lastToolResult(chat)!;
       if (/revenue/i.test(question)) {
-        return textReply(`Delivered orders in 2024 brought in **$${result.text.split('\n')[1]}**.`);
+        // The rows come fenced as data: the marker line, the header, then the figure.
+        const figure = /<untrusted-data-[0-9a-f]+>\n[^\n]*\n([^\n]*)/.exec(result.text)?.[1];
+        return textReply(`Delivered orders in 2024 brought in **$${figure}**.`);
       }
       if (/note/i.test(question)) {
         // OpenAI's wire has no error flag on tool results; pgmcp's error texts say what happened.

@@ -1,10 +1,30 @@
+import { PG_PROMPT_NAMES, PG_RESOURCE_URIS, PG_TOOL_GROUPS } from '@pgmcp/pg-tools';
 import { z } from 'zod';
 
 const GroupSwitch = z.boolean().optional();
 
+/** Switches by name; a name pg-tools does not register is refused, naming the key and the valid names. */
+function NameSwitches(kind: string, known: readonly string[]) {
+  return z
+    .record(z.string(), z.boolean())
+    .superRefine((switches, ctx) => {
+      for (const name of Object.keys(switches)) {
+        if (!known.includes(name)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [name],
+            message: `unknown ${kind} "${name}"; the built-in ${kind}s are ${[...known].sort().join(', ')}`,
+          });
+        }
+      }
+    })
+    .default({});
+}
+
 /**
  * `toolsets:` — built-in tool groups switched on or off (all on by default), so a deployment can
- * offer, say, only schema browsing and `tools/list` stays small.
+ * offer, say, only schema browsing and `tools/list` stays small; single tools, resources and
+ * prompts switched by name over their group (`tools: { count_rows: true }` with `groups.query: false`).
  */
 export const ToolsetsConfigSchema = z.strictObject({
   groups: z
@@ -23,6 +43,12 @@ export const ToolsetsConfigSchema = z.strictObject({
       semantic: GroupSwitch,
     })
     .prefault({}),
+  /** Tools on (true) or off (false) by name, over their group. */
+  tools: NameSwitches('tool', Object.keys(PG_TOOL_GROUPS)),
+  /** Resources on or off by URI, e.g. `"pg://system_info": false`. */
+  resources: NameSwitches('resource', PG_RESOURCE_URIS),
+  /** Prompts on or off by name. */
+  prompts: NameSwitches('prompt', PG_PROMPT_NAMES),
 });
 export type ToolsetsConfig = z.infer<typeof ToolsetsConfigSchema>;
 

@@ -51,7 +51,7 @@ export function refuse(
     code: refusal.code,
     construct: refusal.construct,
   });
-  return new ToolError(refusal.message);
+  return new ToolError(refusal.message, { refused: true });
 }
 
 /**

@@ -3,6 +3,7 @@ import { createPoolManager } from '@pgmcp/pool-manager';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   createMemoryConnectionStore,
+  PG_PROMPT_NAMES,
   PG_TOOL_GROUP_NAMES,
   PG_TOOL_GROUPS,
   type PgToolGroup,
@@ -36,6 +37,59 @@ const CORE = [
   'select_database_connection',
   'test_query',
 ];
+
+describe('single tools, resources and prompts switched by name', () => {
+  it('switches a tool on over its group and others off, and tools/list, resources and prompts follow', async () => {
+    const harness = dbaHarness(connections, {
+      disabledGroups: ['query', 'dba', 'semantic'],
+      switches: {
+        tools: { count_rows: true, execute_explain: false },
+        resources: { 'pg://system_info': false },
+        prompts: { 'design-schema': false, 'explore-database': true },
+      },
+    });
+    harnesses.push(harness);
+    const client = await harness.client();
+    expect((await client.listTools()).tools.map((t) => t.name)).toEqual([
+      'count_rows',
+      'get_schema_info',
+      'list_database_connections',
+      'read_resource',
+      'select_database_connection',
+    ]);
+    expect((await client.listResources()).resources.map((r) => r.uri)).toEqual(['pg://connection_info']);
+    expect((await client.listPrompts()).prompts.map((p) => p.name).sort()).toEqual([
+      'diagnose-query-issue',
+      'explore-database',
+      'setup-semantic-search',
+    ]);
+    await expect(
+      client.callTool({ name: 'execute_explain', arguments: { query: 'SELECT 1' } }),
+    ).rejects.toThrow(/Unknown tool "execute_explain"/);
+    await expect(client.getPrompt({ name: 'design-schema', arguments: {} })).rejects.toThrow(/design-schema/);
+    const read = await client.callTool({ name: 'read_resource', arguments: { uri: 'pg://system_info' } });
+    expect(read.isError).toBe(true);
+    expect(JSON.stringify(read.content)).toMatch(/Unknown resource pg:\/\/system_info/);
+  });
+
+  it('refuses a name pg-tools does not register, naming the valid ones', () => {
+    const registry = createMcpRegistry<PgToolsState>({ identity: { name: 'pgmcp', version: 'test' } });
+    const pools = createPoolManager({ connections });
+    try {
+      expect(() =>
+        registerPgTools(registry, {
+          pools,
+          sessions: createMemoryConnectionStore(),
+          switches: { prompts: { 'explore-db': false } },
+        }),
+      ).toThrow(
+        `Unknown prompt "explore-db" in switches.prompts; the prompts are ${[...PG_PROMPT_NAMES].join(', ')}.`,
+      );
+    } finally {
+      void pools.close();
+    }
+  });
+});
 
 describe('tool groups', () => {
   it('lists every tool by default, each with a group', async () => {

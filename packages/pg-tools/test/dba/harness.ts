@@ -1,5 +1,5 @@
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { createMcpHttpHandler, createMcpRegistry } from '@pgmcp/mcp-core';
+import { createMcpHttpHandler, createMcpRegistry, stripFences } from '@pgmcp/mcp-core';
 import { type ConnectionConfig, createPoolManager, type PoolManager } from '@pgmcp/pool-manager';
 import {
   createMemoryConnectionStore,
@@ -61,7 +61,7 @@ export function dbaHarness(
   };
 }
 
-/** The text of a result's first content block. */
+/** The text of a result's first content block, with its data fences taken off. */
 export function text(result: ToolResult): string {
-  return result.content[0]?.text ?? '';
+  return stripFences(result.content[0]?.text ?? '');
 }
