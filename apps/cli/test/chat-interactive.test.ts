@@ -145,7 +145,7 @@ describe('pgmcp chat on a terminal', () => {
           { text: 'Let me count them.' },
         );
       }
-      const figure = lastToolResult(request)!.text.split('\n')[1];
+      const figure = lastToolResult(request)!.data.split('\n')[1];
       return textReply(
         `## Cancelled orders\n\nThere are **${figure}** cancelled orders.\n\n| status | orders |\n|---|---:|\n| cancelled | ${figure} |\n\n- checked in \`sales.orders\`\n- nothing else\n\n\`\`\`sql\n${COUNT_SQL};\n\`\`\`\n`,
         { stream: { textChunkSize: 9 } },
@@ -253,7 +253,7 @@ describe('pgmcp chat on a terminal', () => {
       }
       const last = lastToolResult(request)!;
       return textReply(
-        /declined/.test(last.text) ? 'I did not write anything.' : `Done: ${last.text.split('\n')[0]}`,
+        /declined/.test(last.text) ? 'I did not write anything.' : `Done: ${last.data.split('\n')[0]}`,
       );
     });
     const before = promptCount(await session.screen());

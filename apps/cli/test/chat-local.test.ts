@@ -35,7 +35,7 @@ function answerTopProduct(): void {
     const last = lastToolResult(chat);
     if (!last || freshQuestion(chat) !== undefined)
       return toolCallReply({ name: 'query_database', input: { query: SQL } });
-    const [name, units] = last.text.split('\n')[1]!.split('\t');
+    const [name, units] = last.data.split('\n')[1]!.split('\t');
     return textReply(`The best seller is ${name} with ${units} units.`);
   });
 }

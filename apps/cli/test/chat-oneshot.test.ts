@@ -42,7 +42,7 @@ function answerFromTheDatabase(): void {
         { name: 'query_database', input: { query: SQL } },
         { text: 'Counting.', usage: { input_tokens: 900, output_tokens: 20 } },
       );
-    const figure = last.text.split('\n')[1];
+    const figure = last.data.split('\n')[1];
     return textReply(`**${figure}** orders were delivered in 2024.`, {
       usage: { input_tokens: 1000, output_tokens: 12 },
     });

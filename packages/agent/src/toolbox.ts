@@ -1,3 +1,4 @@
+import { stripFences } from '@pgmcp/mcp-core/untrusted';
 import type { ToolDefinition, ToolResultBlock } from '@pgmcp/api-contract';
 
 /** MCP tool annotations the agent reads (hints from the server; pgmcp's are truthful). */
@@ -79,8 +80,14 @@ export function rowCountOf(structured: Record<string, unknown> | undefined): num
   return Array.isArray(structured.rows) ? structured.rows.length : undefined;
 }
 
-/** The text of a tool result's content, images left out. */
+/**
+ * The text of a tool result's content for people (web and terminal clients): images left out, and
+ * database content without the markers pgmcp fences it with for models.
+ */
 export function resultText(content: ToolResultBlock['content']): string {
-  if (typeof content === 'string') return content;
-  return content.flatMap((block) => (block.type === 'text' ? [block.text] : [])).join('\n');
+  const text =
+    typeof content === 'string'
+      ? content
+      : content.flatMap((block) => (block.type === 'text' ? [block.text] : [])).join('\n');
+  return stripFences(text);
 }

@@ -81,7 +81,9 @@ beforeAll(async () => {
   await seedDemoDatabase(db.url);
   server = await startWebServer({ connections: [{ name: 'demo', url: db.url }] });
   callback = createServer((req, res) => {
-    callbacks.push(new URL(req.url ?? '/', callbackUrl));
+    const url = new URL(req.url ?? '/', callbackUrl);
+    // Only the redirect counts: the browser also asks the callback's origin for /favicon.ico.
+    if (url.pathname === '/callback') callbacks.push(url);
     res.writeHead(200, { 'content-type': 'text/plain' }).end('You can close this window.');
   });
   await new Promise<void>((resolve) => callback.listen(0, '127.0.0.1', resolve));

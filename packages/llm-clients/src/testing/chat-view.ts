@@ -1,3 +1,4 @@
+import { stripFences } from '@pgmcp/mcp-core/untrusted';
 import type { ChatView } from './wire.js';
 
 /** A tool result found in a chat request, with the name of the tool that produced it. */
@@ -5,8 +6,10 @@ export interface SeenToolResult {
   tool_use_id: string;
   /** Name from the matching tool_use earlier in the conversation ('' if none matched). */
   name: string;
-  /** The result's text (image parts left out). */
+  /** The result's text (image parts left out), as the model was sent it. */
   text: string;
+  /** The same text read as a model is told to: database content without pgmcp's data fences. */
+  data: string;
   is_error: boolean;
 }
 
@@ -27,6 +30,7 @@ export function toolResults(chat: ChatView): SeenToolResult[] {
         tool_use_id: block.tool_use_id,
         name: names.get(block.tool_use_id) ?? '',
         text,
+        data: stripFences(text),
         is_error: block.is_error ?? false,
       });
     }

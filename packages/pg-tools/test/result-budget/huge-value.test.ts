@@ -55,7 +55,7 @@ describe('values of hundreds of megabytes', () => {
       expect(step!.rssAfterMiB - step!.rssBeforeMiB).toBeLessThan(100);
     }
     expect(mb540!.text).toMatch(/^Row 1 of the result is 515\.0 MiB/);
-    expect(after).toMatchObject({ isError: false, text: expect.stringMatching(/^answer\n42\n/) });
+    expect(after).toMatchObject({ isError: false, text: expect.stringMatching(/^answer\n42\n/m) });
     // PostgreSQL needs seconds to build 740 MB of text, more on a busy machine.
   }, 180_000);
 });
