@@ -15,6 +15,7 @@ export {
   type UserCredentials,
 } from './types.js';
 export { CONNECTION_NAME } from './validation.js';
+export { connectionJson } from './connection-json.js';
 export { ConnectionStoreError, type ConnectionStoreErrorCode } from './errors.js';
 export { createHostGuard, type HostGuard, type HostPolicy, type Resolver } from './host-guard.js';
 export { poolDefinition, type PoolConnectionDefinition } from './pool-definition.js';

@@ -7,6 +7,7 @@ import {
   createHostGuard,
   poolDefinition,
   type StoredConnection,
+  connectionJson,
 } from '@pgmcp/connection-store';
 import { type ConnectionCheck, createPoolManager, type PoolManager } from '@pgmcp/pool-manager';
 import { addKeyToFile, pruneKeyFile, SecretsError } from '@pgmcp/secrets';
@@ -79,26 +80,6 @@ async function requireConnection(store: ConnectionStore, name: string): Promise<
     );
   }
   return found;
-}
-
-function connectionJson(c: StoredConnection) {
-  return {
-    id: c.id,
-    name: c.name,
-    source: 'store',
-    description: c.description ?? null,
-    host: c.host,
-    port: c.port,
-    database: c.database,
-    username: c.username ?? null,
-    has_password: c.hasPassword,
-    sslmode: c.sslmode,
-    allow_writes: c.allowWrites,
-    credentials: c.credentials,
-    is_monitored: c.isMonitored,
-    created_at: c.createdAt.toISOString(),
-    updated_at: c.updatedAt.toISOString(),
-  };
 }
 
 /** The fields the options set; only those given. */

@@ -1,11 +1,16 @@
 import type { ConnectionDetail, ConnectionPatchBody, ConnectionTestResult } from '@pgmcp/api-contract';
-import type { ConnectionInput, ConnectionStore, HostGuard, StoredConnection } from '@pgmcp/connection-store';
+import {
+  type ConnectionInput,
+  connectionJson,
+  type ConnectionStore,
+  type HostGuard,
+  type StoredConnection,
+} from '@pgmcp/connection-store';
 import type { ConnectionCheck, ConnectionInfo, PoolManager } from '@pgmcp/pool-manager';
 import type { Caller } from '../auth/caller.js';
 import type { ConnectionSync } from '../connections/managed-connections.js';
 import { RestError } from '../errors/rest-error.js';
 import type { RouteHandlers } from './register-routes.js';
-import { iso } from './serialize.js';
 
 /** What the runtime-managed connection routes need. */
 export interface ManagedConnectionRouteDeps {
@@ -16,31 +21,6 @@ export interface ManagedConnectionRouteDeps {
   >;
   hostGuard: HostGuard;
   connectionSync: Pick<ConnectionSync, 'refresh'>;
-}
-
-function toDetail(c: StoredConnection): ConnectionDetail {
-  return {
-    id: c.id,
-    name: c.name,
-    source: 'store',
-    description: c.description ?? null,
-    host: c.host,
-    port: c.port,
-    database: c.database,
-    username: c.username ?? null,
-    has_password: c.hasPassword,
-    sslmode: c.sslmode,
-    sslrootcert: c.sslrootcert ?? null,
-    sslcert: c.sslcert ?? null,
-    sslkey: c.sslkey ?? null,
-    has_sslpassword: c.hasSslPassword,
-    allow_writes: c.allowWrites,
-    credentials: c.credentials,
-    is_monitored: c.isMonitored,
-    owner: c.ownerUserId ?? null,
-    created_at: iso(c.createdAt),
-    updated_at: iso(c.updatedAt),
-  };
 }
 
 /** A config-file connection: what the pool manager knows (no secrets, no store fields). */
@@ -157,7 +137,7 @@ export function managedConnectionRoutes(
   async function saved(work: Promise<StoredConnection>): Promise<ConnectionDetail> {
     const connection = await work;
     await connectionSync.refresh();
-    return toDetail(connection);
+    return connectionJson(connection);
   }
 
   function usable(caller: Caller, name: string): void {
@@ -178,7 +158,7 @@ export function managedConnectionRoutes(
 
     getConnection: async ({ params }) => {
       const { stored, info } = await lookup(params.id);
-      return stored ? toDetail(stored) : configDetail(info!);
+      return stored ? connectionJson(stored) : configDetail(info!);
     },
 
     replaceConnection: async ({ params, body }) => {
