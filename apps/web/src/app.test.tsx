@@ -144,6 +144,7 @@ describe('App', () => {
   it('shows the Connections admin screen only to those who may manage connections', async () => {
     const { user } = setup();
     await logIn(user);
+    await user.click(await screen.findByRole('button', { name: 'Admin' }));
     await user.click(await screen.findByRole('button', { name: 'Connections' }));
     expect(await screen.findByRole('region', { name: 'Connections' })).toBeTruthy();
     expect(await screen.findByText('pgmcp.yaml (read-only)')).toBeTruthy();

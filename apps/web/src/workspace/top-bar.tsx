@@ -14,16 +14,16 @@ import {
 import type { Theme } from '../ui/theme.js';
 import type { ServerInfo } from './use-server-info.js';
 
-/** The workspace's views; `connections` is the admin screen. */
-export type WorkspaceView = 'chat' | 'console' | 'connections';
+/** The workspace's views; `admin` is the admin area (its sections depend on the caller's rights). */
+export type WorkspaceView = 'chat' | 'console' | 'admin';
 
 /** Props of {@link TopBar}. */
 export interface TopBarProps {
   info: ServerInfo;
   view: WorkspaceView;
   onView: (view: WorkspaceView) => void;
-  /** The caller may manage connections: shows the Connections tab. */
-  manageConnections?: boolean;
+  /** The caller sees at least one admin section: shows the Admin tab. */
+  showAdmin?: boolean;
   theme: Theme;
   onToggleTheme: () => void;
   username: string;
@@ -76,14 +76,14 @@ export function TopBar(props: TopBarProps) {
         >
           <TerminalIcon /> <span>SQL console</span>
         </button>
-        {props.manageConnections ? (
+        {props.showAdmin ? (
           <button
             type="button"
             className="view-tab"
-            aria-pressed={view === 'connections'}
-            onClick={() => onView('connections')}
+            aria-pressed={view === 'admin'}
+            onClick={() => onView('admin')}
           >
-            <DatabaseIcon /> <span>Connections</span>
+            <DatabaseIcon /> <span>Admin</span>
           </button>
         ) : null}
       </nav>

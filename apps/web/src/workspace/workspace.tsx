@@ -11,10 +11,11 @@ import { preloadMarkdown } from '../markdown/markdown.js';
 import type { McpSession } from '../mcp/mcp-session.js';
 import { useStore } from '../store.js';
 import { useTheme } from '../ui/theme.js';
-import { ConnectionsAdmin } from '../admin/connections-admin.js';
+import { visibleSections } from '../admin/sections.js';
 import { StatusBar, TopBar, type WorkspaceView } from './top-bar.js';
 import { useServerInfo } from './use-server-info.js';
 
+const AdminArea = lazy(() => import('../admin/admin-area.js').then((m) => ({ default: m.AdminArea })));
 const SqlConsole = lazy(() => import('../console/sql-console.js').then((m) => ({ default: m.SqlConsole })));
 
 /** Questions that fit the demo database `pnpm start` creates. */
@@ -128,7 +129,7 @@ export function Workspace({ env, me, memory, onLogout, onSessionLost }: Workspac
     setView(next);
   };
 
-  const manageConnections = me.access.superuser || me.access.admin.includes('manage_connections');
+  const showAdmin = visibleSections(me).length > 0;
   const current = info.current;
   const writes = current?.writes_allowed === true && current.access === 'read_write';
   return (
@@ -137,7 +138,7 @@ export function Workspace({ env, me, memory, onLogout, onSessionLost }: Workspac
         info={info}
         view={view}
         onView={showView}
-        manageConnections={manageConnections}
+        showAdmin={showAdmin}
         theme={theme}
         onToggleTheme={toggle}
         username={me.user.display_name ?? me.user.username}
@@ -199,9 +200,11 @@ export function Workspace({ env, me, memory, onLogout, onSessionLost }: Workspac
               </Suspense>
             </div>
           ) : null}
-          {view === 'connections' && manageConnections ? (
+          {view === 'admin' && showAdmin ? (
             <div className="view">
-              <ConnectionsAdmin api={env.api} onChanged={() => void info.reloadConnections()} />
+              <Suspense fallback={<p className="muted pad">Loading…</p>}>
+                <AdminArea api={env.api} me={me} onConnectionsChanged={() => void info.reloadConnections()} />
+              </Suspense>
             </div>
           ) : null}
         </main>

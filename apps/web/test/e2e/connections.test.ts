@@ -32,6 +32,7 @@ describe('the Connections admin screen', () => {
     const { context, page, problems } = await openPage(browser);
     await page.goto(server.url);
     await logIn(page);
+    await page.getByRole('button', { name: 'Admin' }).click();
     await page.getByRole('button', { name: 'Connections' }).click();
     await expect.poll(() => page.getByText('pgmcp.yaml (read-only)').count()).toBe(1);
 
@@ -73,7 +74,7 @@ describe('the Connections admin screen', () => {
     await other.page.getByLabel('Username').fill('ann');
     await other.page.getByLabel('Password').fill('ann has a long password');
     await other.page.getByRole('button', { name: 'Sign in' }).click();
-    await expect.poll(() => other.page.getByRole('button', { name: 'Connections' }).count()).toBe(0);
+    await expect.poll(() => other.page.getByRole('button', { name: 'Admin' }).count()).toBe(0);
     // The top bar's connection selector offers exactly the granted connection.
     const options = other.page.locator('.top-bar select').last().locator('option');
     await expect.poll(() => options.allTextContents()).toEqual(['sales']);
