@@ -3,14 +3,19 @@ import { createMcpRegistry, type McpCallReport, type McpRegistry } from '@pgmcp/
 import {
   type CurrentConnectionStore,
   PG_TOOLS_INSTRUCTIONS,
+  type CompiledCustomItems,
   type PgToolsEmbedder,
+  type PgToolsHandle,
   registerPgTools,
 } from '@pgmcp/pg-tools';
 import type { PoolManager } from '@pgmcp/pool-manager';
 import type { Logger } from './logger.js';
 import type { ServerMcpState } from './mcp-state.js';
 
-/** pgmcp's MCP registry: the pg-tools tools, resources and prompts, authorised by the caller's access. */
+/**
+ * pgmcp's MCP registry: the pg-tools tools, resources and prompts and the custom ones, authorised by
+ * the caller's access; `tools` replaces the custom items on reload.
+ */
 export function createServerRegistry(options: {
   config: PgmcpConfig;
   pools: PoolManager;
@@ -20,7 +25,9 @@ export function createServerRegistry(options: {
   logger: Logger;
   /** Told how every MCP call ended (the activity log). */
   onCall?: (report: McpCallReport<ServerMcpState>) => void;
-}): McpRegistry<ServerMcpState> {
+  /** Custom tools, resources and prompts from the configuration (see custom-items.ts). */
+  customItems?: CompiledCustomItems;
+}): { registry: McpRegistry<ServerMcpState>; tools: PgToolsHandle } {
   const { logger } = options;
   const registry = createMcpRegistry<ServerMcpState>({
     identity: { name: 'pgmcp', version: PGMCP_VERSION, title: 'pgmcp — PostgreSQL for AI assistants' },
@@ -29,12 +36,13 @@ export function createServerRegistry(options: {
     onError: (error, where) => logger.error({ err: error, ...where }, 'MCP handler failed'),
     ...(options.onCall ? { onCall: options.onCall } : {}),
   });
-  registerPgTools(registry, {
+  const tools = registerPgTools(registry, {
     ...pgToolsOptions(options.config),
     pools: options.pools,
     sessions: options.sessions,
     ...(options.embeddings ? { embeddings: options.embeddings } : {}),
     onSecurityEvent: (event) => logger.warn({ security: event }, 'statement refused by the SQL guard'),
+    ...(options.customItems ? { customItems: options.customItems } : {}),
   });
-  return registry;
+  return { registry, tools };
 }

@@ -38,6 +38,7 @@ import { createServerRegistry } from './mcp-registry.js';
 import { clientOf, mcpState, type ServerMcpState } from './mcp-state.js';
 import { mcpAuditRecord } from './audit.js';
 import { surviveUncaughtErrors } from './process-faults.js';
+import { createCustomItemsReloader, loadCustomItems } from './custom-items.js';
 import { readTlsPair, type TlsPair, tlsFiles } from './tls.js';
 
 /** Options of {@link startServer} and {@link startStdioServer}. */
@@ -76,6 +77,11 @@ export interface RunningServer {
   /** The data directory (SQLite store, key file, embedded PostgreSQL). */
   dataDir: string;
   logger: Logger;
+  /**
+   * What SIGHUP does: re-reads the TLS pair (when serving TLS) and the custom tools, resources and
+   * prompts; a broken configuration keeps the current ones. Resolves whether the custom items swapped.
+   */
+  reload(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -176,6 +182,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const tlsPair = tlsSource ? readTlsPair(tlsSource) : undefined;
   // The SQL parser (WASM) loads while the stores and databases open, rather than on the first call.
   const guardReady = loadGuard();
+  // Bad custom tools stop the start before anything is opened (checking SQL loads the parser).
+  const customItems = await loadCustomItems(config);
   const cleanup = createCleanup();
   const faults = options.surviveUncaughtErrors ? surviveUncaughtErrors(logger) : undefined;
   if (faults) cleanup.add(() => faults.stop());
@@ -221,12 +229,13 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     const embeddings = createEmbeddings(config);
     // Where a call without connection_id runs when the caller chose none (for the activity log).
     const defaultConnection = config.default_connection ?? pools.listConnections()[0]?.name;
-    const registry = createServerRegistry({
+    const { registry, tools } = createServerRegistry({
       config,
       pools,
       sessions: accounts.currentConnections,
       ...(embeddings ? { embeddings } : {}),
       logger,
+      customItems,
       ...(config.audit.enabled
         ? { onCall: (report) => accounts.audit.write(mcpAuditRecord(report, defaultConnection)) }
         : {}),
@@ -317,22 +326,32 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       tlsPair,
     );
     cleanup.add(() => closeServer(server));
-    if (tlsSource) {
-      // SIGHUP re-reads the certificate and key (a renewal); new connections get them, open ones
-      // keep theirs. A bad pair is logged and the serving one kept.
-      const reload = () => {
-        try {
-          (server as HttpsServer).setSecureContext(readTlsPair(tlsSource));
-          logger.info({ cert: tlsSource.certFile }, 'TLS certificate reloaded');
-        } catch (error) {
-          logger.error(
-            `TLS reload failed, still serving the previous certificate: ${(error as Error).message}`,
-          );
-        }
-      };
-      process.on('SIGHUP', reload);
-      cleanup.add(() => void process.off('SIGHUP', reload));
-    }
+    const reloadCustomItems = createCustomItemsReloader({
+      readConfig: () => loadConfig(options.flags, options.env, options.cwd).config,
+      registry,
+      handle: tools,
+      registerItems: (items) => accounts.auth.registerMcpItems(items),
+      logger,
+    });
+    const reloadTls = () => {
+      if (!tlsSource) return;
+      // A renewal: new connections get the new pair, open ones keep theirs; a bad pair is logged
+      // and the serving one kept.
+      try {
+        (server as HttpsServer).setSecureContext(readTlsPair(tlsSource));
+        logger.info({ cert: tlsSource.certFile }, 'TLS certificate reloaded');
+      } catch (error) {
+        logger.error(`TLS reload failed, still serving the previous certificate: ${(error as Error).message}`);
+      }
+    };
+    const reload = () => {
+      reloadTls();
+      return reloadCustomItems();
+    };
+    // SIGHUP: the one reload signal (TLS pair, custom tools/resources/prompts).
+    const onHangup = () => void reload();
+    process.on('SIGHUP', onHangup);
+    cleanup.add(() => void process.off('SIGHUP', onHangup));
 
     const { port } = server.address() as AddressInfo;
     const url = `${tlsPair ? 'https' : 'http'}://${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}:${port}`;
@@ -379,6 +398,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       connectionStore,
       dataDir: loaded.dataDir,
       logger,
+      reload,
       close: () => cleanup.run(),
     };
   } catch (error) {
@@ -393,23 +413,35 @@ export async function startStdioServer(options: StartOptions = {}): Promise<{ cl
   // In stdio mode stdout carries the protocol, so everything else goes to stderr (the logger does).
   const logger = options.logger ?? createLogger(loaded.config.log_level);
   const guardReady = loadGuard();
+  const customItems = await loadCustomItems(loaded.config);
   const databases = await openDatabases(loaded, logger);
   try {
     const embeddings = createEmbeddings(loaded.config);
-    const registry = createServerRegistry({
+    const { registry, tools } = createServerRegistry({
       config: loaded.config,
       pools: databases.pools,
       sessions: createMemoryConnectionStore(),
       ...(embeddings ? { embeddings } : {}),
       logger,
+      customItems,
     });
     await guardReady;
     const handle = serveMcpStdio(registry, LOCAL_CONTEXT, {
       onError: (error) => logger.debug({ err: error }, 'MCP stdio'),
     });
+    // SIGHUP swaps the custom items; the session is told (notifications/…/list_changed).
+    const reload = createCustomItemsReloader({
+      readConfig: () => loadConfig(options.flags, options.env, options.cwd).config,
+      registry,
+      handle: tools,
+      logger,
+    });
+    const onHangup = () => void reload();
+    process.on('SIGHUP', onHangup);
     logger.info('pgmcp is serving MCP on stdio');
     return {
       async close() {
+        process.off('SIGHUP', onHangup);
         await handle.close();
         await databases.close();
       },

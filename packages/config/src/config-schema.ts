@@ -11,7 +11,13 @@ import { ConnectionSecurityConfigSchema, ConnectionStoreConfigSchema } from './s
 import { HttpConfigSchema } from './schema/http.js';
 import { OAuthConfigSchema } from './schema/oauth.js';
 import { CompactionConfigSchema, ConversationsConfigSchema, LlmConfigSchema } from './schema/llm.js';
-import { EmbeddingsConfigSchema, ToolsetsConfigSchema } from './schema/tools.js';
+import {
+  CustomPromptConfigSchema,
+  CustomResourceConfigSchema,
+  CustomToolConfigSchema,
+  WritesConfigSchema,
+} from './schema/custom-items.js';
+import { checkToolsetNames, EmbeddingsConfigSchema, ToolsetsConfigSchema } from './schema/tools.js';
 
 /**
  * The whole configuration: pgmcp.yaml keys, overridden by PGMCP_* variables, overridden by flags.
@@ -48,5 +54,13 @@ export const ConfigSchema = z.strictObject({
   toolsets: ToolsetsConfigSchema.prefault({}),
   embeddings: EmbeddingsConfigSchema.prefault({}),
   audit: AuditConfigSchema.prefault({}),
-});
+  /** Custom tools: SQL with typed parameters bound as $1..$n (re-read on SIGHUP). */
+  tools: z.array(CustomToolConfigSchema).default([]),
+  /** Custom resources: a read-only SQL result or static text (re-read on SIGHUP). */
+  resources: z.array(CustomResourceConfigSchema).default([]),
+  /** Custom prompts: templates with {{argument}} places (re-read on SIGHUP). */
+  prompts: z.array(CustomPromptConfigSchema).default([]),
+  /** How writes are confirmed before they run. */
+  writes: WritesConfigSchema.prefault({}),
+}).superRefine(checkToolsetNames);
 export type PgmcpConfig = z.infer<typeof ConfigSchema>;

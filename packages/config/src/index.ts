@@ -12,6 +12,12 @@ export { type HttpConfig } from './schema/http.js';
 export { type OAuthConfig } from './schema/oauth.js';
 export { type LlmConfig, type LlmProviderFileConfig } from './schema/llm.js';
 export { type EmbeddingsConfig, type ToolsetsConfig } from './schema/tools.js';
+export {
+  type CustomPromptConfig,
+  type CustomResourceConfig,
+  type CustomToolConfig,
+  type WritesConfig,
+} from './schema/custom-items.js';
 
 // The LLM providers are built by '@pgmcp/config/llm' (it loads the provider SDKs, which the
 // administration commands do not need); their types are here.
@@ -22,6 +28,7 @@ export {
   authStoreOptions,
   compactorOptions,
   conversationStoreOptions,
+  customItemsOf,
   pgToolsOptions,
   poolConnections,
   poolManagerOptions,

@@ -3,7 +3,13 @@
 import type { AuthStoreConfig } from '@pgmcp/auth-store';
 import type { CompactorConfig } from '@pgmcp/compactor';
 import type { ConversationStoreConfig } from '@pgmcp/conversation-store';
-import type { PgToolGroup, PgToolsOptions } from '@pgmcp/pg-tools';
+import type {
+  CustomItems,
+  CustomParameter,
+  CustomResourceDefinition,
+  PgToolGroup,
+  PgToolsOptions,
+} from '@pgmcp/pg-tools';
 import type { ConnectionConfig, PoolManagerOptions } from '@pgmcp/pool-manager';
 import type { PgmcpConfig } from './config-schema.js';
 import type { LlmProviders } from './llm-providers.js';
@@ -105,7 +111,7 @@ export function conversationStoreOptions(config: PgmcpConfig): ConversationStore
 /** The pg-tools settings of the configuration (the caller adds pools, sessions and the embedder). */
 export function pgToolsOptions(
   config: PgmcpConfig,
-): Pick<PgToolsOptions, 'defaultConnection' | 'limits' | 'disabledGroups' | 'switches'> {
+): Pick<PgToolsOptions, 'defaultConnection' | 'limits' | 'disabledGroups' | 'switches' | 'confirmWrites'> {
   const disabledGroups = (Object.entries(config.toolsets.groups) as [PgToolGroup, boolean | undefined][])
     .filter(([, on]) => on === false)
     .map(([group]) => group);
@@ -113,12 +119,49 @@ export function pgToolsOptions(
   return {
     ...(disabledGroups.length > 0 ? { disabledGroups } : {}),
     switches: { tools, resources, prompts },
+    confirmWrites: config.writes.confirm,
     ...(config.default_connection ? { defaultConnection: config.default_connection } : {}),
     limits: {
       defaultLimit: config.limits.default_rows,
       maxLimit: config.limits.max_rows,
       maxBytes: config.limits.max_output_bytes,
     },
+  };
+}
+
+/** The custom tools, resources and prompts of `tools:`, `resources:` and `prompts:`, for pg-tools' compileCustomItems. */
+export function customItemsOf(config: PgmcpConfig): CustomItems {
+  return {
+    tools: config.tools.map((tool) => ({
+      name: tool.name,
+      description: tool.description,
+      sql: tool.sql,
+      ...(tool.title ? { title: tool.title } : {}),
+      ...(tool.connection ? { connection: tool.connection } : {}),
+      ...(tool.row_limit !== undefined ? { rowLimit: tool.row_limit } : {}),
+      ...(tool.timeout_ms !== undefined ? { timeoutMs: tool.timeout_ms } : {}),
+      parameters: tool.parameters.map(({ max_length, ...parameter }) => ({
+        ...(Object.fromEntries(Object.entries(parameter).filter(([, v]) => v !== undefined)) as unknown as CustomParameter),
+        ...(max_length !== undefined ? { maxLength: max_length } : {}),
+      })),
+    })),
+    resources: config.resources.map(({ mime_type, ...resource }) => ({
+      ...(Object.fromEntries(
+        Object.entries(resource).filter(([, v]) => v !== undefined),
+      ) as CustomResourceDefinition),
+      ...(mime_type ? { mimeType: mime_type } : {}),
+    })),
+    prompts: config.prompts.map((prompt) => ({
+      name: prompt.name,
+      template: prompt.template,
+      ...(prompt.title ? { title: prompt.title } : {}),
+      ...(prompt.description ? { description: prompt.description } : {}),
+      arguments: prompt.arguments.map((a) => ({
+        name: a.name,
+        required: a.required,
+        ...(a.description ? { description: a.description } : {}),
+      })),
+    })),
   };
 }
 

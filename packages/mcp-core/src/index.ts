@@ -1,4 +1,10 @@
 export { McpCoreError, ToolError, toolErrorResult, type McpCoreErrorCode } from './errors.js';
+export {
+  askToConfirm,
+  confirmationAnswer,
+  InputRequiredSignal,
+  type ConfirmationAnswer,
+} from './input-required.js';
 export { createMcpRegistry, formatIssues, type McpRegistry, type McpRegistryOptions } from './registry.js';
 export {
   fenceUntrusted,
@@ -18,6 +24,7 @@ export {
 export type {
   Authorizer,
   Contextual,
+  InputChannel,
   McpCallReport,
   McpContext,
   McpItemKind,

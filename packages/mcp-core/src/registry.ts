@@ -15,6 +15,7 @@ import {
 import { z } from 'zod';
 import { clientFromMeta } from './client-info.js';
 import { McpCoreError, ToolError, toolErrorResult } from './errors.js';
+import { inputChannel, InputRequiredSignal } from './input-required.js';
 import type {
   Authorizer,
   Contextual,
@@ -46,6 +47,16 @@ export interface McpRegistry<S> {
   addTool<I extends z.ZodObject>(spec: ToolSpec<S, I>): void;
   addResource(spec: ResourceSpec<S>): void;
   addPrompt<A extends z.ZodObject>(spec: PromptSpec<S, A>): void;
+  /**
+   * Takes an item out (resources by URI); false when there was none. Calls already running finish
+   * on the definition they started with.
+   */
+  remove(kind: McpItemKind, name: string): boolean;
+  /**
+   * Tells the live sessions (stdio) that the lists of tools, resources and prompts changed
+   * (`notifications/…/list_changed`); stateless HTTP requests re-list on their next request.
+   */
+  notifyListChanged(): void;
   /** Names of every registered item of a kind (sorted; resources by URI), e.g. to configure privileges. */
   names(kind: McpItemKind): string[];
   /** The tools `context` may use, as `tools/list` shows them. */
@@ -62,8 +73,11 @@ export interface McpRegistry<S> {
    * undefined for methods left to the SDK. Errors are thrown as the SDK's ProtocolError.
    */
   dispatch(method: string, params: unknown, context: McpContext<S>): Promise<Result> | undefined;
-  /** A low-level SDK server answering for `context`. */
-  createServer(context: McpContext<S>): Server;
+  /**
+   * A low-level SDK server answering for `context`; `live` servers (a stdio session) are told
+   * when the lists change, until they close.
+   */
+  createServer(context: McpContext<S>, options?: { live?: boolean }): Server;
 }
 
 async function evaluate<T, S>(value: Contextual<T, S>, context: McpContext<S>): Promise<T> {
@@ -174,6 +188,7 @@ export function createMcpRegistry<S>(options: McpRegistryOptions<S>): McpRegistr
     if (!onCall) return (await runTool(name, args, context)).result;
     const started = performance.now();
     const { result, outcome } = await runTool(name, args, context);
+    if (outcome === 'input') return result;
     const text = result.isError ? result.content.find((b) => b.type === 'text') : undefined;
     onCall({
       kind: 'tool',
@@ -193,7 +208,7 @@ export function createMcpRegistry<S>(options: McpRegistryOptions<S>): McpRegistr
     name: string,
     args: unknown,
     context: McpContext<S>,
-  ): Promise<{ result: CallToolResult; outcome: McpCallReport['outcome'] }> {
+  ): Promise<{ result: CallToolResult; outcome: McpCallReport['outcome'] | 'input' }> {
     const entry = tools.get(name);
     if (!entry) {
       throw new ProtocolError(
@@ -220,6 +235,9 @@ export function createMcpRegistry<S>(options: McpRegistryOptions<S>): McpRegistr
       const result = await entry.spec.handler(parsed.data, context);
       return { result, outcome: result.isError ? 'error' : 'ok' };
     } catch (error) {
+      // An input-required answer goes back as it is; the call is reported once it is answered.
+      if (error instanceof InputRequiredSignal)
+        return { result: error.result as unknown as CallToolResult, outcome: 'input' };
       if (error instanceof ToolError)
         return { result: toolErrorResult(error.message), outcome: error.refused ? 'refused' : 'error' };
       onError(error, { kind: 'tool', name, principal: context.principal.name });
@@ -419,26 +437,43 @@ export function createMcpRegistry<S>(options: McpRegistryOptions<S>): McpRegistr
     }
   }
 
-  function createServer(base: McpContext<S>): Server {
+  const liveServers = new Set<Server>();
+
+  function createServer(base: McpContext<S>, serverOptions: { live?: boolean } = {}): Server {
     const server = new Server(
       { ...options.identity },
       {
-        capabilities: { tools: {}, resources: {}, prompts: {} },
+        capabilities: {
+          tools: { listChanged: true },
+          resources: { listChanged: true },
+          prompts: { listChanged: true },
+        },
         ...(options.instructions ? { instructions: options.instructions } : {}),
       },
     );
-    const serve = (method: string, params: unknown, signal: AbortSignal, envelope: unknown) => {
-      // The SDK lifts the 2026-07-28 envelope (clientInfo among it) out of the params' _meta.
-      const client = clientFromMeta(envelope);
-      return dispatch(method, params, { ...base, signal, ...(client ? { client } : {}) })!;
-    };
-
     // The SDK types each method's handler; dispatch() answers them all with the right shape.
     for (const method of DISPATCHED_METHODS) {
-      server.setRequestHandler(
-        method,
-        (r, ctx) => serve(r.method, r.params, ctx.mcpReq.signal, ctx.mcpReq.envelope) as never,
-      );
+      server.setRequestHandler(method, (r, ctx) => {
+        const { envelope, inputResponses } = ctx.mcpReq;
+        // The SDK lifts the 2026-07-28 envelope (clientInfo, capabilities) out of the params' _meta.
+        const client = clientFromMeta(envelope);
+        const input = inputChannel(
+          envelope,
+          server.getClientCapabilities(),
+          inputResponses,
+          ctx.mcpReq.requestState<string>(),
+        );
+        return dispatch(r.method, r.params, {
+          ...base,
+          signal: ctx.mcpReq.signal,
+          input,
+          ...(client ? { client } : {}),
+        })! as never;
+      });
+    }
+    if (serverOptions.live) {
+      liveServers.add(server);
+      server.onclose = () => void liveServers.delete(server);
     }
     return server;
   }
@@ -456,6 +491,18 @@ export function createMcpRegistry<S>(options: McpRegistryOptions<S>): McpRegistr
     addPrompt(spec) {
       ensureNew('prompt', prompts, spec.name);
       prompts.set(spec.name, spec);
+    },
+    remove(kind, name) {
+      const map = kind === 'tool' ? tools : kind === 'prompt' ? prompts : resources;
+      return map.delete(name);
+    },
+    notifyListChanged() {
+      for (const server of liveServers) {
+        // A session that went away meanwhile is dropped by onclose; a failed send changes nothing.
+        void server.sendToolListChanged().catch(() => undefined);
+        void server.sendResourceListChanged().catch(() => undefined);
+        void server.sendPromptListChanged().catch(() => undefined);
+      }
     },
     names(kind) {
       const names =

@@ -93,7 +93,10 @@ export function serveMcpStdio<S>(
   context: ResolvedContext<S>,
   options: { onError?: (error: Error) => void } = {},
 ): StdioServerHandle {
-  return serveStdio(() => registry.createServer({ ...context, signal: new AbortController().signal }), {
-    ...(options.onError ? { onerror: options.onError } : {}),
-  });
+  return serveStdio(
+    () => registry.createServer({ ...context, signal: new AbortController().signal }, { live: true }),
+    {
+      ...(options.onError ? { onerror: options.onError } : {}),
+    },
+  );
 }

@@ -22,6 +22,22 @@ export interface McpContext<S = unknown> {
   signal: AbortSignal;
   /** The client's name and version, when the request says (its `_meta` clientInfo). */
   client?: { name: string; version?: string };
+  /** What the client can answer within this request (absent: it cannot be asked anything). */
+  input?: InputChannel;
+}
+
+/**
+ * Asking the client's user within a call: on 2026-07-28 requests the client declares its
+ * capabilities per request and retries with the answers; on a 2025 session (stdio) the SDK asks
+ * with real requests. Stateless 2025 HTTP requests have no channel.
+ */
+export interface InputChannel {
+  /** The client declared the elicitation capability. */
+  elicitation: boolean;
+  /** A retried call's answers, keyed as the server asked (untrusted: from the client). */
+  responses?: Record<string, unknown>;
+  /** The state the server sent with its question, echoed back by the client (untrusted). */
+  requestState?: string;
 }
 
 /** The kind of an MCP item, for authorisation. */

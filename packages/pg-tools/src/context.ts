@@ -1,5 +1,6 @@
 import { type McpContext, ToolError } from '@pgmcp/mcp-core';
 import type { ConnectionInfo, PoolManager } from '@pgmcp/pool-manager';
+import type { CompiledCustomItems } from './custom/compile.js';
 import type { PgToolsEmbedder } from './dba/semantic/embedder.js';
 import type { TypeNameCache } from './executor/run-statement.js';
 import type { PgToolGroup } from './tool-groups.js';
@@ -96,7 +97,18 @@ export interface PgToolsOptions {
   switches?: PgToolSwitches;
   /** Turns text into vectors for generate_embedding and similarity_search (e.g. llm-clients' `createEmbeddingClient`). */
   embeddings?: PgToolsEmbedder;
+  /**
+   * How a write is confirmed before it runs: `elicit` (default) asks the user through the client
+   * when the client declared elicitation and can be asked within the call; `client` and `never`
+   * leave it to the client (annotations).
+   */
+  confirmWrites?: WriteConfirmation;
+  /** Custom tools, resources and prompts, checked by `compileCustomItems`. */
+  customItems?: CompiledCustomItems;
 }
+
+/** How writes are confirmed: see {@link PgToolsOptions.confirmWrites}. */
+export type WriteConfirmation = 'elicit' | 'client' | 'never';
 
 /** Everything the tool implementations share. */
 export interface PgToolsRuntime {
@@ -108,6 +120,7 @@ export interface PgToolsRuntime {
   typeNames: TypeNameCache;
   onSecurityEvent: (event: SecurityEvent) => void;
   embeddings?: PgToolsEmbedder;
+  confirmWrites: WriteConfirmation;
 }
 
 /** A resolved target of one tool call. */

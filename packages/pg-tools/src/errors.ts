@@ -1,5 +1,5 @@
 /** Codes of {@link PgToolsError}. */
-export type PgToolsErrorCode = 'INVALID_OPTIONS';
+export type PgToolsErrorCode = 'INVALID_OPTIONS' | 'INVALID_CUSTOM_ITEM';
 
 /** Local errors of `@pgmcp/pg-tools` (tool failures reach the model as `ToolError` results instead). */
 export class PgToolsError extends Error {

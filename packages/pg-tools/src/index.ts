@@ -8,6 +8,7 @@ export {
   type PgToolsState,
   type PgToolSwitches,
   type SecurityEvent,
+  type WriteConfirmation,
 } from './context.js';
 export {
   BoundedQuery,
@@ -23,7 +24,18 @@ export {
   type StatementResult,
   type TypeNameCache,
 } from './executor/run-statement.js';
-export { PG_TOOLS_INSTRUCTIONS, registerPgTools } from './register.js';
+export { PG_TOOLS_INSTRUCTIONS, registerPgTools, type PgToolsHandle } from './register.js';
+export { compileCustomItems, type BuiltInNames, type CompiledCustomItems } from './custom/compile.js';
+export type { RegisteredItem } from './custom/register-custom.js';
+export {
+  CUSTOM_PARAMETER_TYPES,
+  type CustomItems,
+  type CustomParameter,
+  type CustomParameterType,
+  type CustomPromptDefinition,
+  type CustomResourceDefinition,
+  type CustomToolDefinition,
+} from './custom/types.js';
 export {
   PG_PROMPT_NAMES,
   PG_RESOURCE_URIS,

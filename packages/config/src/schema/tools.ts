@@ -3,22 +3,42 @@ import { z } from 'zod';
 
 const GroupSwitch = z.boolean().optional();
 
-/** Switches by name; a name pg-tools does not register is refused, naming the key and the valid names. */
-function NameSwitches(kind: string, known: readonly string[]) {
-  return z
-    .record(z.string(), z.boolean())
-    .superRefine((switches, ctx) => {
-      for (const name of Object.keys(switches)) {
-        if (!known.includes(name)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: [name],
-            message: `unknown ${kind} "${name}"; the built-in ${kind}s are ${[...known].sort().join(', ')}`,
-          });
-        }
-      }
-    })
-    .default({});
+/** Switches by name; names are checked against the built-ins and custom items by {@link checkToolsetNames}. */
+function NameSwitches() {
+  return z.record(z.string(), z.boolean()).default({});
+}
+
+function unknownSwitches(
+  ctx: z.RefinementCtx,
+  kind: 'tool' | 'resource' | 'prompt',
+  switches: Record<string, boolean>,
+  builtIn: readonly string[],
+  custom: readonly string[],
+): void {
+  for (const name of Object.keys(switches)) {
+    if (builtIn.includes(name) || custom.includes(name)) continue;
+    ctx.addIssue({
+      code: 'custom',
+      path: ['toolsets', `${kind}s`, name],
+      message: `unknown ${kind} "${name}"; the built-in ${kind}s are ${[...builtIn].sort().join(', ')}${custom.length > 0 ? `; the custom ones ${[...custom].sort().join(', ')}` : ''}`,
+    });
+  }
+}
+
+/** Refuses a `toolsets` switch that names neither a built-in nor a custom item of its kind. */
+export function checkToolsetNames(
+  config: {
+    toolsets: { tools: Record<string, boolean>; resources: Record<string, boolean>; prompts: Record<string, boolean> };
+    tools: readonly { name: string }[];
+    resources: readonly { uri: string }[];
+    prompts: readonly { name: string }[];
+  },
+  ctx: z.RefinementCtx,
+): void {
+  const { toolsets } = config;
+  unknownSwitches(ctx, 'tool', toolsets.tools, Object.keys(PG_TOOL_GROUPS), config.tools.map((t) => t.name));
+  unknownSwitches(ctx, 'resource', toolsets.resources, PG_RESOURCE_URIS, config.resources.map((r) => r.uri));
+  unknownSwitches(ctx, 'prompt', toolsets.prompts, PG_PROMPT_NAMES, config.prompts.map((p) => p.name));
 }
 
 /**
@@ -44,11 +64,11 @@ export const ToolsetsConfigSchema = z.strictObject({
     })
     .prefault({}),
   /** Tools on (true) or off (false) by name, over their group. */
-  tools: NameSwitches('tool', Object.keys(PG_TOOL_GROUPS)),
+  tools: NameSwitches(),
   /** Resources on or off by URI, e.g. `"pg://system_info": false`. */
-  resources: NameSwitches('resource', PG_RESOURCE_URIS),
+  resources: NameSwitches(),
   /** Prompts on or off by name. */
-  prompts: NameSwitches('prompt', PG_PROMPT_NAMES),
+  prompts: NameSwitches(),
 });
 export type ToolsetsConfig = z.infer<typeof ToolsetsConfigSchema>;
 

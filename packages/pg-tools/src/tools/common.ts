@@ -1,4 +1,5 @@
-import { type CallToolResult, type McpContext, ToolError } from '@pgmcp/mcp-core';
+import { createHash } from 'node:crypto';
+import { askToConfirm, type CallToolResult, confirmationAnswer, type McpContext, ToolError } from '@pgmcp/mcp-core';
 import { formatBytes, type Lease } from '@pgmcp/pool-manager';
 import { z } from 'zod';
 import { hidesOtherSessions, type PgToolsRuntime, type PgToolsState, type Target } from '../context.js';
@@ -109,6 +110,8 @@ export interface GuardedRun {
   params?: unknown[];
   /** Run in a read-only transaction whatever the statement is (e.g. EXPLAIN without ANALYZE of a write). */
   readOnlyTransaction?: boolean;
+  /** Statement timeout of this run (default: the connection's). */
+  statementTimeoutMs?: number;
   /** What to tell the model when a row is over the output budget (default: select less of the value). */
   tooLarge?: (error: ResultTooLargeError) => string;
 }
@@ -131,6 +134,8 @@ export async function runGuarded(
   if (!verdict.ok) throw refuse(runtime, context, target, run.tool, verdict);
   const mode =
     verdict.analysis.writes && target.writes && !run.readOnlyTransaction ? 'read-write' : 'read-only';
+  if (mode === 'read-write') confirmWrite(runtime, context, target, run.sql);
+  const timeoutMs = run.statementTimeoutMs ?? target.info.statementTimeoutMs;
   return withTarget(runtime, context, target, async (lease) => {
     try {
       const result = await runStatement(
@@ -139,7 +144,7 @@ export async function runGuarded(
           sql: run.sql,
           params: run.params ?? [],
           mode,
-          statementTimeoutMs: target.info.statementTimeoutMs,
+          statementTimeoutMs: timeoutMs,
           offset: run.offset,
           limit: run.limit,
           maxBytes: runtime.limits.maxBytes,
@@ -151,9 +156,47 @@ export async function runGuarded(
       if (error instanceof ResultTooLargeError && run.tooLarge) {
         throw new ToolError(run.tooLarge(error), { cause: error });
       }
-      throw describeFailure(error, run.sql, target.info.statementTimeoutMs);
+      throw describeFailure(error, run.sql, timeoutMs);
     }
   });
+}
+
+/** The key of the write confirmation among a call's input requests. */
+const CONFIRM_WRITE = 'confirm_write';
+
+/**
+ * `writes.confirm: elicit`: before a write runs, the user confirms the exact statement and target
+ * through the client (elicitation), when the client can be asked within this call. Returns when
+ * confirmed (or nothing is to be asked); throws the question, or the refusal after decline/cancel.
+ * The answer counts only for the statement and target it was asked for (the request state binds it).
+ */
+function confirmWrite(
+  runtime: PgToolsRuntime,
+  context: McpContext<PgToolsState>,
+  target: Target,
+  sql: string,
+): void {
+  if (runtime.confirmWrites !== 'elicit' || !context.input?.elicitation) return;
+  const state = createHash('sha256')
+    .update(`${target.info.name}\0${target.database}\0${sql}`)
+    .digest('base64url');
+  const answer = confirmationAnswer(context.input, CONFIRM_WRITE, state);
+  if (answer === 'accept') return;
+  const where = targetLabel(target);
+  if (answer === 'decline') {
+    throw new ToolError(
+      `The user declined to run this statement on ${where}; nothing was run. Do not run it again unless the user asks.`,
+      { refused: true },
+    );
+  }
+  if (answer === 'cancel') {
+    throw new ToolError(`The user cancelled the confirmation; nothing was run on ${where}.`, { refused: true });
+  }
+  throw askToConfirm(
+    CONFIRM_WRITE,
+    `Run this statement on ${where}? It writes, and is committed when it succeeds.\n\n${sql}`,
+    state,
+  );
 }
 
 /** The advice for an EXPLAIN whose plan is over the output budget. */

@@ -1,12 +1,14 @@
-import type { McpRegistry } from '@pgmcp/mcp-core';
+import type { CallToolResult, McpRegistry } from '@pgmcp/mcp-core';
 import { z } from 'zod';
 import {
   canWriteSomewhere,
   type PgToolsRuntime,
   type PgToolsState,
   resolveTarget,
+  type Target,
   usableConnections,
 } from '../context.js';
+import type { StatementResult } from '../executor/run-statement.js';
 import { resultFooter, structuredResult, toTsv } from '../format.js';
 import { runGuarded, statementArg, targetArgs, targetLabel } from './common.js';
 
@@ -30,6 +32,22 @@ function description(runtime: PgToolsRuntime, state: PgToolsState): string {
     return `${base}\n\nRead-only: SELECT, WITH, VALUES, TABLE, SHOW and EXPLAIN are allowed; anything that writes is refused.`;
   }
   return `${base}\n\nWRITES ARE POSSIBLE on ${writable.map((c) => `"${c.name}"`).join(', ')}: INSERT, UPDATE, DELETE, MERGE and DDL run and are committed (each call is its own transaction; RETURNING rows are returned). Only write when the user asked for it; other connections are read-only.`;
+}
+
+/** A statement's answer as query_database gives it: rows as TSV with a footer, or what a write did. */
+export function statementAnswer(runtime: PgToolsRuntime, target: Target, result: StatementResult): CallToolResult {
+  const parts: string[] = [];
+  if (result.columns.length > 0) {
+    parts.push(toTsv(result.columns, result.rows), resultFooter(result, runtime.limits.maxBytes));
+  }
+  if (result.command !== 'SELECT' || result.columns.length === 0) {
+    const affected = result.affectedRows !== undefined ? ` (${result.affectedRows} rows affected)` : '';
+    parts.push(`${result.command} completed on ${targetLabel(target)}${affected}.`);
+  }
+  return {
+    content: [{ type: 'text', text: parts.join('\n') }],
+    structuredContent: structuredResult(result),
+  };
 }
 
 /** Registers `query_database`. */
@@ -70,18 +88,7 @@ export function registerQueryDatabase<S extends PgToolsState>(
         limit: args.limit,
         offset: args.offset,
       });
-      const parts: string[] = [];
-      if (result.columns.length > 0) {
-        parts.push(toTsv(result.columns, result.rows), resultFooter(result, runtime.limits.maxBytes));
-      }
-      if (result.command !== 'SELECT' || result.columns.length === 0) {
-        const affected = result.affectedRows !== undefined ? ` (${result.affectedRows} rows affected)` : '';
-        parts.push(`${result.command} completed on ${targetLabel(target)}${affected}.`);
-      }
-      return {
-        content: [{ type: 'text', text: parts.join('\n') }],
-        structuredContent: structuredResult(result),
-      };
+      return statementAnswer(runtime, target, result);
     },
   });
 }
