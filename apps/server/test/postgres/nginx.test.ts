@@ -1,8 +1,7 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { chmod, mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { type FakeProvider, startFakeProvider, textReply } from '@pgmcp/llm-clients/testing';
@@ -10,6 +9,7 @@ import { useTestDatabase } from '@pgmcp/vitest-config/postgres';
 import { makeTempDir } from '@pgmcp/vitest-config/temp';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WEB_CONTENT_SECURITY_POLICY } from '../../src/web-static.js';
+import { freePort, type Proc, run, stop, waitForLine } from '../child-process.js';
 
 // docker/nginx.conf in front of two `pgmcp serve` processes sharing one PostgreSQL store, as
 // docker/docker-compose.yml runs them: the config file itself, with loopback addresses in place of
@@ -25,54 +25,6 @@ const store = useTestDatabase('server-nginx');
 const ADMIN_PASSWORD = 'admin password behind nginx';
 const CONFIG = path.join(import.meta.dirname, '../../../../docker/nginx.conf');
 const tsx = createRequire(import.meta.url).resolve('tsx/cli');
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-/** A running child process with everything it wrote so far. */
-interface Proc {
-  child: ChildProcess;
-  out: string[];
-}
-
-function run(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Proc {
-  const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
-  const out: string[] = [];
-  const collect = (chunk: Buffer) => out.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-  child.stdout.on('data', collect);
-  child.stderr.on('data', collect);
-  return { child, out };
-}
-
-async function stop(proc: Proc | undefined): Promise<void> {
-  if (!proc || proc.child.exitCode !== null || proc.child.signalCode !== null) return;
-  const exited = new Promise((resolve) => proc.child.once('exit', resolve));
-  proc.child.kill('SIGTERM');
-  await exited;
-}
-
-/** Resolves once the process has written a line matching `pattern`; rejects if it exits first. */
-function waitForLine(proc: Proc, pattern: RegExp, what: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      if (proc.out.some((line) => pattern.test(line))) {
-        proc.child.stdout!.off('data', check);
-        proc.child.stderr!.off('data', check);
-        resolve();
-      }
-    };
-    proc.child.stdout!.on('data', check);
-    proc.child.stderr!.on('data', check);
-    proc.child.once('exit', (code) => reject(new Error(`${what} exited (${code}):\n${proc.out.join('\n')}`)));
-    check();
-  });
-}
 
 let fake: FakeProvider;
 const replicas: Proc[] = [];
