@@ -1,6 +1,11 @@
 import { ConfigError, customItemsOf, type PgmcpConfig } from '@pgmcp/config';
 import type { McpRegistry } from '@pgmcp/mcp-core';
-import { type CompiledCustomItems, compileCustomItems, type PgToolsHandle, PgToolsError } from '@pgmcp/pg-tools';
+import {
+  type CompiledCustomItems,
+  compileCustomItems,
+  type PgToolsHandle,
+  PgToolsError,
+} from '@pgmcp/pg-tools';
 import type { Logger } from './logger.js';
 
 /**

@@ -341,7 +341,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
         (server as HttpsServer).setSecureContext(readTlsPair(tlsSource));
         logger.info({ cert: tlsSource.certFile }, 'TLS certificate reloaded');
       } catch (error) {
-        logger.error(`TLS reload failed, still serving the previous certificate: ${(error as Error).message}`);
+        logger.error(
+          `TLS reload failed, still serving the previous certificate: ${(error as Error).message}`,
+        );
       }
     };
     const reload = () => {

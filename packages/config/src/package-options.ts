@@ -141,7 +141,9 @@ export function customItemsOf(config: PgmcpConfig): CustomItems {
       ...(tool.row_limit !== undefined ? { rowLimit: tool.row_limit } : {}),
       ...(tool.timeout_ms !== undefined ? { timeoutMs: tool.timeout_ms } : {}),
       parameters: tool.parameters.map(({ max_length, ...parameter }) => ({
-        ...(Object.fromEntries(Object.entries(parameter).filter(([, v]) => v !== undefined)) as unknown as CustomParameter),
+        ...(Object.fromEntries(
+          Object.entries(parameter).filter(([, v]) => v !== undefined),
+        ) as unknown as CustomParameter),
         ...(max_length !== undefined ? { maxLength: max_length } : {}),
       })),
     })),

@@ -30,8 +30,7 @@ export function inputChannel(
 ): InputChannel {
   const declared =
     ((envelope as Record<string, unknown> | undefined)?.[CLIENT_CAPABILITIES_META_KEY] as
-      | ClientCapabilities
-      | undefined) ?? sessionCapabilities;
+      ClientCapabilities | undefined) ?? sessionCapabilities;
   return {
     elicitation: declared?.elicitation !== undefined && declared.elicitation !== null,
     ...(responses ? { responses } : {}),
@@ -47,7 +46,11 @@ export type ConfirmationAnswer = 'accept' | 'decline' | 'cancel' | 'unanswered';
  * request carries none or carries one for another question (`state` differs: the client must not
  * reuse an answer given for another statement).
  */
-export function confirmationAnswer(channel: InputChannel | undefined, key: string, state: string): ConfirmationAnswer {
+export function confirmationAnswer(
+  channel: InputChannel | undefined,
+  key: string,
+  state: string,
+): ConfirmationAnswer {
   if (!channel?.responses || channel.requestState !== state) return 'unanswered';
   const view = inputResponse(channel.responses, key);
   return view.kind === 'elicit' ? view.action : 'unanswered';

@@ -82,7 +82,8 @@ prompts:
 ${extra}`;
 }
 
-const customers = () => adminQuery<{ id: number; name: string }>(db.url, 'SELECT id, name FROM public.customers ORDER BY id');
+const customers = () =>
+  adminQuery<{ id: number; name: string }>(db.url, 'SELECT id, name FROM public.customers ORDER BY id');
 
 beforeAll(async () => {
   await adminQuery(
@@ -110,7 +111,10 @@ describe('custom tools through the official MCP client', () => {
     expect(find.description).toBe('Customers with exactly this name.');
     expect(find.inputSchema).toMatchObject({
       type: 'object',
-      properties: { name: { type: 'string', description: 'The exact name.' }, connection_id: { type: 'string' } },
+      properties: {
+        name: { type: 'string', description: 'The exact name.' },
+        connection_id: { type: 'string' },
+      },
       required: ['name'],
     });
     expect(find.annotations).toMatchObject({ readOnlyHint: true });
@@ -159,7 +163,12 @@ describe('custom tools through the official MCP client', () => {
     expect(ok.isError).not.toBe(true);
     expect(ok.structuredContent).toMatchObject({ rows: [[7, 2.5, true, 'south', '2024-02-29', null]] });
     const ids = await client.callTool({ name: 'customers_by_id', arguments: { ids: [3, 1] } });
-    expect(ids.structuredContent).toMatchObject({ rows: [[1, 'Ada'], [3, 'Grace']] });
+    expect(ids.structuredContent).toMatchObject({
+      rows: [
+        [1, 'Ada'],
+        [3, 'Grace'],
+      ],
+    });
     const valid = { i: 7, n: 2.5, b: true, e: 'south', d: '2024-02-29' };
     const cases: [Record<string, unknown>, string][] = [
       [{ i: 1.5 }, 'i: must be a whole number'],
@@ -219,8 +228,14 @@ describe('custom tools through the official MCP client', () => {
       { name: 'name', description: 'Who.', required: true },
       { name: 'focus', required: false },
     ]);
-    const rendered = await client.getPrompt({ name: 'review_customer', arguments: { name: 'Ada', focus: 'orders' } });
-    expect(rendered.messages[0]!.content).toEqual({ type: 'text', text: 'Look at the customer Ada, focusing on orders.' });
+    const rendered = await client.getPrompt({
+      name: 'review_customer',
+      arguments: { name: 'Ada', focus: 'orders' },
+    });
+    expect(rendered.messages[0]!.content).toEqual({
+      type: 'text',
+      text: 'Look at the customer Ada, focusing on orders.',
+    });
   });
 });
 
@@ -263,7 +278,10 @@ describe('custom items are privileges like the built-ins', () => {
     await server.auth.grantPrivilege(group.id, { type: 'mcp_item', kind: 'tool', name: 'find_customer' });
     client = await mcpClient(server, { token });
     try {
-      expect((await client.listTools()).tools.map((t) => t.name)).toEqual(['find_customer', 'query_database']);
+      expect((await client.listTools()).tools.map((t) => t.name)).toEqual([
+        'find_customer',
+        'query_database',
+      ]);
       const found = await client.callTool({ name: 'find_customer', arguments: { name: 'Ada' } });
       expect(found.structuredContent).toMatchObject({ rows: [[1, 'Ada']] });
     } finally {
@@ -273,7 +291,8 @@ describe('custom items are privileges like the built-ins', () => {
 });
 
 describe('start-up validation names the entry', () => {
-  const tool = (body: string) => `tools:\n  - name: ok_tool\n    type: sql\n    description: fine\n    sql: SELECT 1\n${body}`;
+  const tool = (body: string) =>
+    `tools:\n  - name: ok_tool\n    type: sql\n    description: fine\n    sql: SELECT 1\n${body}`;
   it.each([
     [
       'an unknown parameter type',

@@ -51,7 +51,9 @@ async function elicitingClient(server: RunningServer, answer: () => Action, aske
 }
 
 const notes = async () =>
-  (await adminQuery<{ body: string }>(db.url, 'SELECT body FROM public.notes ORDER BY id')).map((r) => r.body);
+  (await adminQuery<{ body: string }>(db.url, 'SELECT body FROM public.notes ORDER BY id')).map(
+    (r) => r.body,
+  );
 
 beforeAll(async () => {
   await adminQuery(db.url, 'CREATE TABLE public.notes (id serial PRIMARY KEY, body text NOT NULL)');

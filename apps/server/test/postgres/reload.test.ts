@@ -45,7 +45,8 @@ const BROKEN = tools(`  - name: sleepy
 `);
 
 const text = (result: unknown) => stripFences((result as { content: { text: string }[] }).content[0]!.text);
-const toolNames = async () => (await client.listTools()).tools.map((t) => t.name).filter((n) => ['sleepy', 'added'].includes(n));
+const toolNames = async () =>
+  (await client.listTools()).tools.map((t) => t.name).filter((n) => ['sleepy', 'added'].includes(n));
 const linesMatching = (pattern: RegExp) => proc!.out.filter((line) => pattern.test(line)).length;
 
 beforeAll(async () => {
@@ -75,7 +76,11 @@ describe('SIGHUP reloads custom tools in a running pgmcp serve', () => {
     expect(await toolNames()).toEqual(['sleepy']);
     const inFlight = client.callTool({ name: 'sleepy', arguments: { seconds: 4 } });
     await expect
-      .poll(async () => (await adminQuery(db.url, "SELECT 1 FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep($1)%'")).length)
+      .poll(
+        async () =>
+          (await adminQuery(db.url, "SELECT 1 FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep($1)%'"))
+            .length,
+      )
       .toBe(1);
     writeFileSync(configFile, NEW);
     const before = linesMatching(/custom tools, resources and prompts reloaded/);
@@ -83,7 +88,8 @@ describe('SIGHUP reloads custom tools in a running pgmcp serve', () => {
     await expect.poll(() => linesMatching(/custom tools, resources and prompts reloaded/)).toBe(before + 1);
     // The call was still running when the new set went in.
     expect(
-      (await adminQuery(db.url, "SELECT 1 FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep($1)%'")).length,
+      (await adminQuery(db.url, "SELECT 1 FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep($1)%'"))
+        .length,
     ).toBe(1);
     expect(await toolNames()).toEqual(['added', 'sleepy']);
     const finished = await inFlight;

@@ -2,7 +2,10 @@ import { z } from 'zod';
 
 const Name = z
   .string()
-  .regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, 'must start with a letter and hold only letters, digits, _ and - (at most 64)');
+  .regex(
+    /^[A-Za-z][A-Za-z0-9_-]{0,63}$/,
+    'must start with a letter and hold only letters, digits, _ and - (at most 64)',
+  );
 
 /**
  * One parameter of a custom SQL tool, bound as `$1..$n` in the order listed. The type is checked
@@ -47,7 +50,9 @@ export type CustomToolConfig = z.infer<typeof CustomToolConfigSchema>;
 
 /** `resources:` — a custom resource: the result of one read-only SQL statement, or static text. */
 export const CustomResourceConfigSchema = z.strictObject({
-  uri: z.string().regex(/^[a-z][a-z0-9+.-]*:\/\/[A-Za-z0-9_.:/-]+$/, 'must be a URI such as custom://sales/summary'),
+  uri: z
+    .string()
+    .regex(/^[a-z][a-z0-9+.-]*:\/\/[A-Za-z0-9_.:/-]+$/, 'must be a URI such as custom://sales/summary'),
   name: z.string().min(1).max(200),
   type: z.enum(['sql', 'static'], { error: 'must be "sql" or "static"' }),
   description: z.string().max(2000).optional(),

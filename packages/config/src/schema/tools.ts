@@ -28,7 +28,11 @@ function unknownSwitches(
 /** Refuses a `toolsets` switch that names neither a built-in nor a custom item of its kind. */
 export function checkToolsetNames(
   config: {
-    toolsets: { tools: Record<string, boolean>; resources: Record<string, boolean>; prompts: Record<string, boolean> };
+    toolsets: {
+      tools: Record<string, boolean>;
+      resources: Record<string, boolean>;
+      prompts: Record<string, boolean>;
+    };
     tools: readonly { name: string }[];
     resources: readonly { uri: string }[];
     prompts: readonly { name: string }[];
@@ -36,9 +40,27 @@ export function checkToolsetNames(
   ctx: z.RefinementCtx,
 ): void {
   const { toolsets } = config;
-  unknownSwitches(ctx, 'tool', toolsets.tools, Object.keys(PG_TOOL_GROUPS), config.tools.map((t) => t.name));
-  unknownSwitches(ctx, 'resource', toolsets.resources, PG_RESOURCE_URIS, config.resources.map((r) => r.uri));
-  unknownSwitches(ctx, 'prompt', toolsets.prompts, PG_PROMPT_NAMES, config.prompts.map((p) => p.name));
+  unknownSwitches(
+    ctx,
+    'tool',
+    toolsets.tools,
+    Object.keys(PG_TOOL_GROUPS),
+    config.tools.map((t) => t.name),
+  );
+  unknownSwitches(
+    ctx,
+    'resource',
+    toolsets.resources,
+    PG_RESOURCE_URIS,
+    config.resources.map((r) => r.uri),
+  );
+  unknownSwitches(
+    ctx,
+    'prompt',
+    toolsets.prompts,
+    PG_PROMPT_NAMES,
+    config.prompts.map((p) => p.name),
+  );
 }
 
 /**

@@ -7,7 +7,12 @@ import type { StatementAnalysis } from '../guard/types.js';
 import { walkTree } from '../guard/walk.js';
 import { PG_PROMPT_NAMES, PG_RESOURCE_URIS, PG_TOOL_GROUPS } from '../tool-groups.js';
 import { parameterProblem, parameterSchema } from './parameters.js';
-import type { CustomItems, CustomPromptDefinition, CustomResourceDefinition, CustomToolDefinition } from './types.js';
+import type {
+  CustomItems,
+  CustomPromptDefinition,
+  CustomResourceDefinition,
+  CustomToolDefinition,
+} from './types.js';
 
 /** A custom tool ready to register: its input schema and whether it writes (the guard's verdict). */
 export interface CompiledTool {
@@ -50,20 +55,30 @@ async function placeholders(sql: string): Promise<number[]> {
 /** Why the guard would refuse `sql` even on a write-enabled connection, or its analysis. */
 async function sqlVerdict(sql: string): Promise<{ problem: string } | { analysis: StatementAnalysis }> {
   const analysis = await analyzeStatement(sql);
-  if (analysis.kind === 'error') return { problem: `the SQL is not one valid statement: ${analysis.message}` };
+  if (analysis.kind === 'error')
+    return { problem: `the SQL is not one valid statement: ${analysis.message}` };
   const verdict = decide(analysis, true);
   if (!verdict.ok) return { problem: `the SQL is refused by pgmcp's guard: ${verdict.message}` };
   return { analysis };
 }
 
-function duplicate(seen: Set<string>, name: string, builtIn: readonly string[], kind: string): string | undefined {
+function duplicate(
+  seen: Set<string>,
+  name: string,
+  builtIn: readonly string[],
+  kind: string,
+): string | undefined {
   if (builtIn.includes(name)) return `the name is taken by the built-in ${kind} "${name}"`;
   if (seen.has(name)) return `another custom ${kind} is named "${name}"`;
   seen.add(name);
   return undefined;
 }
 
-async function toolProblems(tool: CustomToolDefinition, seen: Set<string>, builtIn: BuiltInNames): Promise<string[]> {
+async function toolProblems(
+  tool: CustomToolDefinition,
+  seen: Set<string>,
+  builtIn: BuiltInNames,
+): Promise<string[]> {
   const problems: string[] = [];
   const taken = duplicate(seen, tool.name, builtIn.tools, 'tool');
   if (taken) problems.push(taken);
@@ -76,8 +91,14 @@ async function toolProblems(tool: CustomToolDefinition, seen: Set<string>, built
       problems.push(`parameter "${parameter.name}": the name is the connection argument of every tool`);
     }
     names.add(parameter.name);
-    if (!problem && parameter.default !== undefined && !parameterSchema(parameter).safeParse(parameter.default).success) {
-      problems.push(`parameter "${parameter.name}": the default ${JSON.stringify(parameter.default)} is not a valid ${parameter.type}`);
+    if (
+      !problem &&
+      parameter.default !== undefined &&
+      !parameterSchema(parameter).safeParse(parameter.default).success
+    ) {
+      problems.push(
+        `parameter "${parameter.name}": the default ${JSON.stringify(parameter.default)} is not a valid ${parameter.type}`,
+      );
     }
   }
   const verdict = await sqlVerdict(tool.sql);
@@ -94,7 +115,11 @@ async function toolProblems(tool: CustomToolDefinition, seen: Set<string>, built
   return problems;
 }
 
-async function resourceProblems(resource: CustomResourceDefinition, seen: Set<string>, builtIn: BuiltInNames): Promise<string[]> {
+async function resourceProblems(
+  resource: CustomResourceDefinition,
+  seen: Set<string>,
+  builtIn: BuiltInNames,
+): Promise<string[]> {
   const problems: string[] = [];
   const taken = duplicate(seen, resource.uri, builtIn.resources, 'resource');
   if (taken) problems.push(taken);
@@ -106,7 +131,8 @@ async function resourceProblems(resource: CustomResourceDefinition, seen: Set<st
   const verdict = await sqlVerdict(resource.sql);
   if ('problem' in verdict) return [...problems, verdict.problem];
   if (verdict.analysis.writes) problems.push('the SQL of a resource must only read');
-  if ((await placeholders(resource.sql)).length > 0) problems.push('the SQL of a resource takes no $n parameters');
+  if ((await placeholders(resource.sql)).length > 0)
+    problems.push('the SQL of a resource takes no $n parameters');
   return problems;
 }
 
@@ -116,7 +142,8 @@ function promptProblems(prompt: CustomPromptDefinition, seen: Set<string>, built
   if (taken) problems.push(taken);
   const declared = prompt.arguments.map((a) => a.name);
   for (const [, name] of prompt.template.matchAll(TEMPLATE_PLACE)) {
-    if (!declared.includes(name!)) problems.push(`the template uses {{${name}}}, which is not among its arguments`);
+    if (!declared.includes(name!))
+      problems.push(`the template uses {{${name}}}, which is not among its arguments`);
   }
   const twice = declared.filter((name, i) => declared.indexOf(name) !== i);
   for (const name of new Set(twice)) problems.push(`argument "${name}" is declared twice`);
@@ -159,7 +186,9 @@ export async function compileCustomItems(
     problems.push(...found.map((p) => `resources[${i}] "${resource.uri}": ${p}`));
   }
   for (const [i, prompt] of items.prompts.entries()) {
-    problems.push(...promptProblems(prompt, seen.prompts, builtIn).map((p) => `prompts[${i}] "${prompt.name}": ${p}`));
+    problems.push(
+      ...promptProblems(prompt, seen.prompts, builtIn).map((p) => `prompts[${i}] "${prompt.name}": ${p}`),
+    );
   }
   if (problems.length > 0) throw new PgToolsError('INVALID_CUSTOM_ITEM', problems.join('\n'));
   return { tools, resources: items.resources, prompts: items.prompts };

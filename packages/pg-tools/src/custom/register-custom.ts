@@ -14,7 +14,11 @@ export type RegisteredItem = { kind: McpItemKind; name: string };
 const WRITE_NOTE =
   '\n\nThis tool WRITES (its statement is committed): it runs only on a write-enabled connection for callers with read_write access.';
 
-function registerTool<S extends PgToolsState>(registry: McpRegistry<S>, runtime: PgToolsRuntime, tool: CompiledTool): void {
+function registerTool<S extends PgToolsState>(
+  registry: McpRegistry<S>,
+  runtime: PgToolsRuntime,
+  tool: CompiledTool,
+): void {
   const { definition, writes } = tool;
   const pinned = definition.connection;
   const rowLimit = Math.min(definition.rowLimit ?? runtime.limits.defaultLimit, runtime.limits.maxLimit);
@@ -27,7 +31,7 @@ function registerTool<S extends PgToolsState>(registry: McpRegistry<S>, runtime:
       : { readOnlyHint: true, openWorldHint: false },
     input: pinned ? tool.input : tool.input.extend(targetArgs),
     handler: async (args, context) => {
-      const values = args as Record<string, unknown>;
+      const values = args;
       const target = await resolveTarget(
         runtime,
         context,
@@ -77,7 +81,10 @@ function registerResource<S extends PgToolsState>(
   });
 }
 
-function registerPrompt<S extends PgToolsState>(registry: McpRegistry<S>, prompt: CustomPromptDefinition): void {
+function registerPrompt<S extends PgToolsState>(
+  registry: McpRegistry<S>,
+  prompt: CustomPromptDefinition,
+): void {
   const shape: Record<string, z.ZodType> = {};
   for (const argument of prompt.arguments) {
     const field = argument.required === false ? z.string().optional() : z.string().min(1);
@@ -91,7 +98,10 @@ function registerPrompt<S extends PgToolsState>(registry: McpRegistry<S>, prompt
     render: (args) => [
       {
         role: 'user',
-        content: { type: 'text', text: renderTemplate(prompt.template, args as Record<string, string | undefined>) },
+        content: {
+          type: 'text',
+          text: renderTemplate(prompt.template, args as Record<string, string | undefined>),
+        },
       },
     ],
   });

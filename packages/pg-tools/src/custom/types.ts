@@ -1,5 +1,13 @@
 /** The parameter types a custom SQL tool may declare. */
-export const CUSTOM_PARAMETER_TYPES = ['string', 'integer', 'number', 'boolean', 'enum', 'date', 'array'] as const;
+export const CUSTOM_PARAMETER_TYPES = [
+  'string',
+  'integer',
+  'number',
+  'boolean',
+  'enum',
+  'date',
+  'array',
+] as const;
 export type CustomParameterType = (typeof CUSTOM_PARAMETER_TYPES)[number];
 
 /** One parameter of a custom tool, bound as `$n` (n = its position, from 1). */

@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import { askToConfirm, type CallToolResult, confirmationAnswer, type McpContext, ToolError } from '@pgmcp/mcp-core';
+import {
+  askToConfirm,
+  type CallToolResult,
+  confirmationAnswer,
+  type McpContext,
+  ToolError,
+} from '@pgmcp/mcp-core';
 import { formatBytes, type Lease } from '@pgmcp/pool-manager';
 import { z } from 'zod';
 import { hidesOtherSessions, type PgToolsRuntime, type PgToolsState, type Target } from '../context.js';
@@ -190,7 +196,9 @@ function confirmWrite(
     );
   }
   if (answer === 'cancel') {
-    throw new ToolError(`The user cancelled the confirmation; nothing was run on ${where}.`, { refused: true });
+    throw new ToolError(`The user cancelled the confirmation; nothing was run on ${where}.`, {
+      refused: true,
+    });
   }
   throw askToConfirm(
     CONFIRM_WRITE,

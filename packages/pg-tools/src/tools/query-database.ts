@@ -35,7 +35,11 @@ function description(runtime: PgToolsRuntime, state: PgToolsState): string {
 }
 
 /** A statement's answer as query_database gives it: rows as TSV with a footer, or what a write did. */
-export function statementAnswer(runtime: PgToolsRuntime, target: Target, result: StatementResult): CallToolResult {
+export function statementAnswer(
+  runtime: PgToolsRuntime,
+  target: Target,
+  result: StatementResult,
+): CallToolResult {
   const parts: string[] = [];
   if (result.columns.length > 0) {
     parts.push(toTsv(result.columns, result.rows), resultFooter(result, runtime.limits.maxBytes));
