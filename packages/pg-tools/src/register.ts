@@ -9,7 +9,7 @@ import { registerConnectionTools } from './tools/connection-tools.js';
 import { registerGetSchemaInfo } from './tools/get-schema-info.js';
 import { registerQueryDatabase } from './tools/query-database.js';
 import { fencedRegistry } from './fenced-output.js';
-import { groupedRegistry, PG_PROMPT_NAMES, PG_RESOURCE_URIS, PG_TOOL_GROUPS } from './tool-groups.js';
+import { groupedRegistry } from './tool-groups.js';
 import { registerQueryTools } from './tools/query-tools.js';
 
 /** Server instructions: how a model should use pgmcp's tools. */
@@ -34,19 +34,22 @@ export interface PgToolsHandle {
   replaceCustomItems(items: CompiledCustomItems): void;
 }
 
-function only(
+function without(
   switches: Readonly<Record<string, boolean>> | undefined,
-  known: readonly string[],
+  custom: readonly string[],
 ): Record<string, boolean> {
-  return Object.fromEntries(Object.entries(switches ?? {}).filter(([name]) => known.includes(name)));
+  return Object.fromEntries(Object.entries(switches ?? {}).filter(([name]) => !custom.includes(name)));
 }
 
-/** The switches of built-in items (the others name custom items). */
-function builtInSwitches(switches: PgToolSwitches = {}): PgToolSwitches {
+/**
+ * The switches of built-in items: those naming custom items are left out (the rest are checked
+ * against the built-ins, so a typo is refused).
+ */
+function builtInSwitches(switches: PgToolSwitches = {}, custom?: CompiledCustomItems): PgToolSwitches {
   return {
-    tools: only(switches.tools, Object.keys(PG_TOOL_GROUPS)),
-    resources: only(switches.resources, PG_RESOURCE_URIS),
-    prompts: only(switches.prompts, PG_PROMPT_NAMES),
+    tools: without(switches.tools, custom?.tools.map((t) => t.definition.name) ?? []),
+    resources: without(switches.resources, custom?.resources.map((r) => r.uri) ?? []),
+    prompts: without(switches.prompts, custom?.prompts.map((p) => p.name) ?? []),
   };
 }
 
@@ -73,7 +76,11 @@ export function registerPgTools<S extends PgToolsState>(
     ...(options.embeddings ? { embeddings: options.embeddings } : {}),
     confirmWrites: options.confirmWrites ?? 'elicit',
   };
-  const switched = groupedRegistry(registry, options.disabledGroups ?? [], builtInSwitches(options.switches));
+  const switched = groupedRegistry(
+    registry,
+    options.disabledGroups ?? [],
+    builtInSwitches(options.switches, options.customItems),
+  );
   const tools = fencedRegistry(switched);
   registerQueryDatabase(tools, runtime);
   registerGetSchemaInfo(tools, runtime);

@@ -33,6 +33,12 @@ tools:
     sql: SELECT id, name FROM public.customers WHERE id = ANY($1) ORDER BY id
     parameters:
       - { name: ids, type: array, items: integer }
+  - name: by_names
+    type: sql
+    description: Customers by name.
+    sql: SELECT id FROM public.customers WHERE name = ANY($1) ORDER BY id
+    parameters:
+      - { name: names, type: array }
   - name: typed
     type: sql
     description: Echoes its typed parameters.
@@ -149,6 +155,13 @@ describe('custom tools through the official MCP client', () => {
     const quoted = await client.callTool({ name: 'find_customer', arguments: { name: "O'Brien" } });
     expect(quoted.structuredContent).toMatchObject({ row_count: 1, rows: [[2, "O'Brien"]] });
     expect(await customers()).toEqual(before);
+    // Array elements are values too: a quote or brace inside one cannot split it.
+    for (const names of [['Ada","Grace'], ['Ada}', '{Grace'], ['Ada\\', 'x']]) {
+      const result = await client.callTool({ name: 'by_names', arguments: { names } });
+      expect(result.structuredContent, JSON.stringify(names)).toMatchObject({ row_count: 0 });
+    }
+    const both = await client.callTool({ name: 'by_names', arguments: { names: ['Ada', "O'Brien"] } });
+    expect(both.structuredContent).toMatchObject({ rows: [[1], [2]] });
     const ids = await client.callTool({ name: 'customers_by_id', arguments: { ids: ['1 or 1=1'] } });
     expect(ids.isError).toBe(true);
     expect(textOf(ids)).toContain('ids.0: must be a whole number');
@@ -381,5 +394,38 @@ describe('start-up validation names the entry', () => {
     await expect(
       startTestServer({ PGMCP_DATABASE_URL: db.url }, { yaml: `auth:\n  bcrypt_cost: 4\n${yaml}` }),
     ).rejects.toThrow(message);
+  });
+});
+
+describe('toolsets switch custom items like built-ins', () => {
+  it('leaves a switched-off custom tool, resource and prompt out', async () => {
+    const server = await startTestServer(
+      {},
+      {
+        yaml: config(
+          db.url,
+          `toolsets:\n  tools: { find_customer: false }\n  resources: { "custom://readme": false }\n  prompts: { review_customer: false }\n`,
+        ),
+      },
+    );
+    const client = await mcpClient(server);
+    try {
+      const tools = (await client.listTools()).tools.map((t) => t.name);
+      expect(tools).not.toContain('find_customer');
+      expect(tools).toContain('typed');
+      expect((await client.listResources()).resources.map((r) => r.uri)).not.toContain('custom://readme');
+      expect((await client.listPrompts()).prompts.map((p) => p.name)).not.toContain('review_customer');
+    } finally {
+      await client.close();
+      await server.close();
+    }
+  });
+
+  it('still refuses a switch that names nothing', async () => {
+    await expect(
+      startTestServer({}, { yaml: config(db.url, `toolsets:\n  tools: { find_customr: false }\n`) }),
+    ).rejects.toThrow(
+      /toolsets\.tools\.find_customr: unknown tool "find_customr".*the custom ones .*find_customer/,
+    );
   });
 });

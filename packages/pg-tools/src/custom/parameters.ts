@@ -81,3 +81,13 @@ export function parameterSchema(parameter: CustomParameter): z.ZodType {
   if (parameter.default !== undefined) return schema.default(parameter.default as never);
   return parameter.required === false ? schema.optional() : schema;
 }
+
+/**
+ * A parameter value as it is bound: arrays become a PostgreSQL array literal (`{"a","b"}`, every
+ * element quoted and escaped), everything else goes as it is. Still a bound value, never SQL text.
+ */
+export function boundValue(value: unknown): unknown {
+  if (!Array.isArray(value)) return value ?? null;
+  const element = (item: unknown) => `"${String(item).replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
+  return `{${value.map(element).join(',')}}`;
+}

@@ -6,6 +6,7 @@ import { structuredResult } from '../format.js';
 import { runGuarded, targetArgs } from '../tools/common.js';
 import { statementAnswer } from '../tools/query-database.js';
 import { type CompiledCustomItems, type CompiledTool, renderTemplate } from './compile.js';
+import { boundValue } from './parameters.js';
 import type { CustomPromptDefinition, CustomResourceDefinition } from './types.js';
 
 /** An item registered from configuration, to take out again on reload. */
@@ -38,7 +39,7 @@ function registerTool<S extends PgToolsState>(
         pinned ? { connection_id: pinned } : (values as { connection_id?: string; database_name?: string }),
       );
       // Values go to PostgreSQL as bound parameters ($1..$n), never into the statement text.
-      const params = definition.parameters.map((p) => values[p.name] ?? null);
+      const params = definition.parameters.map((p) => boundValue(values[p.name]));
       const { result } = await runGuarded(runtime, context, target, {
         tool: definition.name,
         sql: definition.sql,
