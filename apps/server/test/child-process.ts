@@ -12,7 +12,7 @@ export const SERVER_MAIN = path.join(import.meta.dirname, '../src/main.ts');
  * tsx as a loader of this node process (not the tsx CLI, which runs a second process and does not
  * pass SIGHUP on), so signals reach the server itself.
  */
-const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+export const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 /** A loopback port nothing listens on right now. */
 export async function freePort(): Promise<number> {
@@ -69,4 +69,20 @@ export function startServeProcess(cwd: string, env: Record<string, string>): Pro
     cwd,
     env: { PATH: process.env.PATH ?? '', TSX_DISABLE_CACHE: '1', ...env },
   });
+}
+
+/**
+ * Node arguments that run `startStdioServer()` from source in a process of its own (what
+ * `pgmcp serve --stdio` runs), for an SDK StdioClientTransport.
+ */
+export function stdioServerArgs(): string[] {
+  const start = pathToFileURL(path.join(import.meta.dirname, '../src/start.ts')).href;
+  return [
+    '--import',
+    TSX_LOADER,
+    '--conditions=@pgmcp/source',
+    '--input-type=module',
+    '-e',
+    `import { startStdioServer } from ${JSON.stringify(start)}; await startStdioServer();`,
+  ];
 }
