@@ -386,6 +386,11 @@ describe('start-up validation names the entry', () => {
       'prompts[0] "p": the template uses {{who}}, which is not among its arguments',
     ],
     [
+      'a write confirmation that does not exist',
+      `writes:\n  confirm: maybe\n`,
+      'writes.confirm: Invalid option: expected one of "elicit"|"client"|"never"',
+    ],
+    [
       'a missing description (schema)',
       `tools:\n  - { name: nodesc, type: sql, sql: SELECT 1 }\n`,
       'tools[0].description',
