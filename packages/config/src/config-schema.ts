@@ -9,6 +9,7 @@ import {
 } from './schema/connections.js';
 import { ConnectionSecurityConfigSchema, ConnectionStoreConfigSchema } from './schema/connection-security.js';
 import { HttpConfigSchema } from './schema/http.js';
+import { CollectorConfigSchema, DatastoreConfigSchema } from './schema/monitoring.js';
 import { OAuthConfigSchema } from './schema/oauth.js';
 import { CompactionConfigSchema, ConversationsConfigSchema, LlmConfigSchema } from './schema/llm.js';
 import { EmbeddingsConfigSchema, ToolsetsConfigSchema } from './schema/tools.js';
@@ -48,5 +49,7 @@ export const ConfigSchema = z.strictObject({
   toolsets: ToolsetsConfigSchema.prefault({}),
   embeddings: EmbeddingsConfigSchema.prefault({}),
   audit: AuditConfigSchema.prefault({}),
+  datastore: DatastoreConfigSchema.prefault({}),
+  collector: CollectorConfigSchema.prefault({}),
 });
 export type PgmcpConfig = z.infer<typeof ConfigSchema>;

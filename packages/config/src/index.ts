@@ -12,6 +12,7 @@ export { type HttpConfig } from './schema/http.js';
 export { type OAuthConfig } from './schema/oauth.js';
 export { type LlmConfig, type LlmProviderFileConfig } from './schema/llm.js';
 export { type EmbeddingsConfig, type ToolsetsConfig } from './schema/tools.js';
+export { type CollectorFileConfig, type DatastoreFileConfig } from './schema/monitoring.js';
 
 // The LLM providers are built by '@pgmcp/config/llm' (it loads the provider SDKs, which the
 // administration commands do not need); their types are here.
