@@ -1,3 +1,4 @@
+import type { MonitoringBackend } from './monitoring/monitoring-backend.js';
 import { type McpContext, ToolError } from '@pgmcp/mcp-core';
 import type { ConnectionInfo, PoolManager } from '@pgmcp/pool-manager';
 import type { PgToolsEmbedder } from './dba/semantic/embedder.js';
@@ -96,6 +97,8 @@ export interface PgToolsOptions {
   switches?: PgToolSwitches;
   /** Turns text into vectors for generate_embedding and similarity_search (e.g. llm-clients' `createEmbeddingClient`). */
   embeddings?: PgToolsEmbedder;
+  /** The metrics datastore and probe catalogue: registers the `monitoring` tools when given. */
+  monitoring?: MonitoringBackend;
 }
 
 /** Everything the tool implementations share. */

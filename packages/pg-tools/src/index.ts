@@ -24,6 +24,8 @@ export {
   type TypeNameCache,
 } from './executor/run-statement.js';
 export { PG_TOOLS_INSTRUCTIONS, registerPgTools } from './register.js';
+export { DATASTORE_CONNECTION, type MonitoringBackend } from './monitoring/monitoring-backend.js';
+export { parseTimeArg } from './monitoring/time-range.js';
 export {
   PG_PROMPT_NAMES,
   PG_RESOURCE_URIS,
