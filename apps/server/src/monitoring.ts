@@ -1,7 +1,7 @@
 import { BUILTIN_PROBES, type Collector, type CollectorTarget, createCollector } from '@pgmcp/collector';
 import { type LoadedConfig, poolConnections } from '@pgmcp/config';
 import { type ConnectionStore, poolDefinition } from '@pgmcp/connection-store';
-import { createDatastore, type Datastore } from '@pgmcp/datastore';
+import { createDatastore, createLeaderLocks, type Datastore } from '@pgmcp/datastore';
 import { DATASTORE_CONNECTION, type MonitoringBackend } from '@pgmcp/pg-tools';
 import { type ConnectionConfig, createPoolManager, resolveConnection } from '@pgmcp/pool-manager';
 import type { EmbeddedDemo } from './embedded-demo.js';
@@ -92,6 +92,8 @@ export async function startMonitoring(options: {
         intervals: config.collector.intervals,
         intervalScale: config.collector.interval_scale,
         maintenanceIntervalS: config.collector.maintenance_interval_s,
+        // With several replicas on one datastore, each connection is collected by one of them.
+        leaderLocks: createLeaderLocks({ url }),
         onError: (error, context) => logger.warn({ err: error, context }, 'collector failure'),
       })
     : undefined;

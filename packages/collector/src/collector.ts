@@ -1,4 +1,4 @@
-import type { Datastore, MaintenanceReport } from '@pgmcp/datastore';
+import type { Datastore, LeaderLocks, MaintenanceReport } from '@pgmcp/datastore';
 import { CollectorError } from './errors.js';
 import type { ProbeDefinition } from './probe.js';
 import { BUILTIN_PROBES } from './probes/index.js';
@@ -21,6 +21,14 @@ export interface CollectorConfig {
   readonly maxBackoffS?: number;
   /** How often the datastore's maintenance (partitions, downsampling, retention) runs; 0 = never. Default 300 s. */
   readonly maintenanceIntervalS?: number;
+  /**
+   * Leader election across replicas (`createLeaderLocks` of @pgmcp/datastore): a connection is
+   * collected only by the instance holding its lock; the others try again every `leaderCheckS`
+   * and take over when the holder's session ends. Without it this instance collects everything.
+   */
+  readonly leaderLocks?: LeaderLocks;
+  /** How often standby instances try to take a connection's lock. Default 15 s. */
+  readonly leaderCheckS?: number;
   /** false: no timers; runs happen only through `collectNow` (tests, one-shot tools). Default true. */
   readonly schedule?: boolean;
   /** Told about failures of the collector itself (not probe failures, which become statuses). */
@@ -38,6 +46,8 @@ export interface Collector {
   setTargets(targets: readonly CollectorTarget[]): Promise<void>;
   /** Ids of the monitored connections. */
   targetIds(): string[];
+  /** Ids of the connections this instance collects now (all of them without leader locks). */
+  leading(): string[];
   /** Runs some or all probes of one target now and waits for them. */
   collectNow(targetId: string, probeNames?: readonly string[]): Promise<ProbeOutcome[]>;
   /** Runs the datastore's maintenance now. */
@@ -46,12 +56,16 @@ export interface Collector {
   stop(): Promise<void>;
 }
 
+const MAINTENANCE_LOCK = '*maintenance*';
+
 interface Running {
   runner: TargetRunner;
   fingerprint: string;
   timers: Map<string, NodeJS.Timeout>;
   failures: Map<string, number>;
   stopped: boolean;
+  /** This instance holds the connection's leader lock (always true without locks). */
+  leading: boolean;
 }
 
 /**
@@ -120,13 +134,35 @@ export function createCollector(config: CollectorConfig): Collector {
     entry.stopped = true;
     for (const timer of entry.timers.values()) clearTimeout(timer);
     await entry.runner.close();
+    await locks?.release(entry.runner.target.id);
+  }
+
+  const locks = config.leaderLocks;
+  async function elect(entry: Running): Promise<void> {
+    if (!locks || entry.stopped) return;
+    entry.leading = await locks.tryAcquire(entry.runner.target.id);
+  }
+  let election: NodeJS.Timeout | undefined;
+  if (locks && schedule) {
+    election = setInterval(
+      () => {
+        for (const entry of running.values())
+          void elect(entry).catch((error: unknown) => onError(error, 'leader election'));
+      },
+      (config.leaderCheckS ?? 15) * 1000,
+    );
+    election.unref();
   }
 
   let maintenance: NodeJS.Timeout | undefined;
   const maintenanceS = config.maintenanceIntervalS ?? 300;
   if (schedule && maintenanceS > 0) {
     maintenance = setInterval(() => {
-      config.datastore.runMaintenance().catch((error: unknown) => onError(error, 'datastore maintenance'));
+      // With several instances, one maintains the datastore (the one holding the maintenance lock).
+      void (async () => {
+        if (locks && !(await locks.tryAcquire(MAINTENANCE_LOCK))) return;
+        await config.datastore.runMaintenance();
+      })().catch((error: unknown) => onError(error, 'datastore maintenance'));
     }, maintenanceS * 1000);
     maintenance.unref();
   }
@@ -150,12 +186,15 @@ export function createCollector(config: CollectorConfig): Collector {
           timers: new Map(),
           failures: new Map(),
           stopped: false,
+          leading: !locks,
         };
         running.set(target.id, entry);
+        await elect(entry);
         if (schedule) for (const probe of probes) plan(entry, probe, undefined);
       }
     },
     targetIds: () => [...running.keys()],
+    leading: () => [...running.values()].filter((e) => e.leading).map((e) => e.runner.target.id),
     async collectNow(targetId, probeNames) {
       const entry = running.get(targetId);
       if (!entry) throw new CollectorError('INVALID_CONFIG', `"${targetId}" is not a monitored connection.`);
@@ -170,9 +209,11 @@ export function createCollector(config: CollectorConfig): Collector {
     maintain: () => config.datastore.runMaintenance(),
     async stop() {
       if (maintenance) clearInterval(maintenance);
+      if (election) clearInterval(election);
       const entries = [...running.values()];
       running.clear();
       await Promise.all(entries.map(stopEntry));
+      await locks?.close();
     },
   };
 }

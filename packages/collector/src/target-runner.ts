@@ -60,6 +60,7 @@ export class TargetRunner {
   readonly #now: () => Date;
   readonly #snapshots = new Map<string, Snapshot>();
   #versionNum: number | undefined;
+  #closed = false;
 
   constructor(target: CollectorTarget, datastore: Datastore, now: () => Date) {
     this.target = target;
@@ -89,7 +90,16 @@ export class TargetRunner {
 
   /** Runs one probe now, writes its rows and its status; never throws. */
   async run(probe: ProbeDefinition): Promise<ProbeOutcome> {
+    if (this.#closed)
+      return {
+        probe: probe.name,
+        status: 'skipped',
+        message: 'the connection is no longer monitored',
+        rows: 0,
+      };
     const outcome = await this.#collect(probe);
+    // Stopped meanwhile (unmarked or shut down): its pool's failure is no status of the connection.
+    if (this.#closed) return outcome;
     const at = this.#now();
     await this.#record({
       connectionId: this.target.id,
@@ -207,6 +217,7 @@ export class TargetRunner {
 
   /** Closes the pool. */
   async close(): Promise<void> {
+    this.#closed = true;
     await this.#pool.end().catch(() => undefined);
   }
 }

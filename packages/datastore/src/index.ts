@@ -4,6 +4,7 @@ export {
   type DatastoreConfig,
   type MaintenanceReport,
 } from './datastore.js';
+export { createLeaderLocks, type LeaderLocks, type LeaderLocksConfig } from './leader-locks.js';
 export { DEFAULT_BUCKETS, MAX_BUCKETS, MIN_BUCKETS } from './query-metrics.js';
 export {
   AGGREGATIONS,
