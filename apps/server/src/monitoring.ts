@@ -62,6 +62,8 @@ export async function startMonitoring(options: {
   connectionStore: ConnectionStore;
   pollIntervalMs: number;
   logger: Logger;
+  /** Collect whatever `collector.enabled` says (the separate `pgmcp collector` process). */
+  forceCollector?: boolean;
 }): Promise<Monitoring | undefined> {
   const { loaded, embedded, connectionStore, logger } = options;
   const { config } = loaded;
@@ -85,18 +87,19 @@ export async function startMonitoring(options: {
     ],
     onWarning: (message) => logger.warn(message),
   });
-  const collector = config.collector.enabled
-    ? createCollector({
-        datastore,
-        probes: BUILTIN_PROBES,
-        intervals: config.collector.intervals,
-        intervalScale: config.collector.interval_scale,
-        maintenanceIntervalS: config.collector.maintenance_interval_s,
-        // With several replicas on one datastore, each connection is collected by one of them.
-        leaderLocks: createLeaderLocks({ url }),
-        onError: (error, context) => logger.warn({ err: error, context }, 'collector failure'),
-      })
-    : undefined;
+  const collector =
+    config.collector.enabled || options.forceCollector
+      ? createCollector({
+          datastore,
+          probes: BUILTIN_PROBES,
+          intervals: config.collector.intervals,
+          intervalScale: config.collector.interval_scale,
+          maintenanceIntervalS: config.collector.maintenance_interval_s,
+          // With several replicas on one datastore, each connection is collected by one of them.
+          leaderLocks: createLeaderLocks({ url }),
+          onError: (error, context) => logger.warn({ err: error, context }, 'collector failure'),
+        })
+      : undefined;
 
   async function targets(): Promise<CollectorTarget[]> {
     const fromConfig = poolConnections(config).filter((c) => c.isMonitored);
