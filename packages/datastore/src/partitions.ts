@@ -33,8 +33,10 @@ export async function createDayPartitions(
       await sql`create table if not exists ${sql.table(name)} partition of ${sql.table(table)}
         for values from (${sql.lit(from)}) to (${sql.lit(to)})`.execute(db);
     } catch (error) {
-      // 42P07: another writer created it between the check and the create.
-      if ((error as { code?: string }).code !== '42P07') throw error;
+      // Another writer created it between the check and the create: 42P07, or 23505 when both
+      // inserted the catalog row at once.
+      const code = (error as { code?: string }).code;
+      if (code !== '42P07' && code !== '23505') throw error;
     }
   }
 }

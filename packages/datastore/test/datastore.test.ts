@@ -165,6 +165,21 @@ describe('datastore', () => {
     expect((await store.lastCollectionTimes()).get('c1')).toEqual(clock);
   });
 
+  it('lets two writers create the same new day partition at once (replicas sharing a datastore)', async () => {
+    const other = await createDatastore({ url: db.url, now: () => clock });
+    try {
+      const day = new Date('2026-01-15T08:00:00Z');
+      const writes = await Promise.all([
+        store.insertSamples([sample(day, { tps: 1 })]),
+        other.insertSamples([sample(day, { tps: 2 })]),
+      ]);
+      expect(writes).toEqual([1, 1]);
+      expect(await partitions('metrics_samples')).toContain('metrics_samples_p20260115');
+    } finally {
+      await other.close();
+    }
+  });
+
   it('refuses a SQLite URL', async () => {
     await expect(createDatastore({ url: '/tmp/x.db' })).rejects.toMatchObject({ code: 'NOT_POSTGRES' });
   });
