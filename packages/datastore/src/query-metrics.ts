@@ -50,8 +50,11 @@ function check(query: MetricsQuery): { buckets: number; aggregation: Aggregation
 /** The SQL that combines one metric's values in a bucket, over raw samples or hourly rollups. */
 function aggregate(aggregation: Aggregation, source: 'raw' | 'hourly'): RawBuilder<unknown> {
   if (source === 'raw') {
-    if (aggregation === 'last') return sql`(array_agg(m.value order by s.ts desc))[1]`;
-    return sql`to_jsonb(${sql.raw(aggregation)}((m.value)::float8))`;
+    const last = sql`(array_agg(m.value order by s.ts desc))[1]`;
+    if (aggregation === 'last') return last;
+    // Text metrics (a statement's text, a setting's value) have no average: they come as the last value.
+    return sql`coalesce(to_jsonb(${sql.raw(aggregation)}(case when jsonb_typeof(m.value) = 'number'
+      then (m.value)::float8 end)), ${last})`;
   }
   const field = (name: string) => sql`(m.value->>${sql.lit(name)})::float8`;
   switch (aggregation) {
@@ -92,8 +95,6 @@ export async function queryMetrics(
     return value === undefined ? [] : [sql`and ${sql.ref(`s.${dim}`)} = ${value}`];
   });
   const start = query.timeStart.toISOString();
-  const numericOnly =
-    source === 'raw' && aggregation !== 'last' ? sql`and jsonb_typeof(m.value) = 'number'` : sql``;
   const { rows } = await sql<{
     bucket: Date;
     database_name: string;
@@ -109,7 +110,7 @@ export async function queryMetrics(
     from ${table} s cross join lateral jsonb_each(${column}) m
     where s.connection_id = ${query.connectionId} and s.probe = ${query.probe}
       and s.ts >= ${start}::timestamptz and s.ts < ${query.timeEnd.toISOString()}::timestamptz
-      and m.key = any(${[...query.metrics]}::text[]) ${numericOnly}
+      and m.key = any(${[...query.metrics]}::text[])
       ${sql.join(filters, sql` `)}
     group by 1, 2, 3, 4, 5, 6
     order by 2, 3, 4, 5, 1`.execute(db);

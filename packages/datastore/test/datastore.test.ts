@@ -63,6 +63,9 @@ describe('datastore', () => {
     expect(avg.bucketSeconds).toBe(600);
     expect(avg.series.map((s) => s.dims.database_name)).toEqual(['a', 'b']);
     expect(avg.series[0]?.points.map((p) => p.values.tps)).toEqual([4.5, 14.5, 24.5, 34.5, 44.5, 54.5]);
+    // Text metrics come as their last value whatever the aggregation.
+    const withText = await store.queryMetrics({ ...query, buckets: 1, metrics: ['tps', 'label'] });
+    expect(withText.series[0]?.points[0]?.values).toEqual({ tps: 29.5, label: 'x' });
     const sum = await store.queryMetrics({ ...query, aggregation: 'sum', filters: { database_name: 'a' } });
     expect(sum.series).toHaveLength(1);
     expect(sum.series[0]?.points[0]?.values.tps).toBe(45);
