@@ -124,6 +124,35 @@ Examples:
         .then((handle) => runUntilStopped(handle, Boolean(options.stdio)));
     });
 
+  program
+    .command('collector')
+    .description(
+      'Run the monitoring collector as a process of its own: it collects every connection marked is_monitored into the datastore (datastore.url or a postgres:// store_url). Replicas and servers share the work through leader locks; set collector.enabled: false on the servers to leave collection to these processes.',
+    )
+    .option('-c, --config <file>', 'YAML configuration file (default ./pgmcp.yaml, or PGMCP_CONFIG)')
+    .option('--data-dir <dir>', 'where pgmcp keeps its data (the key file of stored connections)')
+    .addOption(
+      new Option('--log-level <level>', 'log verbosity').choices([
+        'fatal',
+        'error',
+        'warn',
+        'info',
+        'debug',
+        'trace',
+        'silent',
+      ]),
+    )
+    .action((options: ConfigFlags) => {
+      const flags = {
+        ...(options.config ? { config: options.config } : {}),
+        ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+        ...(options.logLevel ? { logLevel: options.logLevel } : {}),
+      };
+      pending = import('@pgmcp/server')
+        .then(({ startCollectorProcess }) => startCollectorProcess({ flags }))
+        .then((handle) => runUntilStopped(handle, false));
+    });
+
   registerAdminCommands(program, { out, err, run: (work) => void (pending = work) });
   registerChatCommand(program, { out, err, run: (work) => void (pending = work) });
 

@@ -9,6 +9,8 @@ import pg from 'pg';
 import type { Logger } from './logger.js';
 
 const DEMO_DATABASE = 'pgmcp_demo';
+/** The metrics datastore's database in the embedded cluster (the default `datastore.url`). */
+const METRICS_DATABASE = 'pgmcp_metrics';
 const READER_ROLE = 'pgmcp_reader';
 
 /** The embedded PostgreSQL with the demo database, and the read-only connection to it. */
@@ -17,6 +19,10 @@ export interface EmbeddedDemo {
   connection: ConnectionConfig;
   /** True when this start created and seeded the database. */
   seeded: boolean;
+  /** Superuser URL of the demo database, for the collector (it reads pg_stat_* of every session). */
+  monitorUrl: string;
+  /** URL of the metrics datastore database in this cluster. */
+  metricsUrl: string;
 }
 
 async function readOrCreateSecret(file: string): Promise<string> {
@@ -26,12 +32,25 @@ async function readOrCreateSecret(file: string): Promise<string> {
   return secret;
 }
 
-async function ensureDatabase(postgres: LocalPostgres): Promise<void> {
+async function ensureDatabases(postgres: LocalPostgres): Promise<void> {
   const client = new pg.Client({ connectionString: postgres.url('postgres') });
   await client.connect();
   try {
-    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [DEMO_DATABASE]);
-    if (!rowCount) await client.query(`CREATE DATABASE ${DEMO_DATABASE}`);
+    for (const name of [DEMO_DATABASE, METRICS_DATABASE]) {
+      const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+      if (!rowCount) await client.query(`CREATE DATABASE ${name}`);
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+/** pg_stat_statements in the demo database, for the statements probes and get_top_queries. */
+async function ensureStatements(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
   } finally {
     await client.end();
   }
@@ -78,9 +97,11 @@ export async function startEmbeddedDemo(options: {
     dataDir: clusterDir,
     ...(options.binDir ? { binDir: options.binDir } : {}),
     onLog: (line) => logger.debug({ postgres: line }, 'embedded postgres'),
+    // The demo is monitored out of the box: the statements probes need pg_stat_statements loaded.
+    settings: { shared_preload_libraries: 'pg_stat_statements' },
   });
   try {
-    await ensureDatabase(postgres);
+    await ensureDatabases(postgres);
     const url = postgres.url(DEMO_DATABASE);
     let seeded = false;
     if (!(await isDemoSeeded(url))) {
@@ -98,9 +119,12 @@ export async function startEmbeddedDemo(options: {
     }
     const password = await readOrCreateSecret(path.join(options.dataDir, 'demo-reader.password'));
     await createReadOnlyRole(url, { role: READER_ROLE, password, database: DEMO_DATABASE });
+    await ensureStatements(url);
     return {
       postgres,
       seeded,
+      monitorUrl: url,
+      metricsUrl: postgres.url(METRICS_DATABASE),
       connection: {
         name: 'demo',
         description: `Embedded demo database (PostgreSQL ${postgres.version}): sales, inventory and support data`,
@@ -110,6 +134,7 @@ export async function startEmbeddedDemo(options: {
         user: READER_ROLE,
         password,
         sslmode: 'disable',
+        isMonitored: true,
       },
     };
   } catch (error) {

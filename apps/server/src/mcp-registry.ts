@@ -2,6 +2,7 @@ import { type PgmcpConfig, PGMCP_VERSION, pgToolsOptions } from '@pgmcp/config';
 import { createMcpRegistry, type McpCallReport, type McpRegistry } from '@pgmcp/mcp-core';
 import {
   type CurrentConnectionStore,
+  type MonitoringBackend,
   PG_TOOLS_INSTRUCTIONS,
   type CompiledCustomItems,
   type PgToolsEmbedder,
@@ -22,6 +23,8 @@ export function createServerRegistry(options: {
   sessions: CurrentConnectionStore;
   /** The embedding provider of `embeddings:`, if one is configured. */
   embeddings?: PgToolsEmbedder;
+  /** The metrics datastore: registers the monitoring tools. */
+  monitoring?: MonitoringBackend;
   logger: Logger;
   /** Told how every MCP call ended (the activity log). */
   onCall?: (report: McpCallReport<ServerMcpState>) => void;
@@ -41,6 +44,7 @@ export function createServerRegistry(options: {
     pools: options.pools,
     sessions: options.sessions,
     ...(options.embeddings ? { embeddings: options.embeddings } : {}),
+    ...(options.monitoring ? { monitoring: options.monitoring } : {}),
     onSecurityEvent: (event) => logger.warn({ security: event }, 'statement refused by the SQL guard'),
     ...(options.customItems ? { customItems: options.customItems } : {}),
   });

@@ -37,6 +37,7 @@ import { createLogger, type Logger } from './logger.js';
 import { createServerRegistry } from './mcp-registry.js';
 import { clientOf, mcpState, type ServerMcpState } from './mcp-state.js';
 import { mcpAuditRecord } from './audit.js';
+import { type Monitoring, startMonitoring } from './monitoring.js';
 import { surviveUncaughtErrors } from './process-faults.js';
 import { createCustomItemsReloader, loadCustomItems } from './custom-items.js';
 import { readTlsPair, type TlsPair, tlsFiles } from './tls.js';
@@ -76,6 +77,8 @@ export interface RunningServer {
   connectionStore: ConnectionStore;
   /** The data directory (SQLite store, key file, embedded PostgreSQL). */
   dataDir: string;
+  /** The metrics datastore and collector; absent when there is no PostgreSQL to keep metrics in. */
+  monitoring?: Monitoring;
   logger: Logger;
   /**
    * What SIGHUP does: re-reads the TLS pair (when serving TLS) and the custom tools, resources and
@@ -220,6 +223,14 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       logger,
     });
     cleanup.add(() => connectionSync.stop());
+    const monitoring = await startMonitoring({
+      loaded,
+      embedded: databases.embedded,
+      connectionStore,
+      pollIntervalMs: config.connection_store.poll_interval_ms,
+      logger,
+    });
+    if (monitoring) cleanup.add(() => monitoring.close());
     const hostGuard = createHostGuard({
       allowedHosts: config.connection_security.allowed_hosts,
       blockedHosts: config.connection_security.blocked_hosts,
@@ -234,6 +245,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       pools,
       sessions: accounts.currentConnections,
       ...(embeddings ? { embeddings } : {}),
+      ...(monitoring ? { monitoring: monitoring.backend } : {}),
       logger,
       customItems,
       ...(config.audit.enabled
@@ -399,6 +411,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       conversations: accounts.conversations,
       connectionStore,
       dataDir: loaded.dataDir,
+      ...(monitoring ? { monitoring } : {}),
       logger,
       reload,
       close: () => cleanup.run(),

@@ -9,6 +9,7 @@ import {
 } from './schema/connections.js';
 import { ConnectionSecurityConfigSchema, ConnectionStoreConfigSchema } from './schema/connection-security.js';
 import { HttpConfigSchema } from './schema/http.js';
+import { CollectorConfigSchema, DatastoreConfigSchema } from './schema/monitoring.js';
 import { OAuthConfigSchema } from './schema/oauth.js';
 import { CompactionConfigSchema, ConversationsConfigSchema, LlmConfigSchema } from './schema/llm.js';
 import {
@@ -63,6 +64,8 @@ export const ConfigSchema = z
     prompts: z.array(CustomPromptConfigSchema).default([]),
     /** How writes are confirmed before they run. */
     writes: WritesConfigSchema.prefault({}),
+    datastore: DatastoreConfigSchema.prefault({}),
+    collector: CollectorConfigSchema.prefault({}),
   })
   .superRefine(checkToolsetNames);
 export type PgmcpConfig = z.infer<typeof ConfigSchema>;

@@ -55,6 +55,8 @@ export const ENV_BINDINGS: readonly EnvBinding[] = [
   { name: 'PGMCP_SECRET_KEY_FILE', path: ['secret_key_file'], parse: asString },
   { name: 'PGMCP_AUTH', path: ['auth', 'enabled'], parse: asSwitch },
   { name: 'PGMCP_AUDIT', path: ['audit', 'enabled'], parse: asSwitch },
+  { name: 'PGMCP_DATASTORE_URL', path: ['datastore', 'url'], parse: asString, secret: true },
+  { name: 'PGMCP_COLLECTOR', path: ['collector', 'enabled'], parse: asSwitch },
   { name: 'PGMCP_ADMIN_PASSWORD', path: ['admin_password'], parse: asString, secret: true },
   { name: 'PGMCP_OAUTH', path: ['oauth', 'enabled'], parse: asSwitch },
   { name: 'PGMCP_OAUTH_ISSUER', path: ['oauth', 'issuer'], parse: asString },

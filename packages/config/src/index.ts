@@ -18,6 +18,7 @@ export {
   type CustomToolConfig,
   type WritesConfig,
 } from './schema/custom-items.js';
+export { type CollectorFileConfig, type DatastoreFileConfig } from './schema/monitoring.js';
 
 // The LLM providers are built by '@pgmcp/config/llm' (it loads the provider SDKs, which the
 // administration commands do not need); their types are here.

@@ -42,6 +42,7 @@ export function toPoolConnection(connection: ConnectionFileConfig): ConnectionCo
     ...(connection.sslcert ? { sslcert: connection.sslcert } : {}),
     ...(connection.sslkey ? { sslkey: connection.sslkey } : {}),
     allowWrites: connection.allow_writes,
+    ...(connection.is_monitored ? { isMonitored: true } : {}),
     ...(connection.allowed_databases ? { allowedDatabases: connection.allowed_databases } : {}),
     ...(connection.statement_timeout_ms !== undefined
       ? { statementTimeoutMs: connection.statement_timeout_ms }

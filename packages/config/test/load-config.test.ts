@@ -122,6 +122,23 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads the datastore and collector sections, with PGMCP_DATASTORE_URL and PGMCP_COLLECTOR', () => {
+    const defaults = load(undefined).config;
+    expect(defaults.datastore).toEqual({ raw_retention_days: 7, hourly_retention_days: 90 });
+    expect(defaults.collector).toMatchObject({ enabled: true, interval_scale: 1, intervals: {} });
+    const { config } = load(
+      'datastore:\n  raw_retention_days: 3\ncollector:\n  intervals:\n    statements: 120\nconnections:\n  - name: shop\n    url: postgres://h/shop\n    is_monitored: true\n',
+      { PGMCP_DATASTORE_URL: 'postgres://m/metrics', PGMCP_COLLECTOR: 'off' },
+    );
+    expect(config.datastore).toMatchObject({ url: 'postgres://m/metrics', raw_retention_days: 3 });
+    expect(config.collector).toMatchObject({ enabled: false, intervals: { statements: 120 } });
+    expect(config.connections[0]?.is_monitored).toBe(true);
+    expect(() => load('datastore:\n  url: /tmp/metrics.db\n')).toThrow(
+      /^datastore\.url: the datastore needs PostgreSQL/,
+    );
+    expect(() => load('datastore:\n  raw_retention_days: 0\n')).toThrow(/^datastore\.raw_retention_days/);
+  });
+
   it('reports a missing explicit config file', () => {
     expect(() => loadConfig({ config: 'nope.yaml' }, {}, dirWith())).toThrow(
       /The config file .*nope\.yaml does not exist/,

@@ -1,3 +1,4 @@
+import type { MonitoringBackend } from './monitoring/monitoring-backend.js';
 import { type McpContext, ToolError } from '@pgmcp/mcp-core';
 import type { ConnectionInfo, PoolManager } from '@pgmcp/pool-manager';
 import type { CompiledCustomItems } from './custom/compile.js';
@@ -105,6 +106,8 @@ export interface PgToolsOptions {
   confirmWrites?: WriteConfirmation;
   /** Custom tools, resources and prompts, checked by `compileCustomItems`. */
   customItems?: CompiledCustomItems;
+  /** The metrics datastore and probe catalogue: registers the `monitoring` tools when given. */
+  monitoring?: MonitoringBackend;
 }
 
 /** How writes are confirmed: see {@link PgToolsOptions.confirmWrites}. */

@@ -36,6 +36,8 @@ export {
   type CustomResourceDefinition,
   type CustomToolDefinition,
 } from './custom/types.js';
+export { DATASTORE_CONNECTION, type MonitoringBackend } from './monitoring/monitoring-backend.js';
+export { parseTimeArg } from './monitoring/time-range.js';
 export {
   PG_PROMPT_NAMES,
   PG_RESOURCE_URIS,

@@ -3,7 +3,7 @@ import type { PgToolSwitches } from './context.js';
 import { PgToolsError } from './errors.js';
 
 /** A set of tools that configuration switches on or off together (the config file's `toolsets`). */
-export type PgToolGroup = 'query' | 'schema' | 'explain' | 'connections' | 'dba' | 'semantic';
+export type PgToolGroup = 'query' | 'schema' | 'explain' | 'connections' | 'dba' | 'semantic' | 'monitoring';
 
 /** Every group, in the order the docs list them. */
 export const PG_TOOL_GROUP_NAMES: readonly PgToolGroup[] = Object.freeze([
@@ -13,6 +13,7 @@ export const PG_TOOL_GROUP_NAMES: readonly PgToolGroup[] = Object.freeze([
   'connections',
   'dba',
   'semantic',
+  'monitoring',
 ]);
 
 /** The group of every tool pg-tools registers. */
@@ -32,6 +33,11 @@ export const PG_TOOL_GROUPS: Readonly<Record<string, PgToolGroup>> = Object.free
   get_locks: 'dba',
   generate_embedding: 'semantic',
   similarity_search: 'semantic',
+  list_probes: 'monitoring',
+  describe_probe: 'monitoring',
+  query_metrics: 'monitoring',
+  list_connections: 'monitoring',
+  query_datastore: 'monitoring',
 });
 
 /** The URIs of the resources pg-tools registers. */

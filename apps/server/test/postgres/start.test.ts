@@ -44,6 +44,19 @@ describe('startServer', () => {
         textOf(await client.callTool({ name: 'read_resource', arguments: { uri: 'pg://system_info' } })),
       );
       expect(info).toMatchObject({ user: 'pgmcp_reader', database: 'pgmcp_demo', connection: 'demo' });
+      // Monitored out of the box: metrics go to pgmcp_metrics in the same cluster, pg_stat_statements included.
+      const collector = first.monitoring?.collector;
+      expect(collector?.targetIds()).toEqual(['demo']);
+      const outcomes = await collector!.collectNow('demo', [
+        'database_stats',
+        'statements',
+        'activity_by_state',
+      ]);
+      expect(outcomes.map((o) => `${o.probe}: ${o.status}`)).toEqual([
+        'database_stats: ok',
+        'statements: ok',
+        'activity_by_state: ok',
+      ]);
       await client.close();
     } finally {
       await first.close();

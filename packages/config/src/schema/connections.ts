@@ -25,6 +25,8 @@ export const ConnectionConfigSchema = z.strictObject({
   sslcert: z.string().optional(),
   sslkey: z.string().optional(),
   allow_writes: z.boolean().default(false),
+  /** Collected by the monitoring collector (default false). */
+  is_monitored: z.boolean().default(false),
   allowed_databases: z.array(z.string()).optional(),
   statement_timeout_ms: z.number().int().min(0).optional(),
   pool: PoolSchema.optional(),

@@ -83,6 +83,8 @@ export const ToolsetsConfigSchema = z.strictObject({
       dba: GroupSwitch,
       /** generate_embedding, similarity_search */
       semantic: GroupSwitch,
+      /** list_probes, describe_probe, query_metrics, list_connections, query_datastore */
+      monitoring: GroupSwitch,
     })
     .prefault({}),
   /** Tools on (true) or off (false) by name, over their group. */

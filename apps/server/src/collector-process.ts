@@ -1,0 +1,66 @@
+import { ConfigError, loadConfig, poolConnections } from '@pgmcp/config';
+import { openSqlDatabase } from '@pgmcp/sql-store';
+import { openConnectionStore } from './connections/managed-connections.js';
+import { createLogger } from './logger.js';
+import { datastoreUrl, type Monitoring, startMonitoring } from './monitoring.js';
+import type { StartOptions } from './start.js';
+
+/** A running `pgmcp collector`. */
+export interface RunningCollector {
+  monitoring: Monitoring;
+  close(): Promise<void>;
+}
+
+/**
+ * Runs the collector as a process of its own (`pgmcp collector`), for installs where collection
+ * should not share the server's process: the same configuration, the monitored connections of the
+ * config file and of the connection store, the same datastore. Replicas of it and of the server
+ * share the work through leader locks on the datastore. The embedded demo database belongs to the
+ * server and is not collected here.
+ */
+export async function startCollectorProcess(
+  options: Pick<StartOptions, 'flags' | 'env' | 'cwd' | 'logger'> = {},
+): Promise<RunningCollector> {
+  const loaded = loadConfig(options.flags, options.env, options.cwd);
+  const { config } = loaded;
+  const logger = options.logger ?? createLogger(config.log_level);
+  if (!datastoreUrl(loaded, undefined)) {
+    throw new ConfigError(
+      'pgmcp collector needs a PostgreSQL datastore: set datastore.url (PGMCP_DATASTORE_URL) or a postgres:// store_url.',
+    );
+  }
+  const database = await openSqlDatabase({
+    url: loaded.storeUrl,
+    applicationName: 'pgmcp-collector-store',
+    privateDirectory: true,
+    onWarning: (message) => logger.warn(message),
+  });
+  try {
+    const connectionStore = await openConnectionStore({
+      database,
+      keyFile: loaded.secretKeyFile,
+      reservedNames: () => poolConnections(config).map((c) => c.name),
+      logger,
+    });
+    const monitoring = await startMonitoring({
+      loaded,
+      embedded: undefined,
+      connectionStore,
+      pollIntervalMs: config.connection_store.poll_interval_ms,
+      logger,
+      forceCollector: true,
+    });
+    if (!monitoring) throw new ConfigError('pgmcp collector: the datastore could not be opened.');
+    return {
+      monitoring,
+      async close() {
+        await monitoring.close();
+        await connectionStore.close();
+        await database.close();
+      },
+    };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}
