@@ -103,6 +103,7 @@ export async function startEmbeddedDemo(options: {
       seeded,
       connection: {
         name: 'demo',
+        source: 'builtin',
         description: `Embedded demo database (PostgreSQL ${postgres.version}): sales, inventory and support data`,
         host: postgres.host,
         port: postgres.port,
