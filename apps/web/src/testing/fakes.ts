@@ -131,7 +131,7 @@ export function createFakeApi(
     {
       id: 'demo',
       name: 'demo',
-      source: 'config',
+      source: 'builtin',
       credentials: 'shared',
       description: 'Demo data',
       host: '127.0.0.1',
