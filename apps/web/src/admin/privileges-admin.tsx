@@ -1,5 +1,5 @@
 import type { AccessExplanation, ApiClient, Privilege } from '@pgmcp/api-contract';
-import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { type FormEvent, useCallback, useEffect, useId, useState } from 'react';
 import { ConfirmModal, ErrorNotice } from './admin-parts.js';
 import { type GroupDetail, loadGroupDetails } from './groups-admin.js';
 import { useAction } from './use-action.js';
@@ -41,6 +41,7 @@ export function PrivilegesAdmin({ api }: PrivilegesAdminProps) {
   const [revoking, setRevoking] = useState<Privilege>();
   const action = useAction();
   const startAction = action.run;
+  const groupSelect = useId();
 
   const load = useCallback(async () => {
     const [details, mcp, conns] = await Promise.all([
@@ -80,14 +81,14 @@ export function PrivilegesAdmin({ api }: PrivilegesAdminProps) {
       ) : null}
       {group ? (
         <>
-          <label className="field inline-field">
-            <span>Group</span>
-            <select value={group.name} onChange={(e) => setGroupName(e.target.value)}>
+          <div className="field inline-field">
+            <label htmlFor={groupSelect}>Group</label>
+            <select id={groupSelect} value={group.name} onChange={(e) => setGroupName(e.target.value)}>
               {groups.map((g) => (
                 <option key={g.id}>{g.name}</option>
               ))}
             </select>
-          </label>
+          </div>
           <table className="admin-table" aria-label={`Privileges of ${group.name}`}>
             <tbody>
               {privilegesOf(group).map((p) => (

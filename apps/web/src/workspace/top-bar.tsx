@@ -64,6 +64,7 @@ export function TopBar(props: TopBarProps) {
           type="button"
           className="view-tab"
           aria-pressed={view === 'chat'}
+          aria-label="Chat"
           onClick={() => onView('chat')}
         >
           <ChatIcon /> <span>Chat</span>
@@ -72,6 +73,7 @@ export function TopBar(props: TopBarProps) {
           type="button"
           className="view-tab"
           aria-pressed={view === 'console'}
+          aria-label="SQL console"
           onClick={() => onView('console')}
         >
           <TerminalIcon /> <span>SQL console</span>
@@ -81,6 +83,7 @@ export function TopBar(props: TopBarProps) {
             type="button"
             className="view-tab"
             aria-pressed={view === 'admin'}
+            aria-label={props.adminLabel}
             onClick={() => onView('admin')}
           >
             <DatabaseIcon /> <span>{props.adminLabel}</span>
