@@ -127,6 +127,7 @@ export async function startEmbeddedDemo(options: {
       metricsUrl: postgres.url(METRICS_DATABASE),
       connection: {
         name: 'demo',
+        source: 'builtin',
         description: `Embedded demo database (PostgreSQL ${postgres.version}): sales, inventory and support data`,
         host: postgres.host,
         port: postgres.port,

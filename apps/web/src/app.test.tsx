@@ -147,13 +147,35 @@ describe('App', () => {
     await user.click(await screen.findByRole('button', { name: 'Admin' }));
     await user.click(await screen.findByRole('button', { name: 'Connections' }));
     expect(await screen.findByRole('region', { name: 'Connections' })).toBeTruthy();
-    expect(await screen.findByText('pgmcp.yaml (read-only)')).toBeTruthy();
+    expect(await screen.findByText('built in (read-only)')).toBeTruthy();
   });
 
-  it('hides the Connections tab from users without manage_connections', async () => {
+  it('shows holders of manage_users the Users section but not Connections', async () => {
     const { user } = setup({ admin: ['manage_users'] });
     await logIn(user);
+    await user.click(await screen.findByRole('button', { name: 'Admin' }));
+    const nav = await screen.findByRole('navigation', { name: 'Admin sections' });
+    expect(
+      within(nav)
+        .getAllByRole('button')
+        .map((b) => b.textContent),
+    ).toEqual(['Users', 'Account']);
+    expect(await screen.findByRole('region', { name: 'Users' })).toBeTruthy();
+  });
+
+  it('calls the tab Account for users without an admin permission, with only their own account in it', async () => {
+    const { user } = setup({ admin: [] });
+    await logIn(user);
     expect((await screen.findAllByRole('button', { name: /SQL console/ })).length).toBeGreaterThan(0);
-    expect(screen.queryByRole('button', { name: 'Connections' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Admin' })).toBeNull();
+    await user.click(screen.getByRole('button', { name: 'Account' }));
+    const nav = await screen.findByRole('navigation', { name: 'Admin sections' });
+    expect(
+      within(nav)
+        .getAllByRole('button')
+        .map((b) => b.textContent),
+    ).toEqual(['Account']);
+    expect(await screen.findByRole('region', { name: 'Account of admin' })).toBeTruthy();
+    expect(await screen.findByRole('form', { name: 'Create an API token' })).toBeTruthy();
   });
 });

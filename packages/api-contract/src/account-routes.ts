@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  AccessExplanationSchema,
   ChangePasswordRequestSchema,
   ConnectionListSchema,
   CreateGroupRequestSchema,
@@ -246,6 +247,17 @@ export const ACCOUNT_ROUTES = {
     auth: 'manage_permissions',
     body: SetItemPublicSchema,
     status: 204,
+  },
+  explainAccess: {
+    method: 'get',
+    path: '/api/v1/privileges/explain',
+    summary:
+      "A user's effective access: each MCP item, connection and admin permission, and which group granted it",
+    tag: 'privileges',
+    auth: 'manage_permissions',
+    query: z.object({ username: z.string().trim().min(1, 'username is required').max(200) }),
+    response: AccessExplanationSchema,
+    errors: [404],
   },
   grantPrivilege: {
     method: 'post',

@@ -5,6 +5,8 @@ import { ApiScopeSchema } from './api-scopes.js';
 const Timestamp = z.string().describe('ISO 8601 timestamp');
 const Name = z.string().trim().min(1).max(200);
 
+/** `config`: from pgmcp.yaml; `builtin`: the embedded demo (both read-only at runtime); `store`: managed over REST, CLI and the web client. */
+export const ConnectionSourceSchema = z.enum(['config', 'builtin', 'store']);
 export const McpItemKindSchema = z.enum(['tool', 'resource', 'prompt']);
 export const ConnectionAccessSchema = z.enum(['read', 'read_write']);
 export const AdminPermissionSchema = z.enum([
@@ -203,6 +205,46 @@ export const McpItemSchema = z.object({
 });
 export const McpItemListSchema = z.object({ items: z.array(McpItemSchema) });
 
+/** `GET /api/v1/privileges/explain?username=`: a user's effective access, each decision with its reason. */
+export const AccessExplanationSchema = z.object({
+  username: z.string(),
+  enabled: z.boolean(),
+  superuser: z.boolean(),
+  /** Every check passes (a superuser). */
+  bypass: z.boolean(),
+  /** The user's groups, each with the path of group names it is reached by. */
+  groups: z.array(z.object({ name: z.string(), path: z.array(z.string()) })),
+  mcp_items: z.array(
+    z.object({
+      kind: McpItemKindSchema,
+      name: z.string(),
+      allowed: z.boolean(),
+      public: z.boolean(),
+      granted_by: z.array(z.string()),
+      reason: z.string(),
+    }),
+  ),
+  connections: z.array(
+    z.object({
+      name: z.string(),
+      access: ConnectionAccessSchema.nullable(),
+      granted_by: z.array(z.object({ group: z.string(), access: ConnectionAccessSchema })),
+      reason: z.string(),
+    }),
+  ),
+  /** Access to connections not listed (a superuser's). */
+  other_connections: ConnectionAccessSchema.nullable(),
+  admin: z.array(
+    z.object({
+      permission: AdminPermissionSchema,
+      allowed: z.boolean(),
+      granted_by: z.array(z.string()),
+      reason: z.string(),
+    }),
+  ),
+});
+export type AccessExplanation = z.infer<typeof AccessExplanationSchema>;
+
 /** `PUT /api/v1/privileges/items/{kind}/{name}` */
 export const SetItemPublicSchema = z.strictObject({ public: z.boolean() });
 
@@ -212,7 +254,7 @@ export const ConnectionSchema = z.object({
   id: z.string(),
   name: z.string(),
   /** `config`: from pgmcp.yaml, read-only at runtime; `store`: managed over REST, CLI and the web client. */
-  source: z.enum(['config', 'store']),
+  source: ConnectionSourceSchema,
   /** `per_user`: each user connects with their own stored database login. */
   credentials: z.enum(['shared', 'per_user']),
   description: z.string().nullable(),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { RouteContract } from './route-contract.js';
+import { ConnectionSourceSchema } from './auth.js';
 
 // Connections as data: managed at runtime by holders of manage_connections. Secrets are
 // write-only: answers say whether one is set (`has_password`), never what it is.
@@ -66,7 +67,7 @@ export type ConnectionTestRequest = z.infer<typeof ConnectionTestRequestSchema>;
 export const ConnectionDetailSchema = z.object({
   id: z.string(),
   name: z.string(),
-  source: z.enum(['config', 'store']),
+  source: ConnectionSourceSchema,
   description: z.string().nullable(),
   host: z.string(),
   port: z.number(),

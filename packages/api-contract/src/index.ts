@@ -33,6 +33,7 @@ export { ErrorBodySchema, type ErrorBody } from './errors.js';
 
 // Accounts: auth, tokens, users, groups, privileges, connections.
 export {
+  AccessExplanationSchema,
   AdminPermissionSchema,
   ApiTokenSchema,
   ChangePasswordRequestSchema,
@@ -52,6 +53,7 @@ export {
   GroupSchema,
   LoginRequestSchema,
   LoginResponseSchema,
+  ConnectionSourceSchema,
   McpItemKindSchema,
   McpItemListSchema,
   McpItemRefSchema,
@@ -72,6 +74,7 @@ export {
   type Connection,
   type CreateTokenRequest,
   type CurrentConnection,
+  type AccessExplanation,
   type EffectiveAccess,
   type Group,
   type LoginRequest,

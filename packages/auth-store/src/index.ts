@@ -44,6 +44,7 @@ export {
   type ConnectionDecision,
   type ItemDecision,
 } from './access.js';
+export { explanationJson } from './access-json.js';
 
 // Values.
 export {

@@ -68,7 +68,7 @@ export interface ConnectionConfig {
 }
 
 /** Where a connection definition comes from. */
-export type ConnectionSource = 'config' | 'store';
+export type ConnectionSource = 'config' | 'builtin' | 'store';
 
 /** What callers may know about a connection: no password. */
 export interface ConnectionInfo {
@@ -81,7 +81,7 @@ export interface ConnectionInfo {
   allowWrites: boolean;
   statementTimeoutMs: number;
   sslmode: SslMode;
-  /** `config` (pgmcp.yaml, read-only at runtime) or `store` (managed over REST/CLI). */
+  /** `config` (pgmcp.yaml), `builtin` (the embedded demo; both read-only at runtime) or `store` (managed over REST/CLI). */
   source: ConnectionSource;
   /** Id of a stored connection; config-file connections have none. */
   id?: string;

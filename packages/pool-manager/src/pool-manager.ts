@@ -448,7 +448,7 @@ export function createPoolManager(options: PoolManagerOptions): PoolManager {
       const wanted = new Map<string, ConnectionConfig>();
       for (const config of configs) {
         const existing = connections.get(config.name);
-        if (existing && existing.info.source === 'config') result.shadowed.push(config.name);
+        if (existing && existing.info.source !== 'store') result.shadowed.push(config.name);
         else wanted.set(config.name, { ...config, source: 'store' });
       }
       const closing: Promise<unknown>[] = [];

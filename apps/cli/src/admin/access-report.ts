@@ -66,32 +66,5 @@ export function explanationText(explanation: AccessExplanation): string {
   return sections.join('\n\n');
 }
 
-/** The explanation for --json (snake_case, like the REST API). */
-export function explanationJson(explanation: AccessExplanation) {
-  return {
-    superuser: explanation.superuser,
-    bypass: explanation.bypass,
-    groups: explanation.groups.map((g) => ({ name: g.name, path: [...g.path] })),
-    mcp_items: explanation.mcpItems.map((item) => ({
-      kind: item.kind,
-      name: item.name,
-      allowed: item.allowed,
-      public: item.public,
-      granted_by: [...item.grantedBy],
-      reason: item.reason,
-    })),
-    connections: explanation.connections.map((c) => ({
-      name: c.name,
-      access: c.access ?? null,
-      granted_by: c.grantedBy.map((g) => ({ group: g.group, access: g.access })),
-      reason: c.reason,
-    })),
-    other_connections: explanation.otherConnections ?? null,
-    admin: explanation.admin.map((a) => ({
-      permission: a.permission,
-      allowed: a.allowed,
-      granted_by: [...a.grantedBy],
-      reason: a.reason,
-    })),
-  };
-}
+/** The explanation for --json: the REST API's form. */
+export { explanationJson } from '@pgmcp/auth-store';

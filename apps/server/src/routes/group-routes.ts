@@ -1,5 +1,5 @@
 import { McpItemKindSchema } from '@pgmcp/api-contract';
-import type { AuthStore, Group, McpItemKind } from '@pgmcp/auth-store';
+import { type AuthStore, explanationJson, type Group, type McpItemKind } from '@pgmcp/auth-store';
 import { suggestion } from '@pgmcp/config';
 import { createEscalationChecks } from '../auth/no-escalation.js';
 import { RestError } from '../errors/rest-error.js';
@@ -21,6 +21,7 @@ type GroupRoutes =
   | 'removeGroupMember'
   | 'listMcpItems'
   | 'setMcpItemPublic'
+  | 'explainAccess'
   | 'grantPrivilege'
   | 'revokePrivilege';
 
@@ -118,6 +119,12 @@ export function groupRoutes(deps: GroupRouteDeps): RouteHandlers<GroupRoutes> {
       // Making an item public grants it to everyone.
       if (body.public) checks.privilege(caller, { type: 'mcp_item', kind: kind.data, name: params.name });
       await auth.setMcpItemPublic({ kind: kind.data, name: decodeURIComponent(params.name) }, body.public);
+    },
+
+    explainAccess: async ({ query }) => {
+      const user = await auth.getUserByUsername(query.username);
+      const explanation = (await auth.accessForUser(user.id)).explain();
+      return { username: user.username, enabled: user.enabled, ...explanationJson(explanation) };
     },
 
     grantPrivilege: async ({ caller, body }) => {

@@ -28,7 +28,7 @@ function configDetail(info: ConnectionInfo): ConnectionDetail {
   return {
     id: info.name,
     name: info.name,
-    source: 'config',
+    source: info.source === 'builtin' ? 'builtin' : 'config',
     description: info.description ?? null,
     host: info.host,
     port: info.port,
@@ -119,7 +119,7 @@ export function managedConnectionRoutes(
         ...(pools.findConnection(stored.name) ? { info: pools.findConnection(stored.name)! } : {}),
       };
     const info = pools.findConnection(id);
-    if (info && info.source === 'config') return { info };
+    if (info && info.source !== 'store') return { info };
     throw new RestError('NOT_FOUND', `There is no connection "${id}". GET /api/v1/connections lists them.`);
   }
 

@@ -298,6 +298,18 @@ const SCENARIOS: Record<RouteName, Scenario> = {
       404: () => ({ input: { params: { kind: 'tool', name: 'no_such_tool' }, body: { public: true } } }),
     },
   },
+  explainAccess: {
+    ok: async () => {
+      const group = await newGroup();
+      const { username } = await newUser();
+      await clients.admin.addGroupMember({ params: { id: group.id }, body: { username } });
+      return { input: { query: { username } } };
+    },
+    errors: {
+      400: () => ({ input: { query: {} } }),
+      404: () => ({ input: { query: { username: 'no_such_user' } } }),
+    },
+  },
   grantPrivilege: {
     ok: async () => ({
       input: {

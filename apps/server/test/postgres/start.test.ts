@@ -73,6 +73,15 @@ describe('startServer', () => {
       });
       expect(count.structuredContent).toMatchObject({ count: 5_000 });
       await client.close();
+      // No file defines the demo: it is listed as built in, not as coming from pgmcp.yaml.
+      const listed = (await (await fetch(`${second.url}/api/v1/connections`)).json()) as {
+        connections: { name: string; source: string }[];
+      };
+      expect(listed.connections.map((c) => [c.name, c.source])).toEqual([['demo', 'builtin']]);
+      const detail = (await (await fetch(`${second.url}/api/v1/connections/demo`)).json()) as {
+        source: string;
+      };
+      expect(detail.source).toBe('builtin');
     } finally {
       await second.close();
     }

@@ -18,7 +18,7 @@ describe('ConnectionsAdmin', () => {
     const user = userEvent.setup();
     let changes = 0;
     render(<ConnectionsAdmin api={api} onChanged={() => changes++} />);
-    expect(await screen.findByText('pgmcp.yaml (read-only)')).toBeTruthy();
+    expect(await screen.findByText('built in (read-only)')).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'Delete demo' })).toBeNull();
 
     await fill(user, {
@@ -53,7 +53,7 @@ describe('ConnectionsAdmin', () => {
     const api = createFakeApi({ authEnabled: false });
     const user = userEvent.setup();
     render(<ConnectionsAdmin api={api} />);
-    await screen.findByText('pgmcp.yaml (read-only)');
+    await screen.findByText('built in (read-only)');
     await fill(user, { Name: 'demo', Host: 'h', Database: 'd' });
     await user.click(screen.getByRole('button', { name: 'Save' }));
     expect((await screen.findByRole('alert')).textContent).toBe(

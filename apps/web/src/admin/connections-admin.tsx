@@ -53,6 +53,13 @@ function bodyOf(draft: Draft) {
   };
 }
 
+/** Where a connection is defined, as the Source column says it. */
+const SOURCE_LABELS: Record<Connection['source'], string> = {
+  config: 'pgmcp.yaml (read-only)',
+  builtin: 'built in (read-only)',
+  store: 'managed here',
+};
+
 function describeTest(result: ConnectionTestResult): string {
   return result.ok
     ? `Connected: PostgreSQL ${result.server_version ?? '?'} in ${result.latency_ms} ms.`
@@ -144,7 +151,7 @@ export function ConnectionsAdmin({ api, onChanged }: ConnectionsAdminProps) {
                 {c.host}:{c.port}/{c.database}
               </td>
               <td>{c.credentials === 'per_user' ? 'each user’s own' : 'shared'}</td>
-              <td>{c.source === 'config' ? 'pgmcp.yaml (read-only)' : 'managed here'}</td>
+              <td>{SOURCE_LABELS[c.source]}</td>
               <td>
                 {c.source === 'store' ? (
                   <button
@@ -177,9 +184,9 @@ export function ConnectionsAdmin({ api, onChanged }: ConnectionsAdminProps) {
             <input value={draft[key]} required onChange={(e) => set(key, e.target.value)} />
           </label>
         ))}
-        <label className="field">
-          <span>Each user logs in with their own database role</span>
+        <label className="field check">
           <input type="checkbox" checked={draft.perUser} onChange={(e) => set('perUser', e.target.checked)} />
+          <span>Each user logs in with their own database role</span>
         </label>
         {draft.perUser ? null : (
           <>
@@ -206,13 +213,13 @@ export function ConnectionsAdmin({ api, onChanged }: ConnectionsAdminProps) {
             ))}
           </select>
         </label>
-        <label className="field">
-          <span>Allow writes</span>
+        <label className="field check">
           <input
             type="checkbox"
             checked={draft.allowWrites}
             onChange={(e) => set('allowWrites', e.target.checked)}
           />
+          <span>Allow writes</span>
         </label>
         {error ? (
           <p className="notice notice-error" role="alert">

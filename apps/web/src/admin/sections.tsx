@@ -1,6 +1,10 @@
 import type { AdminPermission, ApiClient, MeResponse } from '@pgmcp/api-contract';
 import type { ComponentType } from 'react';
+import { AccountAdmin } from './account-admin.js';
 import { ConnectionsAdmin } from './connections-admin.js';
+import { GroupsAdmin } from './groups-admin.js';
+import { PrivilegesAdmin } from './privileges-admin.js';
+import { UsersAdmin } from './users-admin.js';
 
 /** What every section of the admin area receives. */
 export interface AdminSectionProps {
@@ -29,6 +33,20 @@ function ConnectionsSection({ api, onConnectionsChanged }: AdminSectionProps) {
   return <ConnectionsAdmin api={api} onChanged={onConnectionsChanged} />;
 }
 
+function UsersSection({ api, me }: AdminSectionProps) {
+  return <UsersAdmin api={api} canSetGroups={holds('manage_groups')(me)} />;
+}
+
+/** True when the caller holds any admin permission (the top-bar tab then reads "Admin"). */
+export function isAdmin(me: MeResponse): boolean {
+  return me.access.superuser || me.access.admin.length > 0;
+}
+
+/** The top-bar tab's name for `me`: "Admin" for holders of an admin permission, else "Account". */
+export function areaLabel(me: MeResponse): string {
+  return isAdmin(me) ? 'Admin' : 'Account';
+}
+
 /**
  * The sections in nav order. Each screen lives in its own file; a section is one entry here
  * (keep one entry per line block so parallel additions merge cleanly).
@@ -39,6 +57,31 @@ export const ADMIN_SECTIONS: readonly AdminSection[] = [
     label: 'Connections',
     visible: holds('manage_connections'),
     Component: ConnectionsSection,
+  },
+  {
+    id: 'users',
+    label: 'Users',
+    visible: holds('manage_users'),
+    Component: UsersSection,
+  },
+  {
+    id: 'groups',
+    label: 'Groups',
+    visible: holds('manage_groups'),
+    Component: GroupsAdmin,
+  },
+  {
+    id: 'privileges',
+    label: 'Privileges',
+    visible: holds('manage_permissions'),
+    Component: PrivilegesAdmin,
+  },
+  {
+    id: 'account',
+    label: 'Account',
+    // Everyone signed in: API tokens and database logins are one's own.
+    visible: (me) => me.auth_enabled,
+    Component: AccountAdmin,
   },
 ];
 

@@ -10,11 +10,10 @@ import {
   type LlmModelsResponse,
   type LlmProvidersResponse,
   type MeResponse,
-  type RouteName,
-  ROUTES,
-  successStatus,
 } from '@pgmcp/api-contract';
 import { createWebApi } from '../api/web-api.js';
+import { fakeAccountHandlers } from './fake-accounts.js';
+import { type FakeCall, type FakeHandlers, FakeRefusal, fakeServerFetch } from './fake-server.js';
 import type { McpSession, PromptInfo, ToolOutcome } from '../mcp/mcp-session.js';
 
 // In-memory stand-ins for the server, for component tests. The browser suite (test/e2e) runs the
@@ -110,64 +109,6 @@ export interface FakeApiOptions {
 export const FAKE_NOT_CONFIGURED =
   'No LLM provider is configured on this pgmcp server. An administrator must set ANTHROPIC_API_KEY.';
 
-/** A refusal of the fake server, answered as the real one does: status and `{"error":{code,message}}`. */
-class FakeRefusal extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-interface FakeCall {
-  params: Record<string, string>;
-  query: Record<string, string>;
-  body: unknown;
-}
-type FakeHandlers = Partial<Record<RouteName, (call: FakeCall) => unknown>>;
-
-/** A `fetch` that answers the route table's paths from `handlers`, like the server's wire format. */
-function fakeServerFetch(handlers: FakeHandlers): typeof fetch {
-  const routes = (Object.keys(ROUTES) as RouteName[]).map((name) => {
-    const route = ROUTES[name];
-    const names: string[] = [];
-    const pattern = new RegExp(
-      `^${route.path.replace(/\{(\w+)\}/g, (_, n: string) => (names.push(n), '([^/]+)'))}$`,
-    );
-    return { name, route, pattern, names };
-  });
-  const json = (status: number, body: unknown) =>
-    new Response(body === undefined ? null : JSON.stringify(body), {
-      status,
-      headers: { 'content-type': 'application/json' },
-    });
-  return async (input, init) => {
-    const url = new URL(input instanceof Request ? input.url : input.toString(), 'http://fake.test');
-    const method = (init?.method ?? 'GET').toLowerCase();
-    for (const { name, route, pattern, names } of routes) {
-      const match = route.method === method ? pattern.exec(url.pathname) : null;
-      if (!match) continue;
-      const handler = handlers[name];
-      if (!handler) return json(404, { error: { code: 'NOT_FOUND', message: `The fake has no ${name}.` } });
-      try {
-        const result = await handler({
-          params: Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(match[i + 1]!)])),
-          query: Object.fromEntries(url.searchParams),
-          body: typeof init?.body === 'string' ? JSON.parse(init.body) : undefined,
-        });
-        const status = successStatus(route);
-        return json(status, status === 204 ? undefined : result);
-      } catch (error) {
-        if (!(error instanceof FakeRefusal)) throw error;
-        return json(error.status, { error: { code: error.code, message: error.message } });
-      }
-    }
-    return json(404, { error: { code: 'NOT_FOUND', message: `No route ${method} ${url.pathname}` } });
-  };
-}
-
 /** The fake server's state, visible to tests. */
 export interface FakeApiState {
   loggedIn: boolean;
@@ -190,7 +131,7 @@ export function createFakeApi(
     {
       id: 'demo',
       name: 'demo',
-      source: 'config',
+      source: 'builtin',
       credentials: 'shared',
       description: 'Demo data',
       host: '127.0.0.1',
@@ -455,6 +396,7 @@ export function createFakeApi(
       return response;
     },
   };
+  Object.assign(handlers, fakeAccountHandlers({ requireLogin, connections }));
   const fetch = fakeServerFetch(handlers);
   return Object.assign(state, createApiClient({ fetch }), { fetch });
 }

@@ -22,8 +22,8 @@ export interface TopBarProps {
   info: ServerInfo;
   view: WorkspaceView;
   onView: (view: WorkspaceView) => void;
-  /** The caller sees at least one admin section: shows the Admin tab. */
-  showAdmin?: boolean;
+  /** The admin area's tab name ("Admin" or "Account"); undefined hides the tab (no section to show). */
+  adminLabel?: string | undefined;
   theme: Theme;
   onToggleTheme: () => void;
   username: string;
@@ -64,6 +64,7 @@ export function TopBar(props: TopBarProps) {
           type="button"
           className="view-tab"
           aria-pressed={view === 'chat'}
+          aria-label="Chat"
           onClick={() => onView('chat')}
         >
           <ChatIcon /> <span>Chat</span>
@@ -72,18 +73,20 @@ export function TopBar(props: TopBarProps) {
           type="button"
           className="view-tab"
           aria-pressed={view === 'console'}
+          aria-label="SQL console"
           onClick={() => onView('console')}
         >
           <TerminalIcon /> <span>SQL console</span>
         </button>
-        {props.showAdmin ? (
+        {props.adminLabel ? (
           <button
             type="button"
             className="view-tab"
             aria-pressed={view === 'admin'}
+            aria-label={props.adminLabel}
             onClick={() => onView('admin')}
           >
-            <DatabaseIcon /> <span>Admin</span>
+            <DatabaseIcon /> <span>{props.adminLabel}</span>
           </button>
         ) : null}
       </nav>

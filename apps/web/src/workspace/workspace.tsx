@@ -11,7 +11,7 @@ import { preloadMarkdown } from '../markdown/markdown.js';
 import type { McpSession } from '../mcp/mcp-session.js';
 import { useStore } from '../store.js';
 import { useTheme } from '../ui/theme.js';
-import { visibleSections } from '../admin/sections.js';
+import { areaLabel, visibleSections } from '../admin/sections.js';
 import { StatusBar, TopBar, type WorkspaceView } from './top-bar.js';
 import { useServerInfo } from './use-server-info.js';
 
@@ -129,7 +129,7 @@ export function Workspace({ env, me, memory, onLogout, onSessionLost }: Workspac
     setView(next);
   };
 
-  const showAdmin = visibleSections(me).length > 0;
+  const adminLabel = visibleSections(me).length > 0 ? areaLabel(me) : undefined;
   const current = info.current;
   const writes = current?.writes_allowed === true && current.access === 'read_write';
   return (
@@ -138,7 +138,7 @@ export function Workspace({ env, me, memory, onLogout, onSessionLost }: Workspac
         info={info}
         view={view}
         onView={showView}
-        showAdmin={showAdmin}
+        adminLabel={adminLabel}
         theme={theme}
         onToggleTheme={toggle}
         username={me.user.display_name ?? me.user.username}
@@ -200,7 +200,7 @@ export function Workspace({ env, me, memory, onLogout, onSessionLost }: Workspac
               </Suspense>
             </div>
           ) : null}
-          {view === 'admin' && showAdmin ? (
+          {view === 'admin' && adminLabel ? (
             <div className="view">
               <Suspense fallback={<p className="muted pad">Loading…</p>}>
                 <AdminArea api={env.api} me={me} onConnectionsChanged={() => void info.reloadConnections()} />
