@@ -8,6 +8,7 @@ import {
   type ConversationSummary,
   createApiClient,
   type LlmModelsResponse,
+  type LoginOptions,
   type LlmProvidersResponse,
   type MeResponse,
   type RouteName,
@@ -104,6 +105,8 @@ export interface FakeApiOptions {
   authEnabled?: boolean;
   /** The user's admin permissions; by default a superuser. */
   admin?: MeResponse['access']['admin'];
+  /** What the login page is offered (default: passwords for everyone, no single sign-on). */
+  loginOptions?: LoginOptions;
 }
 
 /** The server's message when no LLM provider is configured (as the server words it). */
@@ -270,6 +273,7 @@ export function createFakeApi(
         auth_enabled: options.authEnabled !== false,
       };
     },
+    loginOptions: () => options.loginOptions ?? { password_login: 'everyone', sso: null },
     login: ({ body }) => {
       const { username, password } = body as { username: string; password: string };
       if (username !== 'admin' || password !== (options.password ?? 'secret')) {
