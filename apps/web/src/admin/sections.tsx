@@ -1,6 +1,7 @@
 import type { AdminPermission, ApiClient, MeResponse } from '@pgmcp/api-contract';
 import type { ComponentType } from 'react';
 import { ConnectionsAdmin } from './connections-admin.js';
+import { OAuthAdmin } from './oauth-admin.js';
 
 /** What every section of the admin area receives. */
 export interface AdminSectionProps {
@@ -39,6 +40,13 @@ export const ADMIN_SECTIONS: readonly AdminSection[] = [
     label: 'Connections',
     visible: holds('manage_connections'),
     Component: ConnectionsSection,
+  },
+  {
+    id: 'oauth',
+    label: 'OAuth',
+    // The OAuth client routes need manage_tokens, like every user's grants.
+    visible: holds('manage_tokens'),
+    Component: ({ api }) => <OAuthAdmin api={api} />,
   },
 ];
 

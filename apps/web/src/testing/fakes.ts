@@ -107,6 +107,8 @@ export interface FakeApiOptions {
   admin?: MeResponse['access']['admin'];
   /** What the login page is offered (default: passwords for everyone, no single sign-on). */
   loginOptions?: LoginOptions;
+  /** More routes (or other answers), e.g. an admin screen's own. */
+  handlers?: FakeHandlers;
 }
 
 /** The server's message when no LLM provider is configured (as the server words it). */
@@ -114,7 +116,7 @@ export const FAKE_NOT_CONFIGURED =
   'No LLM provider is configured on this pgmcp server. An administrator must set ANTHROPIC_API_KEY.';
 
 /** A refusal of the fake server, answered as the real one does: status and `{"error":{code,message}}`. */
-class FakeRefusal extends Error {
+export class FakeRefusal extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
@@ -124,12 +126,14 @@ class FakeRefusal extends Error {
   }
 }
 
-interface FakeCall {
+/** One call as a fake handler sees it. */
+export interface FakeCall {
   params: Record<string, string>;
   query: Record<string, string>;
   body: unknown;
 }
-type FakeHandlers = Partial<Record<RouteName, (call: FakeCall) => unknown>>;
+/** Fake answers by route name; a handler throws {@link FakeRefusal} to refuse. */
+export type FakeHandlers = Partial<Record<RouteName, (call: FakeCall) => unknown>>;
 
 /** A `fetch` that answers the route table's paths from `handlers`, like the server's wire format. */
 function fakeServerFetch(handlers: FakeHandlers): typeof fetch {
@@ -459,7 +463,7 @@ export function createFakeApi(
       return response;
     },
   };
-  const fetch = fakeServerFetch(handlers);
+  const fetch = fakeServerFetch({ ...handlers, ...options.handlers });
   return Object.assign(state, createApiClient({ fetch }), { fetch });
 }
 
