@@ -80,7 +80,7 @@ describe('OAuthAdmin', () => {
     const { api, calls } = oauthServer();
     render(<OAuthAdmin api={api} />);
     const claude = (await screen.findByText('Claude', { selector: '.cell-title' })).closest('tr')!;
-    expect(within(claude).getByText('metadata document URL')).toBeTruthy();
+    expect(within(claude).getByText('metadata document')).toBeTruthy();
     expect(within(claude).getByText('claude.ai')).toBeTruthy();
     expect(within(claude).getByText('active')).toBeTruthy();
     const cursor = screen.getByText('Cursor').closest('tr')!;

@@ -15,8 +15,8 @@ type Pending =
   | { kind: 'revoke'; grant: OAuthGrant };
 
 const KIND_LABEL: Record<OAuthClient['kind'], string> = {
-  dynamic: 'registered itself (RFC 7591)',
-  metadata_document: 'metadata document URL',
+  dynamic: 'self-registered',
+  metadata_document: 'metadata document',
 };
 
 const STATUS_LABEL: Record<OAuthClient['status'], string> = {
@@ -120,7 +120,7 @@ export function OAuthAdmin({ api }: OAuthAdminProps) {
         <p className="muted">No MCP client has registered yet.</p>
       ) : (
         <div className="table-scroll">
-          <table className="admin-table" aria-labelledby="oauth-clients-title">
+          <table className="admin-table stacked-table" aria-labelledby="oauth-clients-title">
             <thead>
               <tr>
                 <th>Name</th>
@@ -137,9 +137,9 @@ export function OAuthAdmin({ api }: OAuthAdminProps) {
                     <span className="cell-title">{client.name}</span>
                     <span className="muted small cell-sub">{client.client_uri ?? client.id}</span>
                   </td>
-                  <td>{KIND_LABEL[client.kind]}</td>
-                  <td>{redirectHosts(client.redirect_uris)}</td>
-                  <td>
+                  <td data-label="Registered by">{KIND_LABEL[client.kind]}</td>
+                  <td data-label="Redirects to">{redirectHosts(client.redirect_uris)}</td>
+                  <td data-label="Status">
                     <span className={`status-badge status-${client.status}`}>
                       {STATUS_LABEL[client.status]}
                     </span>
@@ -187,7 +187,7 @@ export function OAuthAdmin({ api }: OAuthAdminProps) {
         <p className="muted">Nobody has allowed a client yet.</p>
       ) : (
         <div className="table-scroll">
-          <table className="admin-table" aria-labelledby="oauth-grants-title">
+          <table className="admin-table stacked-table" aria-labelledby="oauth-grants-title">
             <thead>
               <tr>
                 <th>User</th>
@@ -201,11 +201,11 @@ export function OAuthAdmin({ api }: OAuthAdminProps) {
             <tbody>
               {grants.map((grant) => (
                 <tr key={grant.id}>
-                  <td>{grant.username}</td>
-                  <td>{grant.client_name}</td>
-                  <td>{scopeText(grant)}</td>
-                  <td>{day(grant.created_at)}</td>
-                  <td>{day(grant.last_refreshed_at)}</td>
+                  <td data-label="User">{grant.username}</td>
+                  <td data-label="Client">{grant.client_name}</td>
+                  <td data-label="May use">{scopeText(grant)}</td>
+                  <td data-label="Allowed">{day(grant.created_at)}</td>
+                  <td data-label="Last refreshed">{day(grant.last_refreshed_at)}</td>
                   <td className="row-actions">
                     <button
                       type="button"
