@@ -1,7 +1,7 @@
 import type { AuthStore } from '@pgmcp/auth-store';
 import type { Compactor } from '@pgmcp/compactor';
 import type { ConnectionStore, HostGuard } from '@pgmcp/connection-store';
-import type { LlmProviders, OAuthConfig } from '@pgmcp/config';
+import type { AuthConfig, LlmProviders, OAuthConfig } from '@pgmcp/config';
 import type { ConversationStore } from '@pgmcp/conversation-store';
 import type { McpHttpHandler, McpRegistry } from '@pgmcp/mcp-core';
 import type { CurrentConnectionStore } from '@pgmcp/pg-tools';
@@ -34,6 +34,7 @@ import { registerRoutes, type RouteChangeEvent } from './routes/register-routes.
 import { systemRoutes } from './routes/system-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
 import { userRoutes } from './routes/user-routes.js';
+import { ssoRoutes } from './sso/sso-routes.js';
 import { webStatic } from './web-static.js';
 
 /** Everything the Hono app is composed of; each route group takes only the part it uses. */
@@ -45,6 +46,8 @@ export interface AppDeps {
   /** The activity log; without it nothing is recorded and the audit routes answer empty. */
   audit?: ServerAudit;
   authEnabled: boolean;
+  /** `auth:` parts read per request: single sign-on (`auth.oidc`) and the login limit per address. */
+  authConfig: Pick<AuthConfig, 'oidc' | 'ip_rate_limit'>;
   resolveCaller: (request: Request) => Promise<Caller | undefined>;
   trustedProxies: ReadonlySet<string>;
   /** Counts in the account store, shared by every replica on it (the LLM rate limit). */
@@ -126,7 +129,8 @@ export function createApp(deps: AppDeps): Hono {
     app,
     {
       ...systemRoutes(deps),
-      ...authRoutes(deps),
+      ...authRoutes({ ...deps, oidc: deps.authEnabled ? deps.authConfig.oidc : undefined }),
+      ...ssoRoutes({ ...deps, publicUrl: deps.oauth.issuer }),
       ...tokenRoutes(deps),
       ...connectionRoutes(deps),
       ...managedConnectionRoutes(deps),

@@ -304,6 +304,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       auth: accounts.auth,
       audit: accounts.audit,
       authEnabled,
+      authConfig: config.auth,
       resolveCaller,
       trustedProxies: new Set(config.auth.trusted_proxies),
       limiter: accounts.limiter,

@@ -1,4 +1,4 @@
-import type { MeResponse } from '@pgmcp/api-contract';
+import type { LoginOptions, MeResponse } from '@pgmcp/api-contract';
 import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import { isApiError } from '@pgmcp/api-contract';
 import { errorMessage } from './api/error-message.js';
@@ -16,6 +16,17 @@ type Session =
   | { status: 'signed_out'; reason?: 'expired' | 'logged_out' }
   | { status: 'signed_in'; me: MeResponse }
   | { status: 'unreachable'; message: string };
+
+/** A refused single sign-on comes back as `?sso_error=<code>`: read once, then taken out of the address. */
+function takeSsoError(): string | undefined {
+  const url = new URL(window.location.href);
+  const code = url.searchParams.get('sso_error') ?? undefined;
+  if (code !== undefined) {
+    url.searchParams.delete('sso_error');
+    window.history.replaceState(null, '', `${url.pathname}${url.search}${url.hash}`);
+  }
+  return code;
+}
 
 function Splash() {
   return (
@@ -46,6 +57,8 @@ export function App({ createEnv = createBrowserEnv }: AppProps) {
     );
   }, []);
   const [env] = useState<AppEnv>(() => createEnv(sessionLost));
+  const [ssoError] = useState(takeSsoError);
+  const [loginOptions, setLoginOptions] = useState<LoginOptions>();
 
   const check = useCallback(async () => {
     try {
@@ -62,6 +75,12 @@ export function App({ createEnv = createBrowserEnv }: AppProps) {
   useEffect(() => {
     void check();
   }, [check]);
+
+  // What the login page offers (single sign-on); without an answer it offers the password form.
+  const signedOut = session.status === 'signed_out';
+  useEffect(() => {
+    if (signedOut && !loginOptions) env.api.loginOptions().then(setLoginOptions, () => undefined);
+  }, [env, signedOut, loginOptions]);
 
   const login = async (username: string, password: string) => {
     await env.api.login({ body: { username, password } });
@@ -101,6 +120,9 @@ export function App({ createEnv = createBrowserEnv }: AppProps) {
           onLogin={login}
           {...(session.reason ? { reason: session.reason } : {})}
           hasDraft={memory.current.draft.trim() !== ''}
+          {...(loginOptions ? { options: loginOptions } : {})}
+          {...(ssoError && !session.reason ? { ssoError } : {})}
+          returnTo={`${window.location.pathname}${window.location.search}`}
         />
       );
     case 'signed_in': {

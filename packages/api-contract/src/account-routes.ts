@@ -46,7 +46,8 @@ export const ACCOUNT_ROUTES = {
     auth: 'public',
     body: LoginRequestSchema,
     response: LoginResponseSchema,
-    errors: [401, 429],
+    // 403: a disabled account, or password login kept for admins (auth.oidc.local_passwords).
+    errors: [401, 403, 429],
   },
   logout: {
     method: 'post',

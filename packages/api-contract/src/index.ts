@@ -110,6 +110,7 @@ export {
   type OAuthGrant,
   type OAuthRequest,
 } from './oauth.js';
+export { LoginOptionsSchema, SSO_ERRORS, SSO_ROUTES, type LoginOptions, type SsoErrorCode } from './sso.js';
 export { buildOpenApiDocument } from './openapi.js';
 export {
   CLIENT_HEADER,

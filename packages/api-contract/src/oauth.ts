@@ -56,6 +56,8 @@ export const OAuthGrantSchema = z.object({
   client_id: z.string(),
   client_name: z.string(),
   user_id: z.string(),
+  /** The user's name (their id when the store did not say). */
+  username: z.string(),
   resource: z.string(),
   scope: TokenScopeSchema,
   created_at: Timestamp,

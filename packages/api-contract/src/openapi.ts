@@ -37,6 +37,7 @@ function success(route: RouteContract): Record<string, unknown> {
       content: { 'text/event-stream': { schema: jsonSchema(route.stream, 'output') } },
     };
   }
+  if (status === 302) return { description: 'Found: the browser is redirected (Location)' };
   return { description: status === 204 ? 'No content' : 'OK' };
 }
 

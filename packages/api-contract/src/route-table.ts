@@ -6,6 +6,7 @@ import { CONVERSATION_ROUTES } from './conversations.js';
 import { LLM_ROUTES } from './llm.js';
 import { OAUTH_ROUTES } from './oauth.js';
 import type { RouteContract } from './route-contract.js';
+import { SSO_ROUTES } from './sso.js';
 
 /**
  * Every REST route of pgmcp by name: the server registers its handlers and access rules from it,
@@ -14,6 +15,7 @@ import type { RouteContract } from './route-contract.js';
  */
 export const ROUTES = {
   ...ACCOUNT_ROUTES,
+  ...SSO_ROUTES,
   // After ACCOUNT_ROUTES: /api/v1/connections/current must be registered before /{id}.
   ...CONNECTION_ROUTES,
   ...LLM_ROUTES,

@@ -134,6 +134,29 @@ export interface CreateUserInput {
   readonly superuser?: boolean;
   /** Default false. A service account has no password and authenticates with API tokens only. */
   readonly serviceAccount?: boolean;
+  /** Default false. Signs in through an identity provider, so may have no password. */
+  readonly singleSignOn?: boolean;
+}
+
+/** A person an OpenID provider vouched for (see {@link AuthStore.externalLogin}). */
+export interface ExternalLoginInput {
+  /** The provider's issuer and the user's subject there: the identity, linked to one pgmcp user. */
+  readonly issuer: string;
+  readonly subject: string;
+  /** The username wanted for a new user; a suffix (-2, -3…) is added when it is taken. */
+  readonly username: string;
+  readonly displayName?: string;
+  readonly email?: string;
+  /** Groups the provider manages: the user is added to those in `groups` and removed from the rest. */
+  readonly managedGroups: readonly string[];
+  readonly groups: readonly string[];
+}
+
+/** A single sign-on login: the session, and whether the user was created by it. */
+export interface ExternalLoginResult extends LoginResult {
+  readonly created: boolean;
+  /** Managed groups that did not exist and were created (with no privileges). */
+  readonly createdGroups: readonly string[];
 }
 
 /** Changes to a user; fields left out stay, `null` clears a text field. */
@@ -278,6 +301,12 @@ export interface AuthStore {
    * queue full). Checks for one username run one at a time, in arrival order.
    */
   login(username: string, password: string, context?: LoginContext): Promise<LoginResult>;
+  /**
+   * Opens a session for a person an identity provider vouched for: finds the user linked to
+   * (issuer, subject) or creates one (no password) and links it, sets the managed groups, records the
+   * login. ACCOUNT_DISABLED when the linked user is disabled.
+   */
+  externalLogin(input: ExternalLoginInput, context?: LoginContext): Promise<ExternalLoginResult>;
   /** Resolves a session or API token to its principal, or undefined when unknown, expired, revoked or disabled. */
   authenticate(token: string): Promise<Principal | undefined>;
   /** Ends the session of a session token; false when there was none. */

@@ -5,6 +5,7 @@ import type { AuthStore, AuthStoreConfig } from './auth-store-api.js';
 import { resolveSettings } from './config.js';
 import { createCurrentConnectionMethods } from './current-connection.js';
 import { AuthStoreError } from './errors.js';
+import { createExternalLoginMethods } from './external-logins.js';
 import { createGroupMethods } from './groups.js';
 import { createLoginMethods } from './logins.js';
 import { authMigrations } from './migrations/index.js';
@@ -49,14 +50,17 @@ export async function createAuthStore(config: AuthStoreConfig): Promise<AuthStor
     throw error;
   }
   const ctx = createStoreContext({ database, owned, settings, limiter });
+  const users = createUserMethods(ctx);
+  const groups = createGroupMethods(ctx);
   return {
     dialect: database.dialect,
-    ...createUserMethods(ctx),
+    ...users,
     ...createLoginMethods(ctx),
     ...createSessionMethods(ctx),
     ...createApiTokenMethods(ctx),
     ...createCurrentConnectionMethods(ctx),
-    ...createGroupMethods(ctx),
+    ...groups,
+    ...createExternalLoginMethods(ctx, { ...users, ...groups }),
     ...createPrivilegeMethods(ctx),
     ...createRevocationMethods(ctx),
     oauth: createOAuthStore(ctx),

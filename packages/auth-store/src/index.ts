@@ -8,6 +8,8 @@ export {
   type CreateGroupInput,
   type CreateUserInput,
   type EnsureAdminResult,
+  type ExternalLoginInput,
+  type ExternalLoginResult,
   type LoginAttempt,
   type LoginContext,
   type LoginOutcome,

@@ -14,30 +14,31 @@ import { checkText, nameKey } from './validation.js';
 
 const MAX_TOKEN_LENGTH = 512;
 
+/** Opens a login session for a user (the password or the identity provider was checked). */
+export async function openSession(ctx: StoreContext, userId: string, context: LoginContext, now: Date) {
+  const token = newSessionToken();
+  const row: SessionsTable = {
+    id: newId('session'),
+    token_hash: hashToken(token),
+    user_id: userId,
+    created_at: toDbTime(now),
+    expires_at: toDbTime(now) + ctx.settings.sessionTtlMs,
+    last_used_at: null,
+    user_agent: checkText('user agent', context.userAgent?.slice(0, 500), 500),
+    ip: checkText('ip', context.ip?.slice(0, 100), 100),
+    current_connection: null,
+    current_database: null,
+  };
+  await ctx.db.insertInto('auth_sessions').values(row).execute();
+  return { token, session: toSession(row) };
+}
+
 /** The login part of the AuthStore. */
 export type LoginMethods = Pick<AuthStore, 'login' | 'authenticate' | 'logout'>;
 
 /** Password logins, resolving tokens to principals (cached), and logout. */
 export function createLoginMethods(ctx: StoreContext): LoginMethods {
   const { db, settings } = ctx;
-
-  async function createSession(userId: string, context: LoginContext, now: Date) {
-    const token = newSessionToken();
-    const row: SessionsTable = {
-      id: newId('session'),
-      token_hash: hashToken(token),
-      user_id: userId,
-      created_at: toDbTime(now),
-      expires_at: toDbTime(now) + settings.sessionTtlMs,
-      last_used_at: null,
-      user_agent: checkText('user agent', context.userAgent?.slice(0, 500), 500),
-      ip: checkText('ip', context.ip?.slice(0, 100), 100),
-      current_connection: null,
-      current_database: null,
-    };
-    await db.insertInto('auth_sessions').values(row).execute();
-    return { token, session: toSession(row) };
-  }
 
   /** Writes last_used_at when it is older than the resolution; returns the value now stored. */
   async function touch(
@@ -152,7 +153,7 @@ export function createLoginMethods(ctx: StoreContext): LoginMethods {
           .where('id', '=', row.id)
           .execute();
         const user = await userOf(ctx, await requireUserRow(db, row.id));
-        const { token, session } = await createSession(user.id, context, now);
+        const { token, session } = await openSession(ctx, user.id, context, now);
         report('success', row.id);
         return { token, expiresAt: session.expiresAt, user, session };
       });

@@ -49,12 +49,13 @@ function toAuthorization(row: OAuthAuthorizationsTable): OAuthAuthorization {
   };
 }
 
-function toGrant(row: OAuthGrantsTable, clientName: string): OAuthGrant {
+function toGrant(row: OAuthGrantsTable, clientName: string, username?: string): OAuthGrant {
   return {
     id: row.id,
     clientId: row.client_id,
     clientName,
     userId: row.user_id,
+    ...(username !== undefined ? { username } : {}),
     resource: row.resource,
     scope: fromDbJson<TokenScope>(row.scope),
     createdAt: fromDbTime(row.created_at),
@@ -425,11 +426,12 @@ export function createOAuthStore(ctx: StoreContext): OAuthStore {
       let query = db
         .selectFrom('auth_oauth_grants as g')
         .innerJoin('auth_oauth_clients as c', 'c.id', 'g.client_id')
+        .innerJoin('auth_users as u', 'u.id', 'g.user_id')
         .selectAll('g')
-        .select('c.name as client_name');
+        .select(['c.name as client_name', 'u.username as username']);
       if (userId !== undefined) query = query.where('g.user_id', '=', userId);
       const rows = await query.orderBy('g.created_at', 'desc').orderBy('g.id').execute();
-      return rows.map(({ client_name, ...row }) => toGrant(row, client_name));
+      return rows.map(({ client_name, username, ...row }) => toGrant(row, client_name, username));
     },
 
     async revokeGrant(grantId, options = {}) {

@@ -57,6 +57,8 @@ export interface OAuthGrant {
   readonly clientId: string;
   readonly clientName: string;
   readonly userId: string;
+  /** The user's name, in lists. */
+  readonly username?: string;
   readonly resource: string;
   readonly scope: TokenScope;
   readonly createdAt: Date;

@@ -147,6 +147,14 @@ export interface OAuthRefreshTokensTable {
   used_at: number | null;
 }
 
+/** A user's identity at an OpenID provider (single sign-on). */
+export interface ExternalIdentitiesTable {
+  issuer: string;
+  subject: string;
+  user_id: string;
+  created_at: number;
+}
+
 export interface AuthTables {
   auth_users: UsersTable;
   auth_sessions: SessionsTable;
@@ -161,4 +169,5 @@ export interface AuthTables {
   auth_oauth_grants: OAuthGrantsTable;
   auth_oauth_authorizations: OAuthAuthorizationsTable;
   auth_oauth_refresh_tokens: OAuthRefreshTokensTable;
+  auth_external_identities: ExternalIdentitiesTable;
 }

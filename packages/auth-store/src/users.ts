@@ -68,10 +68,10 @@ export function createUserMethods(ctx: StoreContext): UserMethods {
           'A service account has no password: it authenticates with API tokens.',
         );
       }
-      if (!serviceAccount && input.password === undefined) {
+      if (!serviceAccount && !input.singleSignOn && input.password === undefined) {
         throw new AuthStoreError(
           'INVALID_INPUT',
-          'A password is required (only service accounts have none).',
+          'A password is required (only service accounts and single sign-on users have none).',
         );
       }
       const displayName = checkText('display name', input.displayName, 200);

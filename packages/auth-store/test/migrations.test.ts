@@ -13,7 +13,11 @@ describe.each(useStoreTestTargets('auth_migrations'))('auth migrations on $diale
     try {
       expect(await schemaSnapshot(database, 'auth')).toMatchSnapshot();
       const applied = await sql<{ name: string }>`select name from auth_migrations`.execute(database.kysely);
-      expect(applied.rows.map((row) => row.name)).toEqual(['2026-11-21-01-initial', '2026-12-06-01-oauth']);
+      expect(applied.rows.map((row) => row.name)).toEqual([
+        '2026-11-21-01-initial',
+        '2026-12-06-01-oauth',
+        '2026-12-07-01-external-identities',
+      ]);
     } finally {
       await database.close();
     }

@@ -60,6 +60,14 @@ export const ENV_BINDINGS: readonly EnvBinding[] = [
   { name: 'PGMCP_ADMIN_PASSWORD', path: ['admin_password'], parse: asString, secret: true },
   { name: 'PGMCP_OAUTH', path: ['oauth', 'enabled'], parse: asSwitch },
   { name: 'PGMCP_OAUTH_ISSUER', path: ['oauth', 'issuer'], parse: asString },
+  { name: 'PGMCP_OIDC_ISSUER', path: ['auth', 'oidc', 'issuer'], parse: asString },
+  { name: 'PGMCP_OIDC_CLIENT_ID', path: ['auth', 'oidc', 'client_id'], parse: asString },
+  {
+    name: 'PGMCP_OIDC_CLIENT_SECRET',
+    path: ['auth', 'oidc', 'client_secret'],
+    parse: asString,
+    secret: true,
+  },
   { name: 'PGMCP_TRUSTED_PROXIES', path: ['auth', 'trusted_proxies'], parse: asList },
   {
     name: 'ANTHROPIC_API_KEY',

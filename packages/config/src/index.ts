@@ -10,6 +10,7 @@ export { ConnectionConfigSchema, type ConnectionFileConfig } from './schema/conn
 export { type AuthConfig } from './schema/auth.js';
 export { type HttpConfig } from './schema/http.js';
 export { type OAuthConfig } from './schema/oauth.js';
+export { OIDC_ALGORITHMS, type OidcConfig } from './schema/oidc.js';
 export { type LlmConfig, type LlmProviderFileConfig } from './schema/llm.js';
 export { type EmbeddingsConfig, type ToolsetsConfig } from './schema/tools.js';
 export {

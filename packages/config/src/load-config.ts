@@ -193,6 +193,18 @@ export function loadConfig(
       'embeddings.api_key_file',
     );
   }
+  const oidc = config.auth.oidc;
+  if (oidc && oidc.client_secret === undefined && oidc.client_secret_file) {
+    oidc.client_secret = readSecretFile(
+      path.resolve(cwd, oidc.client_secret_file),
+      'auth.oidc.client_secret_file',
+    );
+  }
+  if (oidc && !oidc.client_secret) {
+    throw new ConfigError(
+      'auth.oidc has no client secret: set auth.oidc.client_secret_file, or PGMCP_OIDC_CLIENT_SECRET (or PGMCP_OIDC_CLIENT_SECRET_FILE).',
+    );
+  }
   const dataDir = path.resolve(cwd, config.data_dir ?? defaultDataDir(env));
   const adminPassword =
     config.admin_password ??

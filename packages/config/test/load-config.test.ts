@@ -94,6 +94,43 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads single sign-on settings, its client secret from a file or the environment', () => {
+    const dir = dirWith(
+      [
+        'auth:',
+        '  oidc:',
+        '    issuer: https://login.example.com/realms/acme/',
+        '    client_id: pgmcp',
+        '    client_secret_file: oidc-secret',
+        '    name: Acme',
+        '    group_mapping: { pgmcp-admins: admins, data: [analysts, readers] }',
+        '    local_passwords: admins_only',
+      ].join('\n'),
+    );
+    writeFileSync(path.join(dir, 'oidc-secret'), 's3cret\n');
+    const { oidc } = loadConfig({}, {}, dir).config.auth;
+    expect(oidc).toMatchObject({
+      issuer: 'https://login.example.com/realms/acme',
+      client_secret: 's3cret',
+      scopes: ['openid', 'profile', 'email'],
+      groups_claim: 'groups',
+      group_mapping: { 'pgmcp-admins': 'admins', data: ['analysts', 'readers'] },
+      local_passwords: 'admins_only',
+    });
+    const fromEnv = load(undefined, {
+      PGMCP_OIDC_ISSUER: 'https://sso.example.org',
+      PGMCP_OIDC_CLIENT_ID: 'pgmcp',
+      PGMCP_OIDC_CLIENT_SECRET: 'from-env',
+    }).config.auth.oidc;
+    expect(fromEnv).toMatchObject({ issuer: 'https://sso.example.org', client_secret: 'from-env' });
+    expect(() => load('auth:\n  oidc:\n    issuer: https://sso.example.org\n    client_id: pgmcp\n')).toThrow(
+      /auth\.oidc has no client secret/,
+    );
+    expect(() => load('auth:\n  oidc:\n    issuer: http://sso.example.org\n    client_id: x\n')).toThrow(
+      /auth\.oidc\.issuer/,
+    );
+  });
+
   it('checks references between settings', () => {
     expect(() => load('default_connection: nope\nconnections:\n  - name: main\n')).toThrow(
       'default_connection: there is no connection "nope" (known: main).',

@@ -13,7 +13,12 @@ export function isS256Challenge(challenge: string): boolean {
 /** Whether `verifier` is the one the S256 `challenge` was made from. */
 export function verifiesS256(verifier: string, challenge: string): boolean {
   if (!VERIFIER.test(verifier)) return false;
-  const computed = Buffer.from(createHash('sha256').update(verifier, 'ascii').digest('base64url'));
+  const computed = Buffer.from(s256Challenge(verifier));
   const expected = Buffer.from(challenge);
   return computed.length === expected.length && timingSafeEqual(computed, expected);
+}
+
+/** The S256 challenge of a verifier (for pgmcp as an OAuth client, e.g. of an OpenID provider). */
+export function s256Challenge(verifier: string): string {
+  return createHash('sha256').update(verifier, 'ascii').digest('base64url');
 }

@@ -1,11 +1,13 @@
 import type { MeResponse } from '@pgmcp/api-contract';
 import type { AuthStore } from '@pgmcp/auth-store';
+import type { OidcConfig } from '@pgmcp/config';
 import type { McpRegistry } from '@pgmcp/mcp-core';
 import type { PoolManager } from '@pgmcp/pool-manager';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import { clientIp, credentialOf, overTls, SESSION_COOKIE } from '../auth/caller.js';
 import { RestError } from '../errors/rest-error.js';
 import type { Logger } from '../logger.js';
+import { passwordLoginRefused } from '../sso/sso-routes.js';
 import type { RouteHandlers } from './register-routes.js';
 import { effectiveAccess, toApiUser } from './serialize.js';
 
@@ -17,6 +19,8 @@ export interface AuthRouteDeps {
   logger: Logger;
   registry: Pick<McpRegistry<unknown>, 'names'>;
   pools: Pick<PoolManager, 'listConnections'>;
+  /** Single sign-on, when configured: it may keep password logins for administrators. */
+  oidc: OidcConfig | undefined;
 }
 
 const AUTH_OFF = 'Authentication is switched off on this server (PGMCP_AUTH=off): no login is needed.';
@@ -33,6 +37,12 @@ export function authRoutes(deps: AuthRouteDeps): RouteHandlers<'login' | 'logout
         ...(ip ? { ip } : {}),
         ...(userAgent ? { userAgent: userAgent.slice(0, 300) } : {}),
       });
+      const refused = await passwordLoginRefused(auth, deps.oidc, result.user);
+      if (refused) {
+        await auth.logout(result.token);
+        deps.logger.info({ user: result.user.username, ip }, 'password login refused: single sign-on only');
+        throw new RestError('FORBIDDEN', refused);
+      }
       setCookie(c, SESSION_COOKIE, result.token, {
         httpOnly: true,
         sameSite: 'Strict',

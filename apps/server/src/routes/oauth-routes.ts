@@ -45,6 +45,7 @@ function toApiGrant(grant: OAuthGrant): ApiOAuthGrant {
     client_id: grant.clientId,
     client_name: grant.clientName,
     user_id: grant.userId,
+    username: grant.username ?? grant.userId,
     resource: grant.resource,
     scope: toApiScope(grant.scope) ?? {},
     created_at: grant.createdAt.toISOString(),

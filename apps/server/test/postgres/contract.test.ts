@@ -20,6 +20,7 @@ import {
   startFakeProvider,
   textReply,
 } from '@pgmcp/llm-clients/testing';
+import { type FakeOidcProvider, startFakeOidcProvider } from '@pgmcp/vitest-config/oidc';
 import { createTestDatabase, type TestDatabase, useTestDatabase } from '@pgmcp/vitest-config/postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
@@ -43,8 +44,10 @@ interface Call {
   session?: string;
   input?: { params?: Record<string, string>; query?: Record<string, unknown>; body?: unknown };
 }
+/** A request the typed client cannot make (e.g. a browser redirect), answered raw. */
+type RawCall = () => Promise<Response>;
 interface Scenario {
-  ok: () => Promise<Call> | Call;
+  ok: () => Promise<Call | RawCall> | Call | RawCall;
   /** Error statuses the generic checks cannot produce for this route. */
   errors?: Partial<Record<ErrorStatus, () => Promise<Call | (() => Promise<Response>)> | Call>>;
 }
@@ -55,6 +58,7 @@ let unconfigured: RunningServer;
 let anthropic: FakeProvider;
 let openai: FakeProvider;
 let hanging: Server;
+let idp: FakeOidcProvider;
 const clients = {} as Record<Who, ApiClient>;
 let unique = 0;
 const name = (prefix: string) => `${prefix}_${++unique}`;
@@ -183,6 +187,11 @@ const SCENARIOS: Record<RouteName, Scenario> = {
     }),
     errors: {
       401: () => ({ who: 'anonymous', input: { body: { username: 'admin', password: 'not the password' } } }),
+      403: async () => {
+        const user = await newUser();
+        await clients.admin.updateUser({ params: { id: user.id }, body: { enabled: false } });
+        return { who: 'anonymous', input: { body: { username: user.username, password: PASSWORD } } };
+      },
       429: async () => {
         // Failed logins are limited per client IP, which only a real socket has.
         const { username } = await newUser();
@@ -196,6 +205,25 @@ const SCENARIOS: Record<RouteName, Scenario> = {
         return attempt;
       },
     },
+  },
+  loginOptions: { ok: () => ({ who: 'anonymous' }) },
+  oidcStart: {
+    ok: () => () => fetch(`${server.url}/api/v1/auth/oidc/start`, { redirect: 'manual' }),
+    errors: { 404: () => ({ who: 'unconfigured' }) },
+  },
+  oidcCallback: {
+    ok: () => async () => {
+      const start = await fetch(`${server.url}/api/v1/auth/oidc/start`, { redirect: 'manual' });
+      const authorize = await fetch(start.headers.get('location')!, { redirect: 'manual' });
+      const callback = await fetch(authorize.headers.get('location')!, {
+        redirect: 'manual',
+        headers: { cookie: start.headers.getSetCookie()[0]!.split(';')[0]! },
+      });
+      // Signed in: back to the web client, not to the login page with an error.
+      expect(callback.headers.get('location')).toBe('/');
+      return callback;
+    },
+    errors: { 404: () => ({ who: 'unconfigured' }) },
   },
   logout: {
     ok: async () => {
@@ -551,8 +579,12 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
   const hangingPort = (hanging.address() as { port: number }).port;
   store = await createTestDatabase('contract-store');
+  idp = await startFakeOidcProvider({ user: { sub: 'contract-sso', preferred_username: 'sso-user' } });
   server = await startTestServer(
     {
+      PGMCP_OIDC_ISSUER: idp.issuer,
+      PGMCP_OIDC_CLIENT_ID: idp.clientId,
+      PGMCP_OIDC_CLIENT_SECRET: idp.clientSecret,
       PGMCP_AUTH: 'on',
       PGMCP_ADMIN_PASSWORD: ADMIN_PASSWORD,
       PGMCP_DATABASE_URL: db.url,
@@ -605,6 +637,7 @@ afterAll(async () => {
   await anthropic?.close();
   await openai?.close();
   hanging?.close();
+  await idp?.close();
   await store?.drop();
 });
 
@@ -669,7 +702,13 @@ describe.each(Object.keys(ROUTES) as RouteName[])('%s', (name) => {
   const scenario = SCENARIOS[name];
 
   it(`answers ${successStatus(route)} in the documented shape`, async () => {
-    const result = await call(name, await scenario.ok());
+    const ok = await scenario.ok();
+    if (typeof ok === 'function') {
+      const response = await ok();
+      expect(response.status, await response.text()).toBe(successStatus(route));
+      return;
+    }
+    const result = await call(name, ok);
     if (route.stream) {
       const response = result as Response;
       expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
@@ -698,6 +737,7 @@ describe.each(Object.keys(ROUTES) as RouteName[])('%s', (name) => {
         return expectApiError(call(name, produced), status);
       }
       const ok = await scenario.ok();
+      if (typeof ok === 'function') throw new Error(`${name}: give a scenario for ${status}.`);
       switch (status) {
         case 401:
           return expectApiError(call(name, { input: ok.input, who: 'anonymous' }), 401);

@@ -5,6 +5,7 @@ import { ConnectionsAdmin } from './connections-admin.js';
 import { GroupsAdmin } from './groups-admin.js';
 import { PrivilegesAdmin } from './privileges-admin.js';
 import { UsersAdmin } from './users-admin.js';
+import { OAuthAdmin } from './oauth-admin.js';
 
 /** What every section of the admin area receives. */
 export interface AdminSectionProps {
@@ -82,6 +83,13 @@ export const ADMIN_SECTIONS: readonly AdminSection[] = [
     // Everyone signed in: API tokens and database logins are one's own.
     visible: (me) => me.auth_enabled,
     Component: AccountAdmin,
+  },
+  {
+    id: 'oauth',
+    label: 'OAuth',
+    // The OAuth client routes need manage_tokens, like every user's grants.
+    visible: holds('manage_tokens'),
+    Component: ({ api }) => <OAuthAdmin api={api} />,
   },
 ];
 

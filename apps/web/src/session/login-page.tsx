@@ -1,3 +1,4 @@
+import { type LoginOptions, SSO_ERRORS } from '@pgmcp/api-contract';
 import { type FormEvent, useId, useState } from 'react';
 import { errorMessage } from '../api/error-message.js';
 import { Logo } from '../ui/icons.js';
@@ -9,10 +10,27 @@ export interface LoginPageProps {
   reason?: 'expired' | 'logged_out';
   /** A message is waiting to be sent after login. */
   hasDraft?: boolean;
+  /** What the server offers: single sign-on, and who may use a password. */
+  options?: LoginOptions;
+  /** Why the last single sign-on was refused (`?sso_error=` of the callback). */
+  ssoError?: string;
+  /** Where single sign-on returns to (a local path); default `/`. */
+  returnTo?: string;
+}
+
+/** The message of a refused single sign-on, for a code the server sent. */
+export function ssoErrorMessage(code: string): string {
+  return Object.hasOwn(SSO_ERRORS, code)
+    ? SSO_ERRORS[code as keyof typeof SSO_ERRORS]
+    : 'Single sign-on did not complete. Please try again.';
+}
+
+function ssoHref(startUrl: string, returnTo: string | undefined): string {
+  return returnTo && returnTo !== '/' ? `${startUrl}?return_to=${encodeURIComponent(returnTo)}` : startUrl;
 }
 
 /** Sign-in. The server answers with an httpOnly cookie; nothing is kept in the page. */
-export function LoginPage({ onLogin, reason, hasDraft }: LoginPageProps) {
+export function LoginPage({ onLogin, reason, hasDraft, options, ssoError, returnTo }: LoginPageProps) {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string>();
@@ -58,6 +76,21 @@ export function LoginPage({ onLogin, reason, hasDraft }: LoginPageProps) {
             You are signed out.
           </p>
         ) : null}
+        {ssoError ? (
+          <p className="form-error" role="alert">
+            {ssoErrorMessage(ssoError)}
+          </p>
+        ) : null}
+        {options?.sso ? (
+          <>
+            <a className="button primary wide" href={ssoHref(options.sso.start_url, returnTo)}>
+              {options.sso.label}
+            </a>
+            <p className="login-divider muted small">
+              {options.password_login === 'admins_only' ? 'Administrators: sign in with a password' : 'or'}
+            </p>
+          </>
+        ) : null}
         <label className="field">
           <span className="field-label">Username</span>
           <input
@@ -86,7 +119,7 @@ export function LoginPage({ onLogin, reason, hasDraft }: LoginPageProps) {
             {error}
           </p>
         ) : null}
-        <button type="submit" className="button primary wide" disabled={busy}>
+        <button type="submit" className={`button wide${options?.sso ? '' : ' primary'}`} disabled={busy}>
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
         <p className="muted small login-help">

@@ -8,6 +8,7 @@ import {
   type ConversationSummary,
   createApiClient,
   type LlmModelsResponse,
+  type LoginOptions,
   type LlmProvidersResponse,
   type MeResponse,
 } from '@pgmcp/api-contract';
@@ -103,6 +104,10 @@ export interface FakeApiOptions {
   authEnabled?: boolean;
   /** The user's admin permissions; by default a superuser. */
   admin?: MeResponse['access']['admin'];
+  /** What the login page is offered (default: passwords for everyone, no single sign-on). */
+  loginOptions?: LoginOptions;
+  /** More routes (or other answers), e.g. an admin screen's own. */
+  handlers?: FakeHandlers;
 }
 
 /** The server's message when no LLM provider is configured (as the server words it). */
@@ -211,6 +216,7 @@ export function createFakeApi(
         auth_enabled: options.authEnabled !== false,
       };
     },
+    loginOptions: () => options.loginOptions ?? { password_login: 'everyone', sso: null },
     login: ({ body }) => {
       const { username, password } = body as { username: string; password: string };
       if (username !== 'admin' || password !== (options.password ?? 'secret')) {
@@ -397,7 +403,7 @@ export function createFakeApi(
     },
   };
   Object.assign(handlers, fakeAccountHandlers({ requireLogin, connections }));
-  const fetch = fakeServerFetch(handlers);
+  const fetch = fakeServerFetch({ ...handlers, ...options.handlers });
   return Object.assign(state, createApiClient({ fetch }), { fetch });
 }
 

@@ -18,11 +18,16 @@ export const PROVIDER_KEY = 'sk-e2e-provider-key-9b1d4e7a2c';
 export async function startWebServer(options: {
   connections: { name: string; url: string; allow_writes?: boolean }[];
   llmBaseUrl?: string;
+  /** More `auth:` settings (YAML lines under it, e.g. an `oidc:` block). */
+  auth?: string[];
+  /** More environment variables. */
+  env?: Record<string, string>;
 }): Promise<RunningServer> {
   const cwd = makeTempDir('pgmcp-web-e2e-');
   const yaml = [
     'auth:',
     '  bcrypt_cost: 4',
+    ...(options.auth ?? []).map((line) => `  ${line}`),
     'connections:',
     ...options.connections.flatMap((c) => [
       `  - name: ${c.name}`,
@@ -47,6 +52,7 @@ export async function startWebServer(options: {
             PGMCP_LLM_MODEL: 'gpt-4o',
           }
         : {}),
+      ...options.env,
     },
     cwd,
     banner: false,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { positiveInt } from './common.js';
+import { OidcConfigSchema } from './oidc.js';
 
 /** `auth:` — logins, sessions, lockout and the proxies whose forwarded headers are believed. */
 export const AuthConfigSchema = z.strictObject({
@@ -30,5 +31,7 @@ export const AuthConfigSchema = z.strictObject({
   bcrypt_queue: z
     .strictObject({ max_concurrent: positiveInt.optional(), max_waiting: z.number().int().min(0).optional() })
     .prefault({}),
+  /** Single sign-on with an OpenID Connect provider; absent: password logins only. */
+  oidc: OidcConfigSchema.optional(),
 });
 export type AuthConfig = z.infer<typeof AuthConfigSchema>;
