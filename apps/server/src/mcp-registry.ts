@@ -1,5 +1,5 @@
 import { type PgmcpConfig, PGMCP_VERSION, pgToolsOptions } from '@pgmcp/config';
-import { createMcpRegistry, type McpCallReport, type McpRegistry } from '@pgmcp/mcp-core';
+import { createMcpRegistry, type McpCallReport, McpLimitError, type McpRegistry } from '@pgmcp/mcp-core';
 import {
   type CurrentConnectionStore,
   PG_TOOLS_INSTRUCTIONS,
@@ -7,6 +7,7 @@ import {
   registerPgTools,
 } from '@pgmcp/pg-tools';
 import type { PoolManager } from '@pgmcp/pool-manager';
+import type { CallLimits } from './limits.js';
 import type { Logger } from './logger.js';
 import type { ServerMcpState } from './mcp-state.js';
 
@@ -20,7 +21,10 @@ export function createServerRegistry(options: {
   logger: Logger;
   /** Told how every MCP call ended (the activity log). */
   onCall?: (report: McpCallReport<ServerMcpState>) => void;
+  /** Calls per minute per token (`limits.mcp_calls_per_minute`); none: no rate limit. */
+  limits?: CallLimits;
 }): McpRegistry<ServerMcpState> {
+  const { limits } = options;
   const { logger } = options;
   const registry = createMcpRegistry<ServerMcpState>({
     identity: { name: 'pgmcp', version: PGMCP_VERSION, title: 'pgmcp — PostgreSQL for AI assistants' },
@@ -28,6 +32,15 @@ export function createServerRegistry(options: {
     authorize: (item, context) => context.state.access.canUseItem(item.kind, item.name),
     onError: (error, where) => logger.error({ err: error, ...where }, 'MCP handler failed'),
     ...(options.onCall ? { onCall: options.onCall } : {}),
+    ...(limits
+      ? {
+          admit: async (_item, context) => {
+            const wait = await limits.mcpCall(context.sessionKey, context.state.access);
+            if (wait !== undefined)
+              throw new McpLimitError(limits.mcpMessage(wait, context.state.access), wait);
+          },
+        }
+      : {}),
   });
   registerPgTools(registry, {
     ...pgToolsOptions(options.config),

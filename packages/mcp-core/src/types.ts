@@ -22,6 +22,11 @@ export interface McpContext<S = unknown> {
   signal: AbortSignal;
   /** The client's name and version, when the request says (its `_meta` clientInfo). */
   client?: { name: string; version?: string };
+  /**
+   * Set when the request is one plain HTTP call (the fast path): a call refused by a limit throws
+   * McpLimitError, answered as 429 with Retry-After, instead of a tool error.
+   */
+  limitsAsStatus?: boolean;
 }
 
 /** The kind of an MCP item, for authorisation. */
