@@ -1,5 +1,6 @@
 import type { AdminPermission, ApiClient, MeResponse } from '@pgmcp/api-contract';
 import type { ComponentType } from 'react';
+import { ActivityAdmin } from './activity-admin.js';
 import { ConnectionsAdmin } from './connections-admin.js';
 
 /** What every section of the admin area receives. */
@@ -39,6 +40,13 @@ export const ADMIN_SECTIONS: readonly AdminSection[] = [
     label: 'Connections',
     visible: holds('manage_connections'),
     Component: ConnectionsSection,
+  },
+  {
+    // Everyone signed in: a user sees their own activity, administrators everyone's (the server decides).
+    id: 'activity',
+    label: 'Activity',
+    visible: () => true,
+    Component: ({ api }) => <ActivityAdmin api={api} />,
   },
 ];
 

@@ -74,7 +74,10 @@ describe('the Connections admin screen', () => {
     await other.page.getByLabel('Username').fill('ann');
     await other.page.getByLabel('Password').fill('ann has a long password');
     await other.page.getByRole('button', { name: 'Sign in' }).click();
-    await expect.poll(() => other.page.getByRole('button', { name: 'Admin' }).count()).toBe(0);
+    // Everyone has the admin area for their own Activity; only managers see Connections.
+    await other.page.getByRole('button', { name: 'Admin' }).click();
+    await expect.poll(() => other.page.getByRole('heading', { name: 'Activity' }).count()).toBe(1);
+    expect(await other.page.getByRole('button', { name: 'Connections' }).count()).toBe(0);
     // The top bar's connection selector offers exactly the granted connection.
     const options = other.page.locator('.top-bar select').last().locator('option');
     await expect.poll(() => options.allTextContents()).toEqual(['sales']);
