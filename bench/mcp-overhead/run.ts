@@ -349,18 +349,28 @@ async function main(): Promise<void> {
     );
     await direct.end();
 
-    // The authenticated server twice: with the activity log (the default) and without, for its cost.
+    // The authenticated server with the activity log (the default) and without, for its cost; and
+    // with the per-token limits counting (a rate no caller reaches) against none, for theirs.
     const variants = [
-      { auth: 'off', audit: 'on', name: 'pgmcp' },
-      { auth: 'on', audit: 'on', name: 'pgmcp auth' },
-      { auth: 'on', audit: 'off', name: 'pgmcp auth, no audit' },
+      { auth: 'off', audit: 'on', limits: 'off', name: 'pgmcp' },
+      { auth: 'on', audit: 'on', limits: 'off', name: 'pgmcp auth' },
+      { auth: 'on', audit: 'off', limits: 'off', name: 'pgmcp auth, no audit' },
+      { auth: 'on', audit: 'on', limits: 'on', name: 'pgmcp auth, limits' },
     ] as const;
-    for (const { auth, audit, name } of variants) {
+    for (const { auth, audit, limits, name } of variants) {
       const port = await freePort();
+      const config = path.join(work, `pgmcp-${auth}-${audit}-${limits}.yaml`);
+      writeFileSync(
+        config,
+        limits === 'on'
+          ? `limits:\n  mcp_calls_per_minute: 1000000\n  rest_requests_per_minute: 1000000\n  concurrent_statements_per_token: ${CLIENTS}\n`
+          : 'limits:\n  mcp_calls_per_minute: 0\n  rest_requests_per_minute: 0\n  concurrent_statements_per_token: 1000\n',
+      );
       const env = {
+        PGMCP_CONFIG: config,
         PGMCP_DATABASE_URL: url,
         PGMCP_PORT: String(port),
-        PGMCP_DATA_DIR: path.join(work, `pgmcp-${auth}-${audit}`),
+        PGMCP_DATA_DIR: path.join(work, `pgmcp-${auth}-${audit}-${limits}`),
         PGMCP_AUTH: auth,
         PGMCP_AUDIT: audit,
         PGMCP_ADMIN_PASSWORD: 'bench admin password',
@@ -443,6 +453,7 @@ async function main(): Promise<void> {
     ['pgmcp / DBHub', 'pgmcp', 'DBHub', '>= 2'],
     ['pgmcp auth / pgmcp', 'pgmcp auth', 'pgmcp', '>= 0.90'],
     ['audit on / audit off', 'pgmcp auth', 'pgmcp auth, no audit', '>= 0.95'],
+    ['limits on / limits off', 'pgmcp auth, limits', 'pgmcp auth', '>= 0.95'],
   ] as const) {
     const of = (driver: string) => ratio(find(`${a} (${driver})`), b ? find(`${b} (${driver})`) : directR);
     console.log(

@@ -12,6 +12,7 @@ import { routeAuditKind, routeAuditRecord, type ServerAudit } from './audit.js';
 import { type Caller, clientIp } from './auth/caller.js';
 import type { ConnectionSync } from './connections/managed-connections.js';
 import { createRateLimit } from './auth/rate-limit.js';
+import type { CallLimits } from './limits.js';
 import { RestError } from './errors/rest-error.js';
 import { INTERNAL_ERROR_ANSWER, toErrorAnswer } from './errors/to-error-response.js';
 import { lingeringClose, originAndHostGuard, requestBodyLimit, securityHeaders } from './http-edge.js';
@@ -52,6 +53,8 @@ export interface AppDeps {
   trustedProxies: ReadonlySet<string>;
   /** Counts in the account store, shared by every replica on it (the LLM rate limit). */
   limiter: RateLimiter;
+  /** REST requests per user per minute (`limits:`); none: no limit. */
+  limits?: CallLimits;
   /** Whether the account/conversation store answers. */
   checkStore: () => Promise<{ ok: boolean; dialect: string; error?: string }>;
   conversations: ConversationStore;
@@ -153,6 +156,7 @@ export function createApp(deps: AppDeps): Hono {
         return caller?.oauth ? undefined : caller;
       },
       guards: llm.guards,
+      ...(deps.limits ? { limitCaller: deps.limits.restRequest } : {}),
       ...(deps.audit ? { onChange: auditChanges(deps.audit, deps.trustedProxies) } : {}),
     },
   );

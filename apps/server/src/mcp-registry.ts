@@ -1,5 +1,5 @@
 import { type PgmcpConfig, PGMCP_VERSION, pgToolsOptions } from '@pgmcp/config';
-import { createMcpRegistry, type McpCallReport, type McpRegistry } from '@pgmcp/mcp-core';
+import { createMcpRegistry, type McpCallReport, McpLimitError, type McpRegistry } from '@pgmcp/mcp-core';
 import {
   type CurrentConnectionStore,
   type MonitoringBackend,
@@ -10,6 +10,7 @@ import {
   registerPgTools,
 } from '@pgmcp/pg-tools';
 import type { PoolManager } from '@pgmcp/pool-manager';
+import type { CallLimits } from './limits.js';
 import type { Logger } from './logger.js';
 import type { ServerMcpState } from './mcp-state.js';
 
@@ -30,7 +31,10 @@ export function createServerRegistry(options: {
   onCall?: (report: McpCallReport<ServerMcpState>) => void;
   /** Custom tools, resources and prompts from the configuration (see custom-items.ts). */
   customItems?: CompiledCustomItems;
+  /** Calls per minute per token (`limits.mcp_calls_per_minute`); none: no rate limit. */
+  limits?: CallLimits;
 }): { registry: McpRegistry<ServerMcpState>; tools: PgToolsHandle } {
+  const { limits } = options;
   const { logger } = options;
   const registry = createMcpRegistry<ServerMcpState>({
     identity: { name: 'pgmcp', version: PGMCP_VERSION, title: 'pgmcp — PostgreSQL for AI assistants' },
@@ -38,6 +42,15 @@ export function createServerRegistry(options: {
     authorize: (item, context) => context.state.access.canUseItem(item.kind, item.name),
     onError: (error, where) => logger.error({ err: error, ...where }, 'MCP handler failed'),
     ...(options.onCall ? { onCall: options.onCall } : {}),
+    ...(limits
+      ? {
+          admit: async (_item, context) => {
+            const wait = await limits.mcpCall(context.sessionKey, context.state.access);
+            if (wait !== undefined)
+              throw new McpLimitError(limits.mcpMessage(wait, context.state.access), wait);
+          },
+        }
+      : {}),
   });
   const tools = registerPgTools(registry, {
     ...pgToolsOptions(options.config),

@@ -37,6 +37,7 @@ import { createLogger, type Logger } from './logger.js';
 import { createServerRegistry } from './mcp-registry.js';
 import { clientOf, mcpState, type ServerMcpState } from './mcp-state.js';
 import { mcpAuditRecord } from './audit.js';
+import { createCallLimits } from './limits.js';
 import { type Monitoring, startMonitoring } from './monitoring.js';
 import { surviveUncaughtErrors } from './process-faults.js';
 import { createCustomItemsReloader, loadCustomItems } from './custom-items.js';
@@ -240,6 +241,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     const embeddings = createEmbeddings(config);
     // Where a call without connection_id runs when the caller chose none (for the activity log).
     const defaultConnection = config.default_connection ?? pools.listConnections()[0]?.name;
+    const limits = createCallLimits(config.limits, accounts.limiter);
     const { registry, tools } = createServerRegistry({
       config,
       pools,
@@ -251,6 +253,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       ...(config.audit.enabled
         ? { onCall: (report) => accounts.audit.write(mcpAuditRecord(report, defaultConnection)) }
         : {}),
+      limits,
     });
     const admin = await prepareAccounts(accounts.auth, registry, {
       authEnabled,
@@ -308,6 +311,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       resolveCaller,
       trustedProxies: new Set(config.auth.trusted_proxies),
       limiter: accounts.limiter,
+      limits,
       checkStore: () => accounts.checkStore(),
       conversations: accounts.conversations,
       currentConnections: accounts.currentConnections,

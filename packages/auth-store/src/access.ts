@@ -142,6 +142,11 @@ export class Access {
     return this.#input.superuser && this.#input.scope === undefined;
   }
 
+  /** Names of the user's groups, transitively (e.g. to pick per-group limits). */
+  get groupNames(): readonly string[] {
+    return this.#input.groups.map((group) => group.name);
+  }
+
   /** Whether the principal may list and use this MCP tool, resource or prompt. */
   canUseItem(kind: McpItemKind, name: string): boolean {
     const key = itemKey(kind, name);

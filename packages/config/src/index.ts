@@ -6,7 +6,11 @@ export { loadConfig, type ConfigFlags, type LoadedConfig } from './load-config.j
 export { readSecretFile } from './secret-file.js';
 export { suggestion } from './suggestion.js';
 export { PGMCP_VERSION } from './version.js';
-export { ConnectionConfigSchema, type ConnectionFileConfig } from './schema/connections.js';
+export {
+  ConnectionConfigSchema,
+  type ConnectionFileConfig,
+  type LimitsConfig,
+} from './schema/connections.js';
 export { type AuthConfig } from './schema/auth.js';
 export { type HttpConfig } from './schema/http.js';
 export { type OAuthConfig } from './schema/oauth.js';

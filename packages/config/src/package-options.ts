@@ -63,7 +63,11 @@ export function toPoolConnection(connection: ConnectionFileConfig): ConnectionCo
 /** Pool-manager options of the configuration (the caller adds the connections it serves). */
 export function poolManagerOptions(config: PgmcpConfig): Pick<PoolManagerOptions, 'sessionLimits'> {
   return {
-    sessionLimits: { global: config.limits.max_sessions, perUser: config.limits.max_sessions_per_user },
+    sessionLimits: {
+      global: config.limits.max_sessions,
+      perUser: config.limits.max_sessions_per_user,
+      perToken: config.limits.concurrent_statements_per_token,
+    },
   };
 }
 

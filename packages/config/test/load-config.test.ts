@@ -29,6 +29,10 @@ describe('loadConfig', () => {
       max_output_bytes: 1024 * 1024,
       max_sessions: 50,
       max_sessions_per_user: 10,
+      concurrent_statements_per_token: 8,
+      mcp_calls_per_minute: 1200,
+      rest_requests_per_minute: 1200,
+      groups: {},
     });
     expect(config.connections).toEqual([]);
     expect(file).toBeUndefined();
@@ -68,6 +72,34 @@ describe('loadConfig', () => {
     );
     expect(() => load('- just\n- a list\n')).toThrow(/must hold a mapping of settings/);
     expect(() => load('http: [unclosed\n')).toThrow(/is not valid YAML/);
+  });
+
+  it('refuses nonsense limits, naming the key', () => {
+    expect(() => load('limits:\n  mcp_calls_per_minute: -5\n')).toThrow(
+      /^limits\.mcp_calls_per_minute: at least 0 \(0: no limit\)/,
+    );
+    expect(() => load('limits:\n  rest_requests_per_minute: lots\n')).toThrow(
+      /^limits\.rest_requests_per_minute: Invalid input: expected number, received string/,
+    );
+    expect(() => load('limits:\n  concurrent_statements_per_token: 0\n')).toThrow(
+      /^limits\.concurrent_statements_per_token: Too small/,
+    );
+    expect(() => load('limits:\n  mcp_calls_per_minute: 2.5\n')).toThrow(
+      /^limits\.mcp_calls_per_minute: a whole number of calls/,
+    );
+    expect(() => load('limits:\n  groups:\n    analysts:\n      mcp_calls_per_minute: -1\n')).toThrow(
+      /^limits\.groups\.analysts\.mcp_calls_per_minute: at least 0/,
+    );
+    expect(() => load('limits:\n  groups:\n    analysts:\n      calls: 10\n')).toThrow(
+      /unknown key "limits\.groups\.analysts\.calls"/,
+    );
+    const { config } = load(
+      'limits:\n  mcp_calls_per_minute: 0\n  groups:\n    ops:\n      rest_requests_per_minute: 50\n',
+    );
+    expect(config.limits).toMatchObject({
+      mcp_calls_per_minute: 0,
+      groups: { ops: { rest_requests_per_minute: 50 } },
+    });
   });
 
   it('names bad and unknown environment variables, suggesting the right one', () => {

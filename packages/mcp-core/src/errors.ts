@@ -34,3 +34,19 @@ export class ToolError extends Error {
 export function toolErrorResult(message: string): CallToolResult {
   return { isError: true, content: [{ type: 'text', text: message }] };
 }
+
+/**
+ * A call refused by a limit (e.g. calls per minute): the message names the limit and when to
+ * retry. A plain HTTP request answers it as 429 with Retry-After; a call inside a batch or stream
+ * gets it as a tool error (or a JSON-RPC error for resources and prompts).
+ */
+export class McpLimitError extends Error {
+  override readonly name = 'McpLimitError';
+  /** Seconds until a call can be allowed (at least 1). */
+  readonly retryAfterSeconds: number;
+
+  constructor(message: string, retryAfterSeconds: number) {
+    super(message);
+    this.retryAfterSeconds = Math.max(1, Math.ceil(retryAfterSeconds));
+  }
+}

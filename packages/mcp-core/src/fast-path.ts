@@ -1,4 +1,5 @@
 import { ProtocolError, ProtocolErrorCode, type Result } from '@modelcontextprotocol/server';
+import { McpLimitError } from './errors.js';
 import type { McpContext } from './types.js';
 
 /** Legacy protocol revisions whose stateless requests the fast path answers itself. */
@@ -15,9 +16,15 @@ type Dispatch<S> = (method: string, params: unknown, context: McpContext<S>) => 
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
 
-function jsonRpc(body: Record<string, unknown>, status = 200): Response {
-  return new Response(JSON.stringify({ jsonrpc: '2.0', ...body }), { status, headers: JSON_HEADERS });
+function jsonRpc(body: Record<string, unknown>, status = 200, headers?: Record<string, string>): Response {
+  return new Response(JSON.stringify({ jsonrpc: '2.0', ...body }), {
+    status,
+    headers: { ...JSON_HEADERS, ...headers },
+  });
 }
+
+/** JSON-RPC's implementation-defined server error range, used for "refused by a limit". */
+const LIMITED_CODE = -32029;
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -95,11 +102,33 @@ export async function tryFastPath<S>(
   ) {
     return { kind: 'sdk', parsedBody: body };
   }
-  const pending = dispatch(body.method, body.params, { ...context, signal: request.signal });
+  // One plain call: a limit answers it with HTTP 429 and Retry-After rather than a tool error.
+  const pending = dispatch(body.method, body.params, {
+    ...context,
+    signal: request.signal,
+    limitsAsStatus: true,
+  });
   if (!pending) return { kind: 'sdk', parsedBody: body };
   try {
     return { kind: 'answered', response: jsonRpc({ id: body.id, result: await pending }) };
   } catch (error) {
+    if (error instanceof McpLimitError) {
+      return {
+        kind: 'answered',
+        response: jsonRpc(
+          {
+            id: body.id,
+            error: {
+              code: LIMITED_CODE,
+              message: error.message,
+              data: { retryAfterSeconds: error.retryAfterSeconds },
+            },
+          },
+          429,
+          { 'retry-after': String(error.retryAfterSeconds) },
+        ),
+      };
+    }
     if (error instanceof ProtocolError) {
       return {
         kind: 'answered',

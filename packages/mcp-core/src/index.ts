@@ -1,4 +1,4 @@
-export { McpCoreError, ToolError, toolErrorResult, type McpCoreErrorCode } from './errors.js';
+export { McpCoreError, McpLimitError, ToolError, toolErrorResult, type McpCoreErrorCode } from './errors.js';
 export {
   askToConfirm,
   confirmationAnswer,

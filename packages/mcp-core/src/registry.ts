@@ -14,7 +14,7 @@ import {
 } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import { clientFromMeta } from './client-info.js';
-import { McpCoreError, ToolError, toolErrorResult } from './errors.js';
+import { McpCoreError, McpLimitError, ToolError, toolErrorResult } from './errors.js';
 import { inputChannel, InputRequiredSignal } from './input-required.js';
 import type {
   Authorizer,
@@ -39,6 +39,11 @@ export interface McpRegistryOptions<S> {
   onError?: (error: unknown, where: { kind: McpItemKind; name: string; principal: string }) => void;
   /** Told how every tool call, resource read and prompt request ended (an activity log). Must not throw. */
   onCall?: (report: McpCallReport<S>) => void;
+  /**
+   * Asked before every tool call, resource read and prompt request (e.g. a rate limit); throws
+   * McpLimitError to refuse it. Lists, ping and initialize are not asked.
+   */
+  admit?: (item: { kind: McpItemKind; name: string }, context: McpContext<S>) => Promise<void>;
 }
 
 /** Holds tools, resources and prompts and builds an MCP server instance for one request or connection. */
@@ -179,15 +184,40 @@ export function createMcpRegistry<S>(options: McpRegistryOptions<S>): McpRegistr
   }
 
   const onCall = options.onCall;
+  const admit = options.admit;
 
   function textBytes(result: CallToolResult): number {
     return result.content.reduce((n, b) => n + (b.type === 'text' ? Buffer.byteLength(b.text) : 0), 0);
   }
 
+  /** The limit error refusing this call, or undefined when it may run (or nobody limits). */
+  async function refusal(kind: McpItemKind, name: string, context: McpContext<S>) {
+    if (!admit) return undefined;
+    try {
+      await admit({ kind, name }, context);
+      return undefined;
+    } catch (error) {
+      if (error instanceof McpLimitError) return error;
+      throw error;
+    }
+  }
+
+  /** Runs a tool call unless a limit refuses it: then a tool error, or the thrown limit (plain HTTP). */
+  async function admittedTool(name: string, args: unknown, context: McpContext<S>) {
+    const refused = await refusal('tool', name, context);
+    if (!refused) return runTool(name, args, context);
+    return { result: toolErrorResult(refused.message), outcome: 'refused' as const, refused };
+  }
+
   async function callTool(name: string, args: unknown, context: McpContext<S>): Promise<CallToolResult> {
-    if (!onCall) return (await runTool(name, args, context)).result;
+    if (!onCall) {
+      const ran = await admittedTool(name, args, context);
+      if ('refused' in ran && context.limitsAsStatus) throw ran.refused;
+      return ran.result;
+    }
     const started = performance.now();
-    const { result, outcome } = await runTool(name, args, context);
+    const ran = await admittedTool(name, args, context);
+    const { result, outcome } = ran;
     if (outcome === 'input') return result;
     const text = result.isError ? result.content.find((b) => b.type === 'text') : undefined;
     onCall({
@@ -201,6 +231,7 @@ export function createMcpRegistry<S>(options: McpRegistryOptions<S>): McpRegistr
       bytes: textBytes(result),
       durationMs: performance.now() - started,
     });
+    if ('refused' in ran && context.limitsAsStatus) throw ran.refused;
     return result;
   }
 
@@ -291,10 +322,11 @@ export function createMcpRegistry<S>(options: McpRegistryOptions<S>): McpRegistr
     work: () => Promise<T>,
     bytesOf: (value: T) => number,
   ): Promise<T> {
-    if (!onCall) return work();
+    const refused = await refusal(kind, name, context);
+    if (!onCall && !refused) return work();
     const started = performance.now();
     const report = (outcome: McpCallReport['outcome'], bytes: number, reason?: string) =>
-      onCall({
+      onCall?.({
         kind,
         name,
         arguments: args,
@@ -304,6 +336,13 @@ export function createMcpRegistry<S>(options: McpRegistryOptions<S>): McpRegistr
         bytes,
         durationMs: performance.now() - started,
       });
+    if (refused) {
+      report('refused', 0, refused.message);
+      if (context.limitsAsStatus) throw refused;
+      throw new ProtocolError(ProtocolErrorCode.InternalError, refused.message, {
+        retryAfterSeconds: refused.retryAfterSeconds,
+      });
+    }
     try {
       const value = await work();
       report('ok', bytesOf(value));

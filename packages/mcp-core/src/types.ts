@@ -24,6 +24,11 @@ export interface McpContext<S = unknown> {
   client?: { name: string; version?: string };
   /** What the client can answer within this request (absent: it cannot be asked anything). */
   input?: InputChannel;
+  /**
+   * Set when the request is one plain HTTP call (the fast path): a call refused by a limit throws
+   * McpLimitError, answered as 429 with Retry-After, instead of a tool error.
+   */
+  limitsAsStatus?: boolean;
 }
 
 /**

@@ -18,7 +18,12 @@ import {
   type ResultLimit,
   sendCancelRequest,
 } from './result-guard.js';
-import { type SessionLimits, sessionLimitError, resolveSessionLimits } from './session-limits.js';
+import {
+  type SessionLimits,
+  sessionLimitError,
+  resolveSessionLimits,
+  statementLimitError,
+} from './session-limits.js';
 
 /** Options of {@link createPoolManager}. */
 export interface PoolManagerOptions {
@@ -200,6 +205,13 @@ export function createPoolManager(options: PoolManagerOptions): PoolManager {
   const Client = guardedClientClass(options.maxMessageBytes ?? 64 * 1024 * 1024);
   const warn = options.onWarning ?? (() => undefined);
   const pools = new Map<string, PoolEntry>();
+  /** Sessions each credential has out right now (one statement runs on each), in this process. */
+  const running = new Map<string, number>();
+  const runningDelta = (sessionKey: string, delta: number) => {
+    const next = (running.get(sessionKey) ?? 0) + delta;
+    if (next > 0) running.set(sessionKey, next);
+    else running.delete(sessionKey);
+  };
   let closed = false;
 
   const sweeper = setInterval(() => void evictIdle(), Math.max(1_000, Math.min(idleTimeoutMs / 2, 30_000)));
@@ -351,11 +363,15 @@ export function createPoolManager(options: PoolManagerOptions): PoolManager {
   async function acquire(target: SessionTarget): Promise<Lease> {
     const login = await loginFor(target);
     const { entry, info, database } = poolFor(target, login);
+    const tooMany = statementLimitError(running.get(target.sessionKey) ?? 0, sessionLimits, info);
+    if (tooMany) throw tooMany;
+    runningDelta(target.sessionKey, 1);
     let client: pg.PoolClient;
     try {
       holdSessionLimits(entry, info);
       client = await entry.pool.connect();
     } catch (error) {
+      runningDelta(target.sessionKey, -1);
       if (error instanceof PoolManagerError) throw error;
       throw connectError(error, info, database, entry.pool);
     }
@@ -372,6 +388,7 @@ export function createPoolManager(options: PoolManagerOptions): PoolManager {
       release(discard = false) {
         if (released) return;
         released = true;
+        runningDelta(target.sessionKey, -1);
         entry.lastUsed = Date.now();
         client.removeListener('error', onError);
         // A session still inside a transaction (or unsure of its state) must not serve the next caller.

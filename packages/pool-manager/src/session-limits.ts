@@ -7,9 +7,15 @@ export interface SessionLimits {
   global: number;
   /** Backends one user may hold open across all of their tokens and databases (default 10). */
   perUser: number;
+  /**
+   * Statements one credential (session key: a token, a login session) may run at once in this
+   * process (default 8). One more fails at once instead of queueing, so one busy token cannot hold
+   * every slot its user or the server has.
+   */
+  perToken: number;
 }
 
-export const DEFAULT_SESSION_LIMITS: SessionLimits = { global: 50, perUser: 10 };
+export const DEFAULT_SESSION_LIMITS: SessionLimits = { global: 50, perUser: 10, perToken: 8 };
 
 /** Fills in defaults and validates. */
 export function resolveSessionLimits(limits: Partial<SessionLimits> = {}): SessionLimits {
@@ -44,4 +50,17 @@ export function sessionLimitError(
     );
   }
   return undefined;
+}
+
+/** The error for a credential already running `limits.perToken` statements, or undefined. */
+export function statementLimitError(
+  running: number,
+  limits: SessionLimits,
+  info: ConnectionInfo,
+): PoolManagerError | undefined {
+  if (running < limits.perToken) return undefined;
+  return new PoolManagerError(
+    'TOKEN_STATEMENT_LIMIT',
+    `This token already runs ${running} statement${running === 1 ? '' : 's'} at once (limits.concurrent_statements_per_token is ${limits.perToken}). Wait for one to finish, then try again on "${info.name}"; other tokens are not affected.`,
+  );
 }

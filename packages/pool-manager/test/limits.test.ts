@@ -45,6 +45,27 @@ afterAll(async () => {
 });
 
 describe('session limits', () => {
+  it('caps the statements one session key runs at once, refusing at once; other keys are not affected', async () => {
+    const pools = manager({ connections: [{ name: 'main', url: db.url }], sessionLimits: { perToken: 2 } });
+    const target = (sessionKey: string) => ({ sessionKey, userKey: 'ann', connection: 'main' });
+    const first = await pools.acquire(target('token-a'));
+    const second = await pools.acquire(target('token-a'));
+    await expect(pools.acquire(target('token-a'))).rejects.toMatchObject({
+      code: 'TOKEN_STATEMENT_LIMIT',
+      message: expect.stringMatching(
+        /^This token already runs 2 statements at once \(limits\.concurrent_statements_per_token is 2\)\. Wait for one to finish, then try again on "main"; other tokens are not affected\.$/,
+      ),
+    });
+    const other = await pools.acquire(target('token-b'));
+    other.release();
+    first.release();
+    first.release(); // twice: counted once
+    const third = await pools.acquire(target('token-a'));
+    await expect(pools.acquire(target('token-a'))).rejects.toMatchObject({ code: 'TOKEN_STATEMENT_LIMIT' });
+    second.release();
+    third.release();
+  });
+
   it('caps the backends one user holds across all tokens and databases, and all users together', async () => {
     const pools = manager({
       connections: [{ name: 'main', url: roleUrl(), allowedDatabases: ['*'] }],

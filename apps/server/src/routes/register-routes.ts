@@ -46,6 +46,8 @@ export type RouteGuards = Partial<
 export interface RegisterRoutesOptions {
   resolveCaller: (request: Request) => Promise<Caller | undefined>;
   guards?: RouteGuards;
+  /** Counts a signed-in caller's request (a rate limit); throws RATE_LIMITED to refuse it. */
+  limitCaller?: (caller: Caller) => Promise<void>;
   /** Told how every request to a changing (non-GET) route ended, refused ones included (the activity log). */
   onChange?: (event: RouteChangeEvent) => void;
 }
@@ -190,6 +192,7 @@ export function registerRoutes(app: Hono, handlers: RouteHandlers, options: Regi
     const guard = options.guards?.[name];
     const serve = async (c: Context) => {
       const caller = await authorize(route, c, options.resolveCaller);
+      if (caller && route.auth !== 'public') await options.limitCaller?.(caller);
       refuseCrossSiteWrites(route, c);
       await guard?.(c, caller);
       const query = route.query ? readQuery(route.query, c) : undefined;

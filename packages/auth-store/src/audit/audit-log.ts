@@ -1,9 +1,34 @@
 import { randomBytes } from 'node:crypto';
 import { runMigrations, type SqlDatabase, typedKysely } from '@pgmcp/sql-store';
+import { CompiledQuery } from 'kysely';
 import { AuthStoreError } from '../errors.js';
 import { auditMigrations } from './audit-migrations.js';
 import type { AuditEvent, AuditEventInput, AuditFilter, AuditKind, AuditOutcome } from './audit-types.js';
 import { sqlFingerprint } from './sql-fingerprint.js';
+
+/** The table's columns, in the order the batch insert binds them. */
+const COLUMNS = [
+  'id',
+  'at',
+  'kind',
+  'action',
+  'outcome',
+  'reason',
+  'user_id',
+  'username',
+  'token_id',
+  'client_name',
+  'client_version',
+  'ip',
+  'connection_name',
+  'database_name',
+  'sql_text',
+  'sql_fingerprint',
+  'row_count',
+  'bytes',
+  'duration_ms',
+  'target',
+] as const satisfies readonly (keyof AuditEventsTable)[];
 
 interface AuditEventsTable {
   id: string;
@@ -119,13 +144,29 @@ export async function createAuditLog(options: AuditLogOptions): Promise<AuditLog
   await runMigrations(options.database, auditMigrations);
   const db = typedKysely<{ audit_events: AuditEventsTable }>(options.database);
 
-  // Ids sort like the records: time, then the order written here, then randomness across replicas.
+  // Ids sort like the records: time, then the order written here, then this log's random tag
+  // (drawn once: replicas differ by it, and one process never repeats time + sequence).
   let sequence = 0;
+  const tag = randomBytes(7).toString('hex');
+  const postgres = options.database.dialect === 'postgres';
+  const insertTexts = new Map<number, string>();
+  /** `insert … values (…), (…)` for `count` rows, with the dialect's placeholders. */
+  function insertText(count: number): string {
+    let text = insertTexts.get(count);
+    if (text === undefined) {
+      let n = 0;
+      const row = () => `(${COLUMNS.map(() => (postgres ? `$${++n}` : '?')).join(', ')})`;
+      text = `insert into audit_events (${COLUMNS.join(', ')}) values ${Array.from({ length: count }, row).join(', ')}`;
+      if (insertTexts.size > 64) insertTexts.clear();
+      insertTexts.set(count, text);
+    }
+    return text;
+  }
   function toRow(input: AuditEventInput): AuditEventsTable {
     const at = (input.at ?? new Date(now())).getTime();
     sequence = (sequence + 1) % 0x1000000;
     return {
-      id: `${at.toString(16).padStart(12, '0')}${sequence.toString(16).padStart(6, '0')}${randomBytes(7).toString('hex')}`,
+      id: `${at.toString(16).padStart(12, '0')}${sequence.toString(16).padStart(6, '0')}${tag}`,
       at,
       kind: input.kind,
       action: clip(input.action, 300)!,
@@ -151,12 +192,16 @@ export async function createAuditLog(options: AuditLogOptions): Promise<AuditLog
   async function recordMany(inputs: readonly AuditEventInput[]): Promise<AuditEvent[]> {
     if (inputs.length === 0) return [];
     const rows = inputs.map(toRow);
-    // 20 columns a row: 500 rows stay under SQLite's 32,766 bound parameters.
+    // 20 columns a row: 500 rows stay under SQLite's 32,766 bound parameters. The statement text is
+    // built once per row count, not compiled by the query builder per batch (a third of its cost).
     for (let i = 0; i < rows.length; i += 500) {
-      await db
-        .insertInto('audit_events')
-        .values(rows.slice(i, i + 500))
-        .execute();
+      const chunk = rows.slice(i, i + 500);
+      await db.executeQuery(
+        CompiledQuery.raw(
+          insertText(chunk.length),
+          chunk.flatMap((row) => COLUMNS.map((column) => row[column])),
+        ),
+      );
     }
     const events = rows.map(toEvent);
     for (const event of events) options.onRecord?.(event);

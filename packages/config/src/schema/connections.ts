@@ -33,7 +33,14 @@ export const ConnectionConfigSchema = z.strictObject({
 });
 export type ConnectionFileConfig = z.infer<typeof ConnectionConfigSchema>;
 
-/** `limits:` — what one tool call may return. */
+/** A number of calls per minute: a whole number from 0 (no limit) up to a million. */
+const callRate = z
+  .number()
+  .int('a whole number of calls')
+  .min(0, 'at least 0 (0: no limit)')
+  .max(1_000_000, 'at most 1000000 a minute');
+
+/** `limits:` — what one tool call may return, and how much one caller may ask of the server. */
 export const LimitsConfigSchema = z.strictObject({
   default_rows: z.number().int().min(1).max(1000).default(100),
   max_rows: z.number().int().min(1).max(10_000).default(1000),
@@ -42,7 +49,30 @@ export const LimitsConfigSchema = z.strictObject({
   max_sessions: positiveInt.default(50),
   /** Database sessions one user may hold open across all of their tokens and databases. */
   max_sessions_per_user: positiveInt.default(10),
+  /**
+   * Statements one token (or login session) may run at once, per replica; one more is a tool
+   * error at once. Per replica because each replica's sessions are its own (see the README).
+   */
+  concurrent_statements_per_token: positiveInt.max(1000, 'at most 1000').default(8),
+  /** MCP calls (tool calls, resource reads, prompt requests) one token may make per minute; 0: no limit. */
+  mcp_calls_per_minute: callRate.default(1200),
+  /** REST requests one signed-in user may make per minute, over all their credentials; 0: no limit. */
+  rest_requests_per_minute: callRate.default(1200),
+  /**
+   * Per group of users: other rates for members. A user in several groups gets the most generous
+   * (0, no limit, is the most generous); groups not named here leave the defaults above.
+   */
+  groups: z
+    .record(
+      z.string().min(1, 'a group name'),
+      z.strictObject({
+        mcp_calls_per_minute: callRate.optional(),
+        rest_requests_per_minute: callRate.optional(),
+      }),
+    )
+    .default({}),
 });
+export type LimitsConfig = z.infer<typeof LimitsConfigSchema>;
 
 /** `privacy:` — what callers may learn about each other through the database. */
 export const PrivacyConfigSchema = z.strictObject({
