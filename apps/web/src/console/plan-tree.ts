@@ -91,7 +91,7 @@ export function buildPlanTree(
   plan: unknown,
   findings: readonly string[] = [],
 ): { root: PlanTreeNode; unplaced: string[] } | undefined {
-  const top = Array.isArray(plan) ? plan[0] : plan;
+  const top: unknown = Array.isArray(plan) ? (plan as unknown[])[0] : plan;
   if (!isRecord(top) || !isRecord(top.Plan)) return undefined;
   const placed = new Set<string>();
   let counter = 0;

@@ -17,9 +17,9 @@ function skipSpan(text: string, i: number): number {
     let depth = 1;
     let j = i + 2;
     while (j < text.length && depth > 0) {
-      if (text.startsWith('/*', j)) (depth++, (j += 2));
-      else if (text.startsWith('*/', j)) (depth--, (j += 2));
-      else j++;
+      const step = text.startsWith('/*', j) ? 1 : text.startsWith('*/', j) ? -1 : 0;
+      depth += step;
+      j += step === 0 ? 1 : 2;
     }
     return j;
   }
