@@ -118,8 +118,15 @@ export function SqlEditor({ value, onChange, onRun, onExplain, catalog, label, r
       if (sqlText) (explain ? callbacks.current.onExplain : callbacks.current.onRun)(sqlText);
       return true;
     };
+    // CodeMirror adds its styles at run time; in a shadow root they go through adoptedStyleSheets,
+    // which the page's CSP (style-src 'self') allows, where a <style> element in <head> is blocked.
+    const shadow = host.current!.shadowRoot ?? host.current!.attachShadow({ mode: 'open' });
+    const parent = document.createElement('div');
+    parent.style.height = '100%';
+    shadow.replaceChildren(parent);
     const editor = new EditorView({
-      parent: host.current!,
+      parent,
+      root: shadow,
       state: EditorState.create({
         doc: value,
         extensions: [

@@ -183,6 +183,12 @@ describe('the web client against the real server', () => {
     await page.getByRole('button', { name: 'Switch to the dark theme' }).click();
     await screenshot(page, 'chat-dark');
     await page.getByRole('button', { name: 'Switch to the light theme' }).click();
+
+    // "Open in console" on the tool card opens its SQL in a new console tab.
+    await call.getByRole('button', { name: 'Open in console' }).click();
+    await expect.poll(() => page.getByLabel('SQL statement').textContent()).toBe(REVENUE_SQL);
+    expect(await page.getByRole('tab', { name: 'Query 2', selected: true }).count()).toBe(1);
+    await page.locator('.view-tab', { hasText: 'Chat' }).click();
   });
 
   it('shows the stored conversation in the sidebar after a reload, and renames and deletes it', async () => {
@@ -257,18 +263,19 @@ describe('the web client against the real server', () => {
     // EXPLAIN through execute_explain.
     await editor.fill('SELECT * FROM sales.order_items WHERE product_id = 42');
     await page.getByRole('button', { name: 'Explain' }).click();
-    await page.locator('.plan').waitFor();
+    await page.getByTestId('plan-node').first().waitFor();
+    await page.getByRole('button', { name: 'Text plan' }).click();
     expect(await page.locator('.plan').textContent()).toMatch(/Scan/);
 
     // The schema, from get_schema_info.
-    await page.getByRole('tab', { name: 'Schema' }).click();
+    await page.getByRole('tab', { name: 'Table details' }).click();
     await page.getByRole('button', { name: /^sales/ }).click();
     await page.locator('.table-name', { hasText: /^orders/ }).click();
     await page.getByRole('heading', { name: 'sales.orders' }).waitFor();
     expect(await page.locator('.columns-table').textContent()).toContain('total_amount');
     await screenshot(page, 'console-schema-light');
     await page.getByRole('button', { name: /Query this table/ }).click();
-    expect(await editor.inputValue()).toBe('SELECT *\nFROM sales.orders');
+    await expect.poll(() => editor.textContent()).toBe('SELECT *FROM sales.orders');
 
     expect(fake.chatRequests.length).toBe(requestsBefore);
     await page.locator('.view-tab', { hasText: 'Chat' }).click();
