@@ -31,17 +31,25 @@ function parseCsv(text: string): string[][] {
   let row: string[] = [];
   let field = '';
   let quoted = false;
+  const endField = () => {
+    row.push(field);
+    field = '';
+  };
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') ((field += '"'), i++);
-      else if (c === '"') quoted = false;
+    if (quoted && c === '"' && text[i + 1] === '"') {
+      field += '"';
+      i++;
+    } else if (quoted) {
+      if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') (row.push(field), (field = ''));
-    else if (c === '\r') continue;
-    else if (c === '\n') (row.push(field), rows.push(row), (row = []), (field = ''));
-    else field += c;
+    else if (c === ',') endField();
+    else if (c === '\n') {
+      endField();
+      rows.push(row);
+      row = [];
+    } else if (c !== '\r') field += c;
   }
   return rows;
 }
@@ -156,7 +164,7 @@ describe('the SQL workbench', () => {
       page.waitForEvent('download'),
       page.getByRole('button', { name: 'CSV' }).click(),
     ]);
-    const csv = parseCsv(readFileSync((await download.path())!, 'utf8'));
+    const csv = parseCsv(readFileSync(await download.path(), 'utf8'));
     const expected = await query<Record<string, string>>(
       'SELECT o.order_id::text, o.order_number, o.status, o.total_amount::text, o.ordered_at::text FROM sales.orders o ORDER BY o.order_id',
     );
@@ -179,7 +187,7 @@ describe('the SQL workbench', () => {
       page.waitForEvent('download'),
       page.getByRole('button', { name: 'JSON' }).click(),
     ]);
-    const rows = JSON.parse(readFileSync((await big.path())!, 'utf8')) as { n: number }[];
+    const rows = JSON.parse(readFileSync(await big.path(), 'utf8')) as { n: number }[];
     const exportEnd = await page.evaluate(() => performance.now());
     expect(rows).toHaveLength(10_000);
     expect(rows[9999]!.n).toBe(10_000);
