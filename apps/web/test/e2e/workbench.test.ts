@@ -273,6 +273,7 @@ describe('the SQL workbench', () => {
       await small.page.keyboard.insertText('SELECT status, count(*) AS orders FROM sales.orders GROUP BY 1');
       await small.page.getByRole('button', { name: 'Run', exact: true }).click();
       await small.page.getByRole('table', { name: 'Query result' }).waitFor();
+      await small.page.locator('.result-panel').scrollIntoViewIfNeeded();
       await shot(small.page, `workbench-390-${colorScheme}`);
       await small.page.getByRole('button', { name: 'Chart' }).click();
       await small.page.locator('.chart-canvas canvas').waitFor();
@@ -280,6 +281,7 @@ describe('the SQL workbench', () => {
       await shot(small.page, `chart-390-${colorScheme}`);
       await small.page.getByRole('button', { name: 'Explain' }).click();
       await small.page.getByTestId('plan-node').first().waitFor();
+      await small.page.locator('.plan-view').scrollIntoViewIfNeeded();
       await shot(small.page, `plan-390-${colorScheme}`);
       expect(small.problems).toEqual({ csp: [], errors: [] });
       await small.context.close();
