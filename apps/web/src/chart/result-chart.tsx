@@ -35,7 +35,8 @@ function options(spec: ChartSpec, data: ReturnType<typeof chartData>, width: num
             }
           : {}),
       },
-      axis,
+      // Wide enough for labels such as 1,250,000.
+      { ...axis, size: 80 },
     ],
     series: [
       {},

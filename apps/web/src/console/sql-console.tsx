@@ -440,6 +440,7 @@ export function SqlConsole(props: SqlConsoleProps) {
             ) : null}
             {output?.kind === 'rows' ? (
               <ResultPanel
+                key={`${active.id}:${output.sql}`}
                 sql={output.sql}
                 result={output.result}
                 limit={output.limit}

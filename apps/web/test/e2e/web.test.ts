@@ -24,6 +24,7 @@ import {
   PROVIDER_KEY,
   screenshot,
   sessionToken,
+  setEditorText,
   startWebServer,
   WEB_DIST,
   WEB_ROOT,
@@ -230,7 +231,8 @@ describe('the web client against the real server', () => {
     const requestsBefore = fake.chatRequests.length;
     await page.locator('.view-tab', { hasText: 'SQL console' }).click();
     const editor = page.getByLabel('SQL statement');
-    await editor.fill(
+    await setEditorText(
+      page,
       'SELECT order_id, order_number, status, total_amount, ordered_at FROM sales.orders ORDER BY order_id',
     );
     await page.getByRole('button', { name: 'Run', exact: true }).click();
@@ -261,7 +263,7 @@ describe('the web client against the real server', () => {
     await page.getByRole('button', { name: 'Switch to the light theme' }).click();
 
     // EXPLAIN through execute_explain.
-    await editor.fill('SELECT * FROM sales.order_items WHERE product_id = 42');
+    await setEditorText(page, 'SELECT * FROM sales.order_items WHERE product_id = 42');
     await page.getByRole('button', { name: 'Explain' }).click();
     await page.getByTestId('plan-node').first().waitFor();
     await page.getByRole('button', { name: 'Text plan' }).click();
@@ -500,7 +502,8 @@ describe('a server without an LLM provider', () => {
     await screenshot(p, 'chat-no-llm-light');
 
     await p.locator('.view-tab', { hasText: 'SQL console' }).click();
-    await p.getByLabel('SQL statement').fill('SELECT count(*) AS customers FROM sales.customers');
+    await p.locator('.cm-content').waitFor();
+    await setEditorText(p, 'SELECT count(*) AS customers FROM sales.customers');
     await p.getByRole('button', { name: 'Run', exact: true }).click();
     const [{ n }] = (await query<{ n: string }>('SELECT count(*)::text AS n FROM sales.customers')) as [
       { n: string },

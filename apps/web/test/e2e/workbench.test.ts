@@ -6,7 +6,15 @@ import { adminQuery, useTestDatabase } from '@pgmcp/vitest-config/postgres';
 import type pg from 'pg';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, logIn, openPage, type PageProblems, screenshot, startWebServer } from './harness.js';
+import {
+  launchChromium,
+  logIn,
+  openPage,
+  type PageProblems,
+  screenshot,
+  setEditorText,
+  startWebServer,
+} from './harness.js';
 
 // The SQL workbench end to end: chromium against the real server and a real PostgreSQL with the
 // demo data; no LLM is configured (the console needs none).
@@ -63,26 +71,8 @@ let problems: PageProblems;
 const editor = () => page.locator('.cm-content');
 const grid = () => page.getByRole('table', { name: 'Query result' });
 
-/** The editor's lines as typed (without the placeholder). */
-const lines = () =>
-  page.locator('.cm-line').evaluateAll((els) =>
-    els.map((el) =>
-      [...el.childNodes]
-        .filter((n) => !(n instanceof Element && n.classList.contains('cm-placeholder')))
-        .map((n) => n.textContent)
-        .join(''),
-    ),
-  );
-
 /** Replaces the editor's text (CodeMirror), with the cursor at the end. */
-async function setSql(sql: string): Promise<void> {
-  await editor().click();
-  await page.keyboard.press('ControlOrMeta+a');
-  await page.keyboard.press('Delete');
-  await expect.poll(lines).toEqual(['']);
-  await page.keyboard.insertText(sql);
-  await expect.poll(lines).toEqual(sql.split('\n'));
-}
+const setSql = (sql: string) => setEditorText(page, sql);
 
 async function headers(): Promise<string[]> {
   await grid().waitFor();
