@@ -2,6 +2,7 @@ import { render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { fakeRows } from '../testing/fakes.js';
+import { onOpenInConsole } from '../console/open-in-console.js';
 import { ToolCall } from './tool-call.js';
 
 const sql = 'SELECT n, label FROM t ORDER BY n';
@@ -69,5 +70,15 @@ describe('ToolCall', () => {
       <ToolCall item={declined} runtime={undefined} callTool={undefined} open onToggle={() => undefined} />,
     );
     expect(screen.getByText('You declined; nothing ran.')).toBeTruthy();
+  });
+
+  it('opens its SQL in the console', async () => {
+    const user = userEvent.setup();
+    const opened: string[] = [];
+    const stop = onOpenInConsole((text) => opened.push(text));
+    render(<ToolCall item={item} runtime={undefined} callTool={undefined} open onToggle={() => undefined} />);
+    await user.click(screen.getByRole('button', { name: 'Open in console' }));
+    stop();
+    expect(opened).toEqual([sql]);
   });
 });

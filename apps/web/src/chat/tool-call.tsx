@@ -5,8 +5,11 @@ import { AlertIcon, CheckIcon, ChevronIcon, ToolIcon } from '../ui/icons.js';
 import { ResultGrid } from '../ui/result-grid.js';
 import { SqlCode } from '../ui/sql-code.js';
 import { CopyButton } from '../ui/copy-button.js';
+import { ChartButton, ChartPanel } from '../chart/chart-toggle.js';
+import { openInConsole } from '../console/open-in-console.js';
+import { exactResult } from '../console/result-values.js';
 import type { ToolRuntime } from './chat-session.js';
-import { parseQueryText, type QueryResult, queryResultOf } from './query-result.js';
+import { parseQueryText, type QueryResult } from './query-result.js';
 import type { TranscriptItem } from './transcript.js';
 
 type ToolItem = Extract<TranscriptItem, { kind: 'tool' }>;
@@ -68,6 +71,7 @@ function QueryRows({
   const [result, setResult] = useState(initial);
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<string>();
+  const [chart, setChart] = useState(false);
   const more = result.nextOffset !== undefined && item.sql !== undefined && callTool !== undefined;
 
   const loadMore = async () => {
@@ -77,7 +81,9 @@ function QueryRows({
     try {
       const { query: _q, offset: _o, ...rest } = item.input;
       const page = await callTool('query_database', { ...rest, query: item.sql, offset: result.nextOffset });
-      const next = page.isError ? undefined : (queryResultOf(page.structured) ?? parseQueryText(page.text));
+      const next = page.isError
+        ? undefined
+        : (exactResult(page.structured, page.text) ?? parseQueryText(page.text));
       if (!next) setError(page.text);
       else {
         setResult((current) => ({
@@ -120,7 +126,9 @@ function QueryRows({
             {loading ? 'Loading…' : 'More rows'}
           </button>
         ) : null}
+        <ChartButton open={chart} onToggle={() => setChart((c) => !c)} />
       </div>
+      {chart ? <ChartPanel columns={result.columns} rows={result.rows} /> : null}
       {error ? (
         <p className="tool-error" role="alert">
           {error}
@@ -141,7 +149,7 @@ function ResultBody({ item, runtime, callTool, status }: ToolCallProps & { statu
     return <pre className="tool-error">{result.text}</pre>;
   }
   if (item.name === 'query_database') {
-    const rows = queryResultOf(runtime?.structured) ?? parseQueryText(result.text);
+    const rows = exactResult(runtime?.structured, result.text) ?? parseQueryText(result.text);
     if (rows) return <QueryRows initial={rows} item={item} callTool={callTool} />;
   }
   return <pre className="tool-text">{result.text}</pre>;
@@ -190,6 +198,13 @@ export const ToolCall = memo(function ToolCall(props: ToolCallProps) {
           <div className="tool-sql">
             <SqlCode sql={item.sql} />
             <CopyButton text={item.sql} label="Copy SQL" />
+            <button
+              type="button"
+              className="button small ghost open-console"
+              onClick={() => openInConsole(item.sql ?? '')}
+            >
+              Open in console
+            </button>
           </div>
         ) : null}
         {args.length > 0 ? (

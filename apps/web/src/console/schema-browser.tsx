@@ -4,7 +4,7 @@ import type { McpSession } from '../mcp/mcp-session.js';
 import { ChevronIcon, PlayIcon } from '../ui/icons.js';
 
 /** A column as get_schema_info describes it. */
-interface ColumnInfo {
+export interface ColumnInfo {
   name: string;
   type: string;
   nullable: boolean;

@@ -148,3 +148,8 @@ export function Logo({ size = 28 }: { size?: number }) {
     </svg>
   );
 }
+export const ChartIcon = () => (
+  <Icon>
+    <path d="M4 20V4M4 20h16M8 16v-5M12 16V8M16 16v-3" />
+  </Icon>
+);

@@ -12,6 +12,8 @@ import type { McpSession } from '../mcp/mcp-session.js';
 import { useStore } from '../store.js';
 import { useTheme } from '../ui/theme.js';
 import { areaLabel, visibleSections } from '../admin/sections.js';
+import type { ConsoleRequest } from '../console/sql-console.js';
+import { onOpenInConsole } from '../console/open-in-console.js';
 import { StatusBar, TopBar, type WorkspaceView } from './top-bar.js';
 import { useServerInfo } from './use-server-info.js';
 
@@ -129,6 +131,18 @@ export function Workspace({ env, me, memory, onLogout, onSessionLost }: Workspac
     setView(next);
   };
 
+  // "Open in console" on a chat tool card: a new console tab with the card's SQL.
+  const [consoleRequest, setConsoleRequest] = useState<ConsoleRequest>();
+  useEffect(
+    () =>
+      onOpenInConsole((sql) => {
+        setConsoleRequest((r) => ({ sql, seq: (r?.seq ?? 0) + 1 }));
+        setConsoleSeen(true);
+        setView('console');
+      }),
+    [],
+  );
+
   const adminLabel = visibleSections(me).length > 0 ? areaLabel(me) : undefined;
   const current = info.current;
   const writes = current?.writes_allowed === true && current.access === 'read_write';
@@ -196,7 +210,12 @@ export function Workspace({ env, me, memory, onLogout, onSessionLost }: Workspac
           {consoleSeen ? (
             <div className="view" hidden={view !== 'console'}>
               <Suspense fallback={<p className="muted pad">Loading the console…</p>}>
-                <SqlConsole callTool={callTool} connection={current?.name} writesAllowed={writes} />
+                <SqlConsole
+                  callTool={callTool}
+                  connection={current?.name}
+                  writesAllowed={writes}
+                  {...(consoleRequest ? { request: consoleRequest } : {})}
+                />
               </Suspense>
             </div>
           ) : null}

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLogger, type RunningServer, startServer } from '@pgmcp/server';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { makeTempDir } from '@pgmcp/vitest-config/temp';
 
 /** apps/web */
@@ -130,4 +131,29 @@ export async function sessionToken(context: BrowserContext): Promise<string> {
   const cookie = (await context.cookies()).find((c) => c.name === 'pgmcp_session');
   if (!cookie) throw new Error('no pgmcp_session cookie');
   return cookie.value;
+}
+
+/** The console editor's lines as typed (CodeMirror; without its placeholder). */
+export function editorLines(page: Page): Promise<string[]> {
+  return page.locator('.cm-line').evaluateAll((els) =>
+    els.map((el) =>
+      [...el.childNodes]
+        .filter((n) => !(n instanceof Element && n.classList.contains('cm-placeholder')))
+        .map((n) => n.textContent)
+        .join(''),
+    ),
+  );
+}
+
+/**
+ * Replaces the console editor's text as a user would (select all, delete, type). Not locator.fill:
+ * on a contenteditable that goes through execCommand, which may add style attributes the CSP blocks.
+ */
+export async function setEditorText(page: Page, sql: string): Promise<void> {
+  await page.locator('.cm-content').click();
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.press('Delete');
+  await expect.poll(() => editorLines(page)).toEqual(['']);
+  await page.keyboard.insertText(sql);
+  await expect.poll(() => editorLines(page)).toEqual(sql.split('\n'));
 }

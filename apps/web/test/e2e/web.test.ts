@@ -24,6 +24,7 @@ import {
   PROVIDER_KEY,
   screenshot,
   sessionToken,
+  setEditorText,
   startWebServer,
   WEB_DIST,
   WEB_ROOT,
@@ -183,6 +184,12 @@ describe('the web client against the real server', () => {
     await page.getByRole('button', { name: 'Switch to the dark theme' }).click();
     await screenshot(page, 'chat-dark');
     await page.getByRole('button', { name: 'Switch to the light theme' }).click();
+
+    // "Open in console" on the tool card opens its SQL in a new console tab.
+    await call.getByRole('button', { name: 'Open in console' }).click();
+    await expect.poll(() => page.getByLabel('SQL statement').textContent()).toBe(REVENUE_SQL);
+    expect(await page.getByRole('tab', { name: 'Query 2', selected: true }).count()).toBe(1);
+    await page.locator('.view-tab', { hasText: 'Chat' }).click();
   });
 
   it('shows the stored conversation in the sidebar after a reload, and renames and deletes it', async () => {
@@ -224,7 +231,8 @@ describe('the web client against the real server', () => {
     const requestsBefore = fake.chatRequests.length;
     await page.locator('.view-tab', { hasText: 'SQL console' }).click();
     const editor = page.getByLabel('SQL statement');
-    await editor.fill(
+    await setEditorText(
+      page,
       'SELECT order_id, order_number, status, total_amount, ordered_at FROM sales.orders ORDER BY order_id',
     );
     await page.getByRole('button', { name: 'Run', exact: true }).click();
@@ -255,20 +263,21 @@ describe('the web client against the real server', () => {
     await page.getByRole('button', { name: 'Switch to the light theme' }).click();
 
     // EXPLAIN through execute_explain.
-    await editor.fill('SELECT * FROM sales.order_items WHERE product_id = 42');
+    await setEditorText(page, 'SELECT * FROM sales.order_items WHERE product_id = 42');
     await page.getByRole('button', { name: 'Explain' }).click();
-    await page.locator('.plan').waitFor();
+    await page.getByTestId('plan-node').first().waitFor();
+    await page.getByRole('button', { name: 'Text plan' }).click();
     expect(await page.locator('.plan').textContent()).toMatch(/Scan/);
 
     // The schema, from get_schema_info.
-    await page.getByRole('tab', { name: 'Schema' }).click();
+    await page.getByRole('tab', { name: 'Table details' }).click();
     await page.getByRole('button', { name: /^sales/ }).click();
     await page.locator('.table-name', { hasText: /^orders/ }).click();
     await page.getByRole('heading', { name: 'sales.orders' }).waitFor();
     expect(await page.locator('.columns-table').textContent()).toContain('total_amount');
     await screenshot(page, 'console-schema-light');
     await page.getByRole('button', { name: /Query this table/ }).click();
-    expect(await editor.inputValue()).toBe('SELECT *\nFROM sales.orders');
+    await expect.poll(() => editor.textContent()).toBe('SELECT *FROM sales.orders');
 
     expect(fake.chatRequests.length).toBe(requestsBefore);
     await page.locator('.view-tab', { hasText: 'Chat' }).click();
@@ -493,7 +502,8 @@ describe('a server without an LLM provider', () => {
     await screenshot(p, 'chat-no-llm-light');
 
     await p.locator('.view-tab', { hasText: 'SQL console' }).click();
-    await p.getByLabel('SQL statement').fill('SELECT count(*) AS customers FROM sales.customers');
+    await p.locator('.cm-content').waitFor();
+    await setEditorText(p, 'SELECT count(*) AS customers FROM sales.customers');
     await p.getByRole('button', { name: 'Run', exact: true }).click();
     const [{ n }] = (await query<{ n: string }>('SELECT count(*)::text AS n FROM sales.customers')) as [
       { n: string },
