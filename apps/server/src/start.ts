@@ -288,6 +288,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       limiter: accounts.limiter,
       checkStore: () => accounts.checkStore(),
       conversations: accounts.conversations,
+      queries: accounts.queries,
       currentConnections: accounts.currentConnections,
       pools,
       connectionStore,

@@ -107,6 +107,23 @@ export {
   type OAuthGrant,
   type OAuthRequest,
 } from './oauth.js';
+export {
+  QUERY_ROUTES,
+  QueryHistoryEntrySchema,
+  QueryHistoryListSchema,
+  QueryHistoryQuerySchema,
+  RecordQueryHistorySchema,
+  SavedQueryInputSchema,
+  SavedQueryListSchema,
+  SavedQuerySchema,
+  type QueryHistoryEntry,
+  type QueryHistoryList,
+  type QueryHistoryQuery,
+  type RecordQueryHistory,
+  type SavedQuery,
+  type SavedQueryInput,
+  type SavedQueryList,
+} from './queries.js';
 export { buildOpenApiDocument } from './openapi.js';
 export {
   CLIENT_HEADER,

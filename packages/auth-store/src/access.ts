@@ -142,6 +142,11 @@ export class Access {
     return this.#input.superuser && this.#input.scope === undefined;
   }
 
+  /** The user's groups, directly or through other groups. */
+  get groups(): readonly AccessGroup[] {
+    return this.#input.groups;
+  }
+
   /** Whether the principal may list and use this MCP tool, resource or prompt. */
   canUseItem(kind: McpItemKind, name: string): boolean {
     const key = itemKey(kind, name);

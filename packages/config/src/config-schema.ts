@@ -10,6 +10,7 @@ import {
 import { ConnectionSecurityConfigSchema, ConnectionStoreConfigSchema } from './schema/connection-security.js';
 import { HttpConfigSchema } from './schema/http.js';
 import { OAuthConfigSchema } from './schema/oauth.js';
+import { QueriesConfigSchema } from './schema/queries.js';
 import { CompactionConfigSchema, ConversationsConfigSchema, LlmConfigSchema } from './schema/llm.js';
 import { EmbeddingsConfigSchema, ToolsetsConfigSchema } from './schema/tools.js';
 
@@ -48,5 +49,7 @@ export const ConfigSchema = z.strictObject({
   toolsets: ToolsetsConfigSchema.prefault({}),
   embeddings: EmbeddingsConfigSchema.prefault({}),
   audit: AuditConfigSchema.prefault({}),
+  /** The SQL console's history and saved queries. */
+  queries: QueriesConfigSchema.prefault({}),
 });
 export type PgmcpConfig = z.infer<typeof ConfigSchema>;
