@@ -1,4 +1,4 @@
-import { type KeyboardEvent, useCallback, useId, useRef, useState } from 'react';
+import { type KeyboardEvent, type ReactNode, useCallback, useId, useRef, useState } from 'react';
 import { isApiError } from '@pgmcp/api-contract';
 import { errorMessage } from '../api/error-message.js';
 import { type QueryResult, queryResultOf } from '../chat/query-result.js';
@@ -14,6 +14,20 @@ export interface SqlConsoleProps {
   /** The current connection's name (shown, and reloads the schema when it changes). */
   connection: string | undefined;
   writesAllowed: boolean;
+  /** Told after every Run (the history records it). */
+  onRan?: (run: ConsoleRun) => void;
+  /** Panels below the editor (history, saved queries), given the editor's SQL and ways to fill and run it. */
+  library?: (actions: { sql: string; open: (sql: string) => void; run: (sql: string) => void }) => ReactNode;
+}
+
+/** One Run of the console as its user saw it. */
+export interface ConsoleRun {
+  sql: string;
+  connection: string | undefined;
+  outcome: 'ok' | 'error';
+  error?: string;
+  rowCount?: number;
+  durationMs: number;
 }
 
 type Output =
@@ -27,7 +41,7 @@ const LIMITS = [100, 500, 1000];
  * Runs SQL without an LLM: query_database with paging, EXPLAIN through execute_explain, and the
  * schema from get_schema_info. The same MCP tools (and the same read-only guard) as the assistant uses.
  */
-export function SqlConsole({ callTool, connection, writesAllowed }: SqlConsoleProps) {
+export function SqlConsole({ callTool, connection, writesAllowed, onRan, library }: SqlConsoleProps) {
   const [tab, setTabState] = useState<'query' | 'schema'>('query');
   // The schema browser stays mounted once opened, so switching tabs keeps what was expanded.
   const [schemaSeen, setSchemaSeen] = useState(false);
@@ -54,13 +68,18 @@ export function SqlConsole({ callTool, connection, writesAllowed }: SqlConsolePr
     [callTool],
   );
 
-  const run = async () => {
-    if (sql.trim() === '' || busy) return;
+  const run = async (text = sql) => {
+    if (text.trim() === '' || busy) return;
     setBusy('run');
+    const started = performance.now();
+    const ran = (more: Pick<ConsoleRun, 'outcome' | 'error' | 'rowCount'>) =>
+      onRan?.({ sql: text, connection, durationMs: performance.now() - started, ...more });
     try {
-      const outcome = await call('query_database', { query: sql, limit });
+      const outcome = await call('query_database', { query: text, limit });
       const result = outcome.isError ? undefined : queryResultOf(outcome.structured);
-      setOutput(result ? { kind: 'rows', sql, result, limit } : { kind: 'error', text: outcome.text });
+      setOutput(result ? { kind: 'rows', sql: text, result, limit } : { kind: 'error', text: outcome.text });
+      if (result) ran({ outcome: 'ok', rowCount: result.affectedRows ?? result.rows.length });
+      else ran({ outcome: 'error', error: outcome.text });
     } catch (e) {
       if (!isApiError(e, 'UNAUTHORIZED')) setOutput({ kind: 'error', text: errorMessage(e) });
     } finally {
@@ -217,6 +236,15 @@ export function SqlConsole({ callTool, connection, writesAllowed }: SqlConsolePr
             </span>
           </div>
         </div>
+
+        {library?.({
+          sql,
+          open: setSql,
+          run: (text) => {
+            setSql(text);
+            void run(text);
+          },
+        })}
 
         <div className="console-output" aria-live="polite">
           {output?.kind === 'error' ? (

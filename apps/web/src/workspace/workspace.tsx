@@ -16,7 +16,9 @@ import { StatusBar, TopBar, type WorkspaceView } from './top-bar.js';
 import { useServerInfo } from './use-server-info.js';
 
 const AdminArea = lazy(() => import('../admin/admin-area.js').then((m) => ({ default: m.AdminArea })));
-const SqlConsole = lazy(() => import('../console/sql-console.js').then((m) => ({ default: m.SqlConsole })));
+const LibraryConsole = lazy(() =>
+  import('../console/library-console.js').then((m) => ({ default: m.LibraryConsole })),
+);
 
 /** Questions that fit the demo database `pnpm start` creates. */
 const DEMO_SUGGESTIONS = [
@@ -196,7 +198,12 @@ export function Workspace({ env, me, memory, onLogout, onSessionLost }: Workspac
           {consoleSeen ? (
             <div className="view" hidden={view !== 'console'}>
               <Suspense fallback={<p className="muted pad">Loading the console…</p>}>
-                <SqlConsole callTool={callTool} connection={current?.name} writesAllowed={writes} />
+                <LibraryConsole
+                  api={env.api}
+                  callTool={callTool}
+                  connection={current?.name}
+                  writesAllowed={writes}
+                />
               </Suspense>
             </div>
           ) : null}
