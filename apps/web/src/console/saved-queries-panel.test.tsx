@@ -94,7 +94,7 @@ it('offers delete only on your own queries, after a confirmation', async () => {
   expect(within(shared!).queryByRole('button', { name: /Delete/ })).toBeNull();
   await user.click(within(shared!).getByRole('button', { name: /Run/ }));
   expect(onRun).toHaveBeenCalledWith("SELECT 'Shared'");
-  expect((screen.getByRole('button', { name: 'Save current SQL' }) as HTMLButtonElement).disabled).toBe(true);
+  expect(screen.getByRole<HTMLButtonElement>('button', { name: 'Save current SQL' }).disabled).toBe(true);
 
   await user.click(within(mine!).getByRole('button', { name: 'Delete Mine' }));
   const dialog = screen.getByRole('dialog', { name: 'Delete this saved query?' });
