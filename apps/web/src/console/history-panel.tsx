@@ -119,7 +119,11 @@ export function HistoryPanel({ api, connection, onOpen, onRun, refreshKey = 0 }:
                   {relativeTime(entry.at)}
                 </time>
                 {entry.connection ? <span>{entry.connection}</span> : null}
-                {entry.row_count !== null ? <span>{entry.row_count.toLocaleString()} rows</span> : null}
+                {entry.row_count !== null ? (
+                  <span>
+                    {entry.row_count.toLocaleString()} {entry.row_count === 1 ? 'row' : 'rows'}
+                  </span>
+                ) : null}
                 {entry.duration_ms !== null ? <span>{entry.duration_ms.toLocaleString()} ms</span> : null}
                 <span className="query-library-actions">
                   <button type="button" className="button small" onClick={() => onRun(entry.sql)}>
