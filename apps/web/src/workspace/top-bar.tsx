@@ -59,10 +59,12 @@ export function TopBar(props: TopBarProps) {
         <Logo size={26} />
         <span className="brand-name">pgmcp</span>
       </div>
+      {/* Each tab names itself: narrow windows hide the labels and show only the icons. */}
       <nav className="view-switch" aria-label="Views">
         <button
           type="button"
           className="view-tab"
+          aria-label="Chat"
           aria-pressed={view === 'chat'}
           onClick={() => onView('chat')}
         >
@@ -71,6 +73,7 @@ export function TopBar(props: TopBarProps) {
         <button
           type="button"
           className="view-tab"
+          aria-label="SQL console"
           aria-pressed={view === 'console'}
           onClick={() => onView('console')}
         >
@@ -80,6 +83,7 @@ export function TopBar(props: TopBarProps) {
           <button
             type="button"
             className="view-tab"
+            aria-label="Admin"
             aria-pressed={view === 'admin'}
             onClick={() => onView('admin')}
           >

@@ -126,6 +126,19 @@ export function Workspace({ env, me, memory, onLogout, onSessionLost }: Workspac
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
+  // Esc closes the conversations drawer (narrow windows), focus back on its toggle. A dialog open
+  // inside it handles Esc first (in the capture phase) and stops it there.
+  useEffect(() => {
+    if (!sidebarOpen) return;
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape' || event.defaultPrevented) return;
+      setSidebarOpen(false);
+      document.querySelector<HTMLElement>('.sidebar-toggle')?.focus();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [sidebarOpen]);
+
   const showView = (next: WorkspaceView) => {
     if (next === 'console') setConsoleSeen(true);
     setView(next);
