@@ -398,7 +398,8 @@ const SCENARIOS: Record<RouteName, Scenario> = {
       return { input: { params: { id } } };
     },
   },
-  llmProviders: { ok: () => ({}), errors: { 503: () => ({ who: 'unconfigured' }) } },
+  llmProviders: { ok: () => ({}) },
+  sessionState: { ok: () => ({ who: 'anonymous' }) },
   llmModels: {
     ok: () => ({ input: { query: { provider: 'anthropic' } } }),
     errors: {
