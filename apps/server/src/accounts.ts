@@ -1,4 +1,10 @@
-import { type AuthStore, createAuthStore, type EnsureAdminResult } from '@pgmcp/auth-store';
+import {
+  type AuthStore,
+  createAuthStore,
+  createQueryLibrary,
+  type EnsureAdminResult,
+  type QueryLibrary,
+} from '@pgmcp/auth-store';
 import { authStoreOptions, conversationStoreOptions, type LoadedConfig } from '@pgmcp/config';
 import { type ConversationStore, createConversationStore } from '@pgmcp/conversation-store';
 import type { McpRegistry } from '@pgmcp/mcp-core';
@@ -24,6 +30,8 @@ export interface Accounts {
   conversations: ConversationStore;
   /** The activity log, in the same database. */
   audit: ServerAudit;
+  /** The SQL console's history and saved queries, in the same database. */
+  queries: QueryLibrary;
   /** The current connection of each credential, kept in the store so every replica agrees. */
   currentConnections: CurrentConnectionStore;
   /** Rate limits counted in the store, so replicas on one PostgreSQL store share them. */
@@ -68,6 +76,11 @@ export async function openAccounts(loaded: LoadedConfig, logger: Logger): Promis
         });
       },
     });
+    const queries = await createQueryLibrary({
+      database,
+      historyPerUser: loaded.config.queries.history_per_user,
+      savedPerUser: loaded.config.queries.saved_per_user,
+    });
     const conversations = await createConversationStore({
       ...conversationStoreOptions(loaded.config),
       database,
@@ -86,6 +99,7 @@ export async function openAccounts(loaded: LoadedConfig, logger: Logger): Promis
       database,
       auth: store,
       audit: log,
+      queries,
       conversations,
       limiter,
       currentConnections: {

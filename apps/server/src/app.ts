@@ -1,4 +1,4 @@
-import type { AuthStore } from '@pgmcp/auth-store';
+import type { AuthStore, QueryLibrary } from '@pgmcp/auth-store';
 import type { Compactor } from '@pgmcp/compactor';
 import type { ConnectionStore, HostGuard } from '@pgmcp/connection-store';
 import type { AuthConfig, LlmProviders, OAuthConfig } from '@pgmcp/config';
@@ -31,6 +31,7 @@ import { groupRoutes } from './routes/group-routes.js';
 import { llmRoutes } from './routes/llm-routes.js';
 import { managedConnectionRoutes } from './routes/managed-connection-routes.js';
 import { oauthRoutes } from './routes/oauth-routes.js';
+import { queryRoutes } from './routes/query-routes.js';
 import { registerRoutes, type RouteChangeEvent } from './routes/register-routes.js';
 import { systemRoutes } from './routes/system-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
@@ -58,6 +59,8 @@ export interface AppDeps {
   /** Whether the account/conversation store answers. */
   checkStore: () => Promise<{ ok: boolean; dialect: string; error?: string }>;
   conversations: ConversationStore;
+  /** The SQL console's history and saved queries. */
+  queries: QueryLibrary;
   currentConnections: CurrentConnectionStore;
   pools: PoolManager;
   /** Connections managed at runtime, kept in step with the pools, and the SSRF guard they pass. */
@@ -148,6 +151,7 @@ export function createApp(deps: AppDeps): Hono {
       ...conversationRoutes(deps),
       ...oauthRoutes(deps),
       ...auditRoutes(deps),
+      ...queryRoutes(deps),
     },
     {
       // OAuth access tokens are for the MCP endpoint (their audience), not for the REST API.

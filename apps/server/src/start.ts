@@ -314,6 +314,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       limits,
       checkStore: () => accounts.checkStore(),
       conversations: accounts.conversations,
+      queries: accounts.queries,
       currentConnections: accounts.currentConnections,
       pools,
       connectionStore,

@@ -25,9 +25,16 @@ describe('with no provider configured', () => {
     await server?.close();
   });
 
-  it('answers every LLM route with 503 saying exactly which variables to set', async () => {
+  it('lists no providers (200, an expected state) and says exactly which variables to set', async () => {
+    const response = await api.call('GET', '/api/v1/llm/providers', { token });
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ providers: [], default_provider: null });
+    for (const variable of ['ANTHROPIC_API_KEY', 'OPENAI_API_KEY', 'OLLAMA_HOST', 'PGMCP_LLM_PROVIDER'])
+      expect(response.body.not_configured).toContain(variable);
+  });
+
+  it('answers every other LLM route with 503 saying exactly which variables to set', async () => {
     for (const [method, route] of [
-      ['GET', '/api/v1/llm/providers'],
       ['GET', '/api/v1/llm/models'],
       ['POST', '/api/v1/llm/chat'],
       ['POST', '/api/v1/llm/chat/stream'],

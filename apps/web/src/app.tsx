@@ -1,6 +1,5 @@
 import type { LoginOptions, MeResponse } from '@pgmcp/api-contract';
 import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
-import { isApiError } from '@pgmcp/api-contract';
 import { errorMessage } from './api/error-message.js';
 import { type AppEnv, type AppEnvFactory, createBrowserEnv, type SessionMemory } from './env.js';
 import { CONSENT_PATH, ConsentPage } from './oauth/consent-page.js';
@@ -61,14 +60,17 @@ export function App({ createEnv = createBrowserEnv }: AppProps) {
   const [loginOptions, setLoginOptions] = useState<LoginOptions>();
 
   const check = useCallback(async () => {
+    // Asked of a public route: not being signed in yet is an answer, not a 401 in the console.
     try {
-      setSession({ status: 'signed_in', me: await env.api.me() });
-    } catch (error) {
-      if (isApiError(error, 'UNAUTHORIZED')) {
+      const state = await env.api.sessionState();
+      if (state.me) setSession({ status: 'signed_in', me: state.me });
+      else {
         setSession({ status: 'signed_out' });
         // Fetch the workspace while the user types the password.
         void loadWorkspace();
-      } else setSession({ status: 'unreachable', message: errorMessage(error) });
+      }
+    } catch (error) {
+      setSession({ status: 'unreachable', message: errorMessage(error) });
     }
   }, [env]);
 

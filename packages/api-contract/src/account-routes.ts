@@ -15,6 +15,7 @@ import {
   LoginResponseSchema,
   McpItemListSchema,
   MeResponseSchema,
+  SessionStateSchema,
   PrivilegeChangeSchema,
   SetItemPublicSchema,
   SetPasswordRequestSchema,
@@ -56,6 +57,14 @@ export const ACCOUNT_ROUTES = {
     tag: 'auth',
     auth: 'session',
     status: 204,
+  },
+  sessionState: {
+    method: 'get',
+    path: '/api/v1/auth/session',
+    summary: 'Whether the caller is signed in, and as whom (public: no 401 before login)',
+    tag: 'auth',
+    auth: 'public',
+    response: SessionStateSchema,
   },
   me: {
     method: 'get',

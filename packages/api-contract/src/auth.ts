@@ -92,6 +92,18 @@ export const MeResponseSchema = z.object({
 });
 export type MeResponse = z.infer<typeof MeResponseSchema>;
 
+/**
+ * `GET /api/v1/auth/session`: whether the request carries a valid credential, and then who it is.
+ * Public, so a page asks before login without an error (a 401) in the browser's console.
+ */
+export const SessionStateSchema = z.object({
+  signed_in: z.boolean(),
+  auth_enabled: z.boolean(),
+  /** The caller, as `GET /api/v1/auth/me` answers; null when not signed in. */
+  me: MeResponseSchema.nullable(),
+});
+export type SessionState = z.infer<typeof SessionStateSchema>;
+
 /** An API token's record (the secret appears only in the creation answer). */
 export const ApiTokenSchema = z.object({
   id: z.string(),

@@ -59,6 +59,7 @@ export {
   McpItemRefSchema,
   McpItemSchema,
   MeResponseSchema,
+  SessionStateSchema,
   PrivilegeChangeSchema,
   PrivilegeSchema,
   SetItemPublicSchema,
@@ -80,6 +81,7 @@ export {
   type LoginRequest,
   type LoginResponse,
   type MeResponse,
+  type SessionState,
   type Privilege,
   type TokenScope,
   type User,
@@ -111,6 +113,23 @@ export {
   type OAuthRequest,
 } from './oauth.js';
 export { LoginOptionsSchema, SSO_ERRORS, SSO_ROUTES, type LoginOptions, type SsoErrorCode } from './sso.js';
+export {
+  QUERY_ROUTES,
+  QueryHistoryEntrySchema,
+  QueryHistoryListSchema,
+  QueryHistoryQuerySchema,
+  RecordQueryHistorySchema,
+  SavedQueryInputSchema,
+  SavedQueryListSchema,
+  SavedQuerySchema,
+  type QueryHistoryEntry,
+  type QueryHistoryList,
+  type QueryHistoryQuery,
+  type RecordQueryHistory,
+  type SavedQuery,
+  type SavedQueryInput,
+  type SavedQueryList,
+} from './queries.js';
 export { buildOpenApiDocument } from './openapi.js';
 export {
   CLIENT_HEADER,

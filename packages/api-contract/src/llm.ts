@@ -9,10 +9,16 @@ export const LlmProviderInfoSchema = z.object({
 });
 export type LlmProviderInfo = z.infer<typeof LlmProviderInfoSchema>;
 
-/** Answer of `GET /api/v1/llm/providers`. */
+/**
+ * Answer of `GET /api/v1/llm/providers`. A server without a provider answers 200 with no providers
+ * and `not_configured` saying what to set: an expected state, not an error.
+ */
 export const LlmProvidersResponseSchema = z.object({
   providers: z.array(LlmProviderInfoSchema),
-  default_provider: z.string(),
+  /** Null when no provider is configured. */
+  default_provider: z.string().nullable(),
+  /** Present when no provider is configured: which variables to set. */
+  not_configured: z.string().optional(),
 });
 export type LlmProvidersResponse = z.infer<typeof LlmProvidersResponseSchema>;
 
@@ -38,11 +44,11 @@ export const LLM_ROUTES = {
   llmProviders: {
     method: 'get',
     path: '/api/v1/llm/providers',
-    summary: 'The configured LLM providers, their default models and the default provider',
+    summary:
+      'The configured LLM providers, their default models and the default provider (none, with what to set, when unconfigured)',
     tag: 'llm',
     auth: 'user',
     scope: 'llm',
-    errors: [503],
     response: LlmProvidersResponseSchema,
   },
   llmModels: {

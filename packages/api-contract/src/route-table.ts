@@ -5,6 +5,7 @@ import { CONNECTION_ROUTES } from './connections.js';
 import { CONVERSATION_ROUTES } from './conversations.js';
 import { LLM_ROUTES } from './llm.js';
 import { OAUTH_ROUTES } from './oauth.js';
+import { QUERY_ROUTES } from './queries.js';
 import type { RouteContract } from './route-contract.js';
 import { SSO_ROUTES } from './sso.js';
 
@@ -23,6 +24,7 @@ export const ROUTES = {
   ...CONVERSATION_ROUTES,
   ...OAUTH_ROUTES,
   ...AUDIT_ROUTES,
+  ...QUERY_ROUTES,
 } as const satisfies Record<string, RouteContract>;
 
 /** The routes, by name. */

@@ -144,7 +144,12 @@ export class Access {
 
   /** Names of the user's groups, transitively (e.g. to pick per-group limits). */
   get groupNames(): readonly string[] {
-    return this.#input.groups.map((group) => group.name);
+    return this.groups.map((group) => group.name);
+  }
+
+  /** The user's groups, directly or through other groups. */
+  get groups(): readonly AccessGroup[] {
+    return this.#input.groups;
   }
 
   /** Whether the principal may list and use this MCP tool, resource or prompt. */

@@ -34,6 +34,22 @@ export {
 export { sqlFingerprint } from './audit/sql-fingerprint.js';
 export { auditEventJson, type AuditEventJsonLine } from './audit/audit-json.js';
 
+// The SQL console's history and saved queries (same database, their own tables).
+export {
+  createQueryLibrary,
+  MAX_QUERY_SQL_CHARS,
+  type QueryLibrary,
+  type QueryLibraryOptions,
+} from './query-library/query-library.js';
+export type {
+  QueryHistoryEntry,
+  QueryHistoryFilter,
+  QueryHistoryInput,
+  QueryHistoryPage,
+  SavedQuery,
+  SavedQueryInput,
+} from './query-library/query-library-types.js';
+
 // Evaluating access.
 export {
   Access,

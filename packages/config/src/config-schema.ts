@@ -11,6 +11,7 @@ import { ConnectionSecurityConfigSchema, ConnectionStoreConfigSchema } from './s
 import { HttpConfigSchema } from './schema/http.js';
 import { CollectorConfigSchema, DatastoreConfigSchema } from './schema/monitoring.js';
 import { OAuthConfigSchema } from './schema/oauth.js';
+import { QueriesConfigSchema } from './schema/queries.js';
 import { CompactionConfigSchema, ConversationsConfigSchema, LlmConfigSchema } from './schema/llm.js';
 import {
   CustomPromptConfigSchema,
@@ -66,6 +67,8 @@ export const ConfigSchema = z
     writes: WritesConfigSchema.prefault({}),
     datastore: DatastoreConfigSchema.prefault({}),
     collector: CollectorConfigSchema.prefault({}),
+    /** The SQL console's history and saved queries. */
+    queries: QueriesConfigSchema.prefault({}),
   })
   .superRefine(checkToolsetNames);
 export type PgmcpConfig = z.infer<typeof ConfigSchema>;

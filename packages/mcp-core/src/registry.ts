@@ -244,14 +244,14 @@ export function createMcpRegistry<S>(options: McpRegistryOptions<S>): McpRegistr
     if (!entry) {
       throw new ProtocolError(
         ProtocolErrorCode.InvalidParams,
-        `Unknown tool "${name}". Call tools/list to see the tools available to you.`,
+        `Unknown tool "${name}". Use one of the tools available to you (the list of tools).`,
       );
     }
     if (!allowed('tool', name, context)) {
       return {
         outcome: 'refused',
         result: toolErrorResult(
-          `You are not allowed to use the tool "${name}". Ask an administrator to grant it, or use another tool from tools/list.`,
+          `You are not allowed to use the tool "${name}". Ask an administrator to grant it, or use another of the tools available to you.`,
         ),
       };
     }

@@ -168,7 +168,10 @@ describe.each<Era>(['modern', 'legacy'])('over Streamable HTTP (%s protocol)', (
     expect((await client.listTools()).tools.map((t) => t.name)).not.toContain('add');
     const refused = await client.callTool({ name: 'add', arguments: { a: 1 } });
     expect(refused.isError).toBe(true);
-    expect((refused.content as { text: string }[])[0]!.text).toContain('not allowed to use the tool "add"');
+    const refusal = (refused.content as { text: string }[])[0]!.text;
+    expect(refusal).toContain('not allowed to use the tool "add"');
+    // People read this too (chat tool cards, the SQL console): no protocol method names.
+    expect(refusal).not.toMatch(/tools\/list/);
     expect((await client.listResources()).resources).toEqual([]);
     await expect(client.readResource({ uri: 'test://info' })).rejects.toThrow(/not allowed to read/);
     expect((await client.listPrompts()).prompts).toEqual([]);

@@ -1,5 +1,5 @@
 import { connectMcpClient, createMcpToolbox, createProxyLlm, isAgentError } from '@pgmcp/agent';
-import { isApiError } from '@pgmcp/api-contract';
+import { ApiError, isApiError } from '@pgmcp/api-contract';
 import { type ChatBackend, type ConversationStore, type Prompter, toDatabaseInfo } from './backend.js';
 import { ChatError, isChatError, messageOf } from './chat-error.js';
 import type { CredentialStore } from './chat-files.js';
@@ -154,6 +154,14 @@ export async function connectServer(options: ServerBackendOptions): Promise<Chat
     conversations,
     async providers() {
       const list = await api.llmProviders();
+      // The server answers "none configured" as a state; here it stays the refusal it was.
+      if (list.not_configured !== undefined || list.default_provider === null) {
+        throw new ApiError(
+          'LLM_NOT_CONFIGURED',
+          list.not_configured ?? 'No LLM provider is configured.',
+          503,
+        );
+      }
       return {
         providers: list.providers.map((p) => ({ name: p.name, defaultModel: p.default_model })),
         defaultProvider: list.default_provider,

@@ -1,4 +1,5 @@
 import type { MeResponse } from '@pgmcp/api-contract';
+import type { Caller } from '../auth/caller.js';
 import type { AuthStore } from '@pgmcp/auth-store';
 import type { OidcConfig } from '@pgmcp/config';
 import type { McpRegistry } from '@pgmcp/mcp-core';
@@ -26,8 +27,21 @@ export interface AuthRouteDeps {
 const AUTH_OFF = 'Authentication is switched off on this server (PGMCP_AUTH=off): no login is needed.';
 
 /** `/api/v1/auth/*`: log in and out, who am I, change my password. */
-export function authRoutes(deps: AuthRouteDeps): RouteHandlers<'login' | 'logout' | 'me' | 'changePassword'> {
+export function authRoutes(
+  deps: AuthRouteDeps,
+): RouteHandlers<'login' | 'logout' | 'sessionState' | 'me' | 'changePassword'> {
   const { auth } = deps;
+  const meOf = async (caller: Caller): Promise<MeResponse> => ({
+    user: toApiUser(caller.user),
+    credential: {
+      kind: caller.kind,
+      id: caller.credentialId,
+      expires_at: caller.expiresAt?.toISOString() ?? null,
+    },
+    groups: caller.kind === 'local' ? [] : (await auth.listUserGroups(caller.user.id)).map((g) => g.name),
+    access: effectiveAccess(caller.access, deps.registry, deps.pools),
+    auth_enabled: deps.authEnabled,
+  });
   return {
     login: async ({ c, body }) => {
       if (!deps.authEnabled) throw new RestError('BAD_REQUEST', AUTH_OFF);
@@ -63,22 +77,13 @@ export function authRoutes(deps: AuthRouteDeps): RouteHandlers<'login' | 'logout
       deleteCookie(c, SESSION_COOKIE, { path: '/' });
     },
 
-    me: async ({ caller }) => {
-      const groups =
-        caller.kind === 'local' ? [] : (await auth.listUserGroups(caller.user.id)).map((g) => g.name);
-      const body: MeResponse = {
-        user: toApiUser(caller.user),
-        credential: {
-          kind: caller.kind,
-          id: caller.credentialId,
-          expires_at: caller.expiresAt?.toISOString() ?? null,
-        },
-        groups,
-        access: effectiveAccess(caller.access, deps.registry, deps.pools),
-        auth_enabled: deps.authEnabled,
-      };
-      return body;
-    },
+    sessionState: async ({ caller }) => ({
+      signed_in: caller !== undefined,
+      auth_enabled: deps.authEnabled,
+      me: caller ? await meOf(caller) : null,
+    }),
+
+    me: ({ caller }) => meOf(caller),
 
     changePassword: async ({ caller, body }) => {
       if (caller.kind === 'local') {

@@ -116,10 +116,14 @@ export function llmRoutes(deps: LlmRouteDeps): { handlers: RouteHandlers<LlmRout
   };
 
   const handlers: RouteHandlers<LlmRoutes> = {
-    llmProviders: () => ({
-      providers: llm.providers.map((p) => ({ name: p.name, default_model: p.defaultModel })),
-      default_provider: llm.defaultProvider!.name,
-    }),
+    // No provider is a state the web client shows, not a failure: 200 saying what to set.
+    llmProviders: () =>
+      llm.defaultProvider
+        ? {
+            providers: llm.providers.map((p) => ({ name: p.name, default_model: p.defaultModel })),
+            default_provider: llm.defaultProvider.name,
+          }
+        : { providers: [], default_provider: null, not_configured: LLM_NOT_CONFIGURED_MESSAGE },
 
     llmModels: async ({ c, query }) => {
       const provider = pick(query.provider);
@@ -177,7 +181,7 @@ export function llmRoutes(deps: LlmRouteDeps): { handlers: RouteHandlers<LlmRout
 
   return {
     handlers,
-    guards: { llmProviders: configured, llmModels: configured, llmChat: modelCall, llmChatStream: modelCall },
+    guards: { llmModels: configured, llmChat: modelCall, llmChatStream: modelCall },
   };
 }
 

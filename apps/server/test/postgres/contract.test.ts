@@ -111,6 +111,14 @@ async function newConnection(more: Record<string, unknown> = {}): Promise<string
   return (await clients.admin.createConnection({ body: connectionBody(more) })).id;
 }
 
+async function newHistoryEntry(who: Who = 'admin'): Promise<string> {
+  return (await clients[who].recordQueryHistory({ body: { sql: 'SELECT 1', outcome: 'ok' } })).id;
+}
+
+async function newSavedQuery(): Promise<string> {
+  return (await clients.admin.createSavedQuery({ body: { name: name('saved'), sql: 'SELECT 1' } })).id;
+}
+
 const hello = { messages: [{ role: 'user' as const, content: 'hello' }] };
 
 /** A new user's session that has spent its model calls for the minute (llm.requests_per_minute). */
@@ -430,7 +438,8 @@ const SCENARIOS: Record<RouteName, Scenario> = {
       return { input: { params: { id } } };
     },
   },
-  llmProviders: { ok: () => ({}), errors: { 503: () => ({ who: 'unconfigured' }) } },
+  llmProviders: { ok: () => ({}) },
+  sessionState: { ok: () => ({ who: 'anonymous' }) },
   llmModels: {
     ok: () => ({ input: { query: { provider: 'anthropic' } } }),
     errors: {
@@ -568,6 +577,50 @@ const SCENARIOS: Record<RouteName, Scenario> = {
     ok: () => ({ input: { query: { since: '7d', kind: 'login', outcome: 'ok', limit: 5 } } }),
     errors: { 400: () => ({ input: { query: { since: 'last tuesday' } } }) },
   },
+  listQueryHistory: {
+    ok: async () => {
+      await newHistoryEntry();
+      return { input: { query: { q: 'select', limit: 5 } } };
+    },
+    errors: { 400: () => ({ input: { query: { limit: 0 } } }) },
+  },
+  recordQueryHistory: {
+    ok: () => ({
+      input: {
+        body: { sql: 'SELECT 1', connection: 'default', outcome: 'ok', row_count: 1, duration_ms: 3 },
+      },
+    }),
+  },
+  clearQueryHistory: { ok: () => ({ who: 'user' }) },
+  deleteQueryHistoryEntry: { ok: async () => ({ input: { params: { id: await newHistoryEntry() } } }) },
+  listSavedQueries: {
+    ok: () => ({ input: { query: { q: 'saved' } } }),
+    errors: { 400: () => ({ input: { query: { q: 'x'.repeat(501) } } }) },
+  },
+  createSavedQuery: {
+    ok: () => ({ input: { body: { name: name('saved'), sql: 'SELECT 1', description: 'one' } } }),
+    errors: {
+      409: async () => {
+        const taken = name('saved');
+        await clients.admin.createSavedQuery({ body: { name: taken, sql: 'SELECT 1' } });
+        return { input: { body: { name: taken, sql: 'SELECT 2' } } };
+      },
+    },
+  },
+  getSavedQuery: { ok: async () => ({ input: { params: { id: await newSavedQuery() } } }) },
+  updateSavedQuery: {
+    ok: async () => ({
+      input: { params: { id: await newSavedQuery() }, body: { name: name('saved'), sql: 'SELECT 2' } },
+    }),
+    errors: {
+      409: async () => {
+        const taken = name('saved');
+        await clients.admin.createSavedQuery({ body: { name: taken, sql: 'SELECT 1' } });
+        return { input: { params: { id: await newSavedQuery() }, body: { name: taken, sql: 'SELECT 2' } } };
+      },
+    },
+  },
+  deleteSavedQuery: { ok: async () => ({ input: { params: { id: await newSavedQuery() } } }) },
 };
 
 beforeAll(async () => {

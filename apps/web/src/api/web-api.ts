@@ -1,7 +1,7 @@
 import { type ApiClient, createApiClient, type RouteName } from '@pgmcp/api-contract';
 
 /** Routes whose 401 only means "not logged in (yet)", not a session that just ended. */
-const SESSION_PROBES: ReadonlySet<RouteName> = new Set(['me', 'login', 'logout']);
+const SESSION_PROBES: ReadonlySet<RouteName> = new Set(['sessionState', 'me', 'login', 'logout']);
 
 /**
  * The web client's REST client: the typed api-contract client on the page's own origin with the

@@ -128,11 +128,11 @@ export function ChatView(props: ChatViewProps) {
           <button
             type="button"
             className="button ghost small"
-            aria-label="Tokens"
+            aria-label="Usage"
             aria-expanded={showUsage}
             onClick={() => setShowUsage((v) => !v)}
           >
-            <GaugeIcon /> <span className="button-label">Tokens</span>
+            <GaugeIcon /> <span className="button-label">Usage</span>
           </button>
           <button
             type="button"
@@ -197,7 +197,12 @@ export function ChatView(props: ChatViewProps) {
       />
       <ConfirmDialog session={session} />
       {showPrompts ? (
-        <PromptsDialog mcp={props.mcp} onClose={() => setShowPrompts(false)} onRun={send} />
+        <PromptsDialog
+          mcp={props.mcp}
+          onClose={() => setShowPrompts(false)}
+          onRun={send}
+          {...(llmError !== undefined ? { unavailable: llmError } : {})}
+        />
       ) : null}
     </section>
   );

@@ -30,4 +30,32 @@ describe('PromptsDialog', () => {
     expect(onRun).toHaveBeenCalledWith('Diagnose: The orders report takes 40 s');
     expect(onClose).toHaveBeenCalled();
   });
+
+  it('turns "Run in chat" off with the reason when no LLM provider can answer', async () => {
+    const user = userEvent.setup();
+    const mcp = createFakeMcp({}, [
+      {
+        name: 'explore-database',
+        description: 'A tour of the schema',
+        arguments: [],
+        text: () => 'Explore.',
+      },
+    ]);
+    const onRun = vi.fn();
+    render(
+      <PromptsDialog
+        mcp={async () => mcp}
+        onRun={onRun}
+        onClose={vi.fn()}
+        unavailable="No LLM provider is configured. Set ANTHROPIC_API_KEY."
+      />,
+    );
+    await user.click(await screen.findByRole('button', { name: /explore-database/ }));
+    const runButton = screen.getByRole<HTMLButtonElement>('button', { name: 'Run in chat' });
+    expect(runButton.disabled).toBe(true);
+    expect(runButton.getAttribute('aria-describedby')).toBeTruthy();
+    expect(screen.getByText(/cannot run prompts now: No LLM provider is configured/)).toBeTruthy();
+    await user.keyboard('{Enter}');
+    expect(onRun).not.toHaveBeenCalled();
+  });
 });

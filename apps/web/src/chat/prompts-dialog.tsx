@@ -9,10 +9,12 @@ export interface PromptsDialogProps {
   onClose: () => void;
   /** Runs the filled-in prompt as the user's next message. */
   onRun: (text: string) => void;
+  /** Why the chat cannot answer now (no LLM provider): "Run in chat" is off and says so. */
+  unavailable?: string;
 }
 
 /** The MCP server's prompts: pick one, fill in its arguments, run it in the chat. */
-export function PromptsDialog({ mcp, onClose, onRun }: PromptsDialogProps) {
+export function PromptsDialog({ mcp, onClose, onRun, unavailable }: PromptsDialogProps) {
   const [prompts, setPrompts] = useState<PromptInfo[]>();
   const [selected, setSelected] = useState<PromptInfo>();
   const [values, setValues] = useState<Record<string, string>>({});
@@ -32,7 +34,7 @@ export function PromptsDialog({ mcp, onClose, onRun }: PromptsDialogProps) {
   }, [mcp]);
 
   const run = async () => {
-    if (!selected) return;
+    if (!selected || unavailable !== undefined) return;
     setBusy(true);
     setError(undefined);
     try {
@@ -113,10 +115,20 @@ export function PromptsDialog({ mcp, onClose, onRun }: PromptsDialogProps) {
             <button type="button" className="button" onClick={() => setSelected(undefined)}>
               Back
             </button>
-            <button type="submit" className="button primary" disabled={busy}>
+            <button
+              type="submit"
+              className="button primary"
+              disabled={busy || unavailable !== undefined}
+              {...(unavailable !== undefined ? { 'aria-describedby': `${formId}-unavailable` } : {})}
+            >
               {busy ? 'Preparing…' : 'Run in chat'}
             </button>
           </div>
+          {unavailable !== undefined ? (
+            <p id={`${formId}-unavailable`} className="field-hint">
+              The chat cannot run prompts now: {unavailable}
+            </p>
+          ) : null}
         </form>
       )}
       {error ? (

@@ -1,5 +1,6 @@
 import {
   type ComponentType,
+  type ReactNode,
   lazy,
   Suspense,
   useCallback,
@@ -45,6 +46,20 @@ export interface SqlConsoleProps {
   editor?: ComponentType<SqlEditorProps>;
   /** Where tabs persist; localStorage unless a test passes another. */
   storage?: Pick<Storage, 'getItem' | 'setItem'>;
+  /** Told after every Run (the history records it). */
+  onRan?: (run: ConsoleRun) => void;
+  /** Panels below the editor (history, saved queries), given the editor's SQL and ways to fill and run it. */
+  library?: (actions: { sql: string; open: (sql: string) => void; run: (sql: string) => void }) => ReactNode;
+}
+
+/** One Run of the console as its user saw it. */
+export interface ConsoleRun {
+  sql: string;
+  connection: string | undefined;
+  outcome: 'ok' | 'error';
+  error?: string;
+  rowCount?: number;
+  durationMs: number;
 }
 
 type Output =
@@ -154,9 +169,18 @@ export function SqlConsole(props: SqlConsoleProps) {
   const run = (sql: string, tabId = active.id) => {
     if (sql.trim() === '' || busy) return;
     void guarded('run', tabId, async () => {
+      const started = performance.now();
       const outcome = await call('query_database', { query: sql, limit });
       const result = outcome.isError ? undefined : exactResult(outcome.structured, outcome.text);
       setOutput(tabId, result ? { kind: 'rows', sql, result, limit } : { kind: 'error', text: outcome.text });
+      props.onRan?.({
+        sql,
+        connection,
+        durationMs: performance.now() - started,
+        ...(result
+          ? { outcome: 'ok', rowCount: result.affectedRows ?? result.rows.length }
+          : { outcome: 'error', error: outcome.text }),
+      });
     });
   };
 
@@ -431,6 +455,15 @@ export function SqlConsole(props: SqlConsoleProps) {
               </span>
             </div>
           </div>
+
+          {props.library?.({
+            sql: active.sql,
+            open: setSql,
+            run: (text) => {
+              setSql(text);
+              run(text);
+            },
+          })}
 
           <div className="console-output" aria-live="polite">
             {output?.kind === 'error' ? (

@@ -188,6 +188,10 @@ export function createFakeApi(
   };
   const handlers: FakeHandlers = {
     health: () => ({ status: 'ok', version: '9.9.9' }),
+    sessionState: (call) =>
+      state.loggedIn
+        ? { signed_in: true, auth_enabled: true, me: handlers.me!(call) }
+        : { signed_in: false, auth_enabled: true, me: null },
     me: (): MeResponse => {
       requireLogin();
       return {
@@ -312,7 +316,7 @@ export function createFakeApi(
     llmProviders: (): LlmProvidersResponse => {
       requireLogin();
       if (options.llmConfigured === false)
-        throw new FakeRefusal(503, 'LLM_NOT_CONFIGURED', FAKE_NOT_CONFIGURED);
+        return { providers: [], default_provider: null, not_configured: FAKE_NOT_CONFIGURED };
       return {
         providers: [
           { name: 'anthropic', default_model: 'claude-test' },

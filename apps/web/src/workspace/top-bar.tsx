@@ -59,12 +59,13 @@ export function TopBar(props: TopBarProps) {
         <Logo size={26} />
         <span className="brand-name">pgmcp</span>
       </div>
+      {/* Each tab names itself: narrow windows hide the labels and show only the icons. */}
       <nav className="view-switch" aria-label="Views">
         <button
           type="button"
           className="view-tab"
-          aria-pressed={view === 'chat'}
           aria-label="Chat"
+          aria-pressed={view === 'chat'}
           onClick={() => onView('chat')}
         >
           <ChatIcon /> <span>Chat</span>
@@ -72,8 +73,8 @@ export function TopBar(props: TopBarProps) {
         <button
           type="button"
           className="view-tab"
-          aria-pressed={view === 'console'}
           aria-label="SQL console"
+          aria-pressed={view === 'console'}
           onClick={() => onView('console')}
         >
           <TerminalIcon /> <span>SQL console</span>

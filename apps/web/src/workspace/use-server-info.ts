@@ -83,6 +83,10 @@ export function useServerInfo(api: ApiClient): ServerInfo {
     api
       .llmProviders()
       .then((answer) => {
+        if (answer.not_configured !== undefined || answer.default_provider === null) {
+          setLlmError(answer.not_configured ?? 'No LLM provider is configured.');
+          return;
+        }
         setProviders(answer.providers);
         const stored = storedChoice();
         const chosen = answer.providers.some((p) => p.name === stored.provider)

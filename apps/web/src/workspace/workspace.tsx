@@ -18,7 +18,9 @@ import { StatusBar, TopBar, type WorkspaceView } from './top-bar.js';
 import { useServerInfo } from './use-server-info.js';
 
 const AdminArea = lazy(() => import('../admin/admin-area.js').then((m) => ({ default: m.AdminArea })));
-const SqlConsole = lazy(() => import('../console/sql-console.js').then((m) => ({ default: m.SqlConsole })));
+const LibraryConsole = lazy(() =>
+  import('../console/library-console.js').then((m) => ({ default: m.LibraryConsole })),
+);
 
 /** Questions that fit the demo database `pnpm start` creates. */
 const DEMO_SUGGESTIONS = [
@@ -126,6 +128,19 @@ export function Workspace({ env, me, memory, onLogout, onSessionLost }: Workspac
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
+  // Esc closes the conversations drawer (narrow windows), focus back on its toggle. A dialog open
+  // inside it handles Esc first (in the capture phase) and stops it there.
+  useEffect(() => {
+    if (!sidebarOpen) return;
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape' || event.defaultPrevented) return;
+      setSidebarOpen(false);
+      document.querySelector<HTMLElement>('.sidebar-toggle')?.focus();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [sidebarOpen]);
+
   const showView = (next: WorkspaceView) => {
     if (next === 'console') setConsoleSeen(true);
     setView(next);
@@ -210,7 +225,8 @@ export function Workspace({ env, me, memory, onLogout, onSessionLost }: Workspac
           {consoleSeen ? (
             <div className="view" hidden={view !== 'console'}>
               <Suspense fallback={<p className="muted pad">Loading the console…</p>}>
-                <SqlConsole
+                <LibraryConsole
+                  api={env.api}
                   callTool={callTool}
                   connection={current?.name}
                   writesAllowed={writes}

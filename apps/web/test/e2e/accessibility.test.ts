@@ -1,0 +1,60 @@
+import AxeBuilder from '@axe-core/playwright';
+import { seedDemoDatabase } from '@pgmcp/demo-data';
+import type { RunningServer } from '@pgmcp/server';
+import { useTestDatabase } from '@pgmcp/vitest-config/postgres';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { launchChromium, logIn, openPage, startWebServer } from './harness.js';
+
+// axe-core's WCAG 2.1 A/AA rules over the main screens (login, chat, SQL console with its history
+// panel, admin), light and dark: no serious or critical violation.
+
+const db = useTestDatabase('web-accessibility');
+let server: RunningServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  await seedDemoDatabase(db.url);
+  server = await startWebServer({ connections: [{ name: 'demo', url: db.url }] });
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** Serious and critical violations on the page as it is now, one line each with where. */
+async function violations(page: Page, screen: string): Promise<string[]> {
+  const result = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze();
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .flatMap((v) => v.nodes.map((n) => `${screen}: ${v.id} (${v.impact}) at ${n.target.join(' ')}`));
+}
+
+it.each(['light', 'dark'] as const)(
+  'finds no serious accessibility violation on the main screens (%s)',
+  async (scheme) => {
+    const { context, page } = await openPage(browser, { colorScheme: scheme });
+    const found: string[] = [];
+    await page.goto(server.url);
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    found.push(...(await violations(page, 'login')));
+    await logIn(page);
+    await page.locator('.chat').waitFor();
+    found.push(...(await violations(page, 'chat')));
+    await page.locator('.view-tab', { hasText: 'SQL console' }).click();
+    await page.getByLabel('SQL statement').fill('SELECT 1 AS one');
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    await page.getByRole('table', { name: 'Query result' }).waitFor();
+    await page.getByRole('button', { name: 'History and saved queries' }).click();
+    await page.getByRole('list', { name: 'Query history' }).waitFor();
+    found.push(...(await violations(page, 'console')));
+    await page.locator('.view-tab', { hasText: 'Admin' }).click();
+    await page.locator('.admin-area').waitFor();
+    found.push(...(await violations(page, 'admin')));
+    expect(found).toEqual([]);
+    await context.close();
+  },
+);
