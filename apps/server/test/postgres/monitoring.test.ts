@@ -145,6 +145,57 @@ describe('monitoring in the server, through the MCP client', () => {
     expect((await adminQuery(store.url, 'select 1 from metrics_samples limit 1')).length).toBe(1);
   });
 
+  it('query_datastore is for administrators: it reads every connection, statement texts included', async () => {
+    const guarded = await startTestServer(
+      {
+        PGMCP_DATASTORE_URL: store.url,
+        PGMCP_COLLECTOR: 'off',
+        PGMCP_AUTH: 'on',
+        PGMCP_ADMIN_PASSWORD: 'an admin password for monitoring',
+      },
+      {
+        yaml: [
+          'auth:',
+          '  bcrypt_cost: 4',
+          'connections:',
+          '  - name: shop',
+          `    url: ${db.url}`,
+          '    is_monitored: true',
+          '  - name: quiet',
+          `    url: ${db.url}`,
+        ].join('\n'),
+      },
+    );
+    try {
+      const user = await guarded.auth.createUser({
+        username: 'viewer',
+        password: 'a long viewer password 1',
+      });
+      const group = await guarded.auth.createGroup({ name: 'viewers' });
+      await guarded.auth.addGroupMember(group.id, { userId: user.id });
+      await guarded.auth.grantPrivilege(group.id, { type: 'connection', name: 'quiet', access: 'read' });
+      await guarded.auth.grantPrivilege(group.id, {
+        type: 'mcp_item',
+        kind: 'tool',
+        name: 'query_datastore',
+      });
+      const { token } = await guarded.auth.createApiToken(user.id, { note: 'monitoring' });
+      const viewer = await mcpClient(guarded, { token });
+      try {
+        const refused = await viewer.callTool({
+          name: 'query_datastore',
+          arguments: { query: 'select connection_id, "values" from metrics_samples' },
+        });
+        expect(refused.isError).toBe(true);
+        expect(textOf(refused)).toMatch(/only administrators may run it.*query_metrics/);
+      } finally {
+        await viewer.close();
+      }
+    } finally {
+      await guarded.close();
+    }
+  });
+
   it('starts and stops collecting a stored connection when its is_monitored flag changes, without a restart', async () => {
     const url = new URL(db.url);
     const collector = server.monitoring!.collector!;

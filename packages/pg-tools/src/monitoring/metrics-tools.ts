@@ -10,7 +10,7 @@ import {
 import { type McpRegistry, ToolError } from '@pgmcp/mcp-core';
 import type { ConnectionInfo } from '@pgmcp/pool-manager';
 import { z } from 'zod';
-import type { PgToolsRuntime, PgToolsState } from '../context.js';
+import { hidesOtherSessions, type PgToolsRuntime, type PgToolsState } from '../context.js';
 import { resultFooter, structuredResult, toTsv } from '../format.js';
 import { boundAnswer, runGuarded, statementArg } from '../tools/common.js';
 import { findProbeOrFail } from './probe-tools.js';
@@ -24,6 +24,21 @@ function monitoredConnections(runtime: PgToolsRuntime, state: PgToolsState): Con
     .filter(
       (info) => info.isMonitored && (state.connectionAccess?.(info.name) ?? 'read_write') !== undefined,
     );
+}
+
+/**
+ * `query_datastore` reads every connection's metrics, statement texts included, with no filter by
+ * caller: only callers who may use every connection and read other sessions' statements (the
+ * administrators under `privacy.hide_other_sessions`) may run it.
+ */
+function refuseUnlessSeesAll(runtime: PgToolsRuntime, state: PgToolsState): void {
+  const access = state.connectionAccess;
+  const usesAll = !access || runtime.pools.listConnections().every((c) => access(c.name) !== undefined);
+  if (usesAll && !hidesOtherSessions(state)) return;
+  throw new ToolError(
+    'query_datastore reads the metrics and statement texts of every connection, so only administrators may run it. Use query_metrics (and list_connections) for the connections you may use.',
+    { refused: true },
+  );
 }
 
 function connectionOrFail(runtime: PgToolsRuntime, state: PgToolsState, name: string | undefined): string {
@@ -247,6 +262,7 @@ Example: {"query": "SELECT ts, (\\"values\\"->>'xact_commit')::float8 AS tps FRO
       offset: z.number().int().min(0).default(0),
     }),
     handler: async (args, context) => {
+      refuseUnlessSeesAll(runtime, context.state);
       const info = backend.datastorePools.getConnection(DATASTORE_CONNECTION);
       const target = { info, database: info.database, access: 'read' as const, writes: false };
       const { result } = await runGuarded({ ...runtime, pools: backend.datastorePools }, context, target, {
