@@ -170,6 +170,8 @@ build_dockerfile() {
   echo "    $tag built in $(( $(date +%s) - at )) s"
 }
 
+# Working containers docker/run-image.sh keeps for the images about to be replaced.
+for ctr in $(bh containers --quiet --filter name=pgmcp-run- 2>/dev/null); do bh rm "$ctr" >/dev/null; done
 build_node_slim
 build_node_full
 if [ $ONLY != server ]; then build_nginx; fi

@@ -58,14 +58,16 @@ if [ $# -eq 0 ]; then
   set -- "${cmd[@]}"
 fi
 
-ctr=$(bh from --pull=never "$image")
+# One working container per image, kept and shared by later runs (vfs copies the whole image for
+# each new container; the root is mounted read-only, so sharing it is safe).
+# docker/build-images.sh removes these when it builds.
+ctr="pgmcp-run-$(config '{{.FromImageID}}' | cut -c1-12)"
+bh inspect --type container "$ctr" >/dev/null 2>&1 || bh from --pull=never --name "$ctr" "$image" >/dev/null
 work=$(mktemp -d)
 pid_inside="$work/pid"
 cleanup() {
   if [ -s "$pid_inside" ]; then kill -TERM "$(cat "$pid_inside")" 2>/dev/null || true; fi
   wait 2>/dev/null || true
-  bh umount "$ctr" >/dev/null 2>&1 || true
-  bh rm "$ctr" >/dev/null 2>&1 || true
   rm -rf "$work"
 }
 trap cleanup EXIT

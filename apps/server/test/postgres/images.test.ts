@@ -111,6 +111,8 @@ beforeAll(async () => {
   writeFileSync(path.join(secrets, 'admin_password'), ADMIN_PASSWORD);
   const port = await freePort();
   serverBase = `http://127.0.0.1:${port}`;
+  // The first run of an image prepares its root filesystem (a copy, with vfs): not part of a start.
+  await runToEnd([SERVER_IMAGE, 'true']);
   const at = performance.now();
   server = runImage([
     ...['-v', `${data}:/data`, '--ro-volume', `${run}:/run`],
@@ -138,7 +140,8 @@ afterAll(async () => {
   if (wanted) console.info(`image timings (ms): ${JSON.stringify(timings)}`);
 });
 
-describe.runIf(wanted)('the server image (docker/Dockerfile.server)', () => {
+// Each run starts a process from the image: slow on a loaded machine, not a behaviour.
+describe.runIf(wanted)('the server image (docker/Dockerfile.server)', { timeout: 300_000 }, () => {
   it('answers /health and runs as UID 1001 with secrets from files', async () => {
     const health = await fetch(`${serverBase}/health`);
     expect(await health.json()).toEqual({ status: 'ok' });
@@ -199,7 +202,7 @@ describe.runIf(wanted)('the server image (docker/Dockerfile.server)', () => {
   });
 });
 
-describe.runIf(wanted)('the web image (docker/Dockerfile.web)', () => {
+describe.runIf(wanted)('the web image (docker/Dockerfile.web)', { timeout: 300_000 }, () => {
   let web = '';
   let nginx: Running;
 
@@ -220,7 +223,7 @@ describe.runIf(wanted)('the web image (docker/Dockerfile.web)', () => {
       WEB_IMAGE,
     ]);
     await waitForHealth(web, nginx);
-  }, 120_000);
+  }, 300_000);
 
   it('runs nginx as UID 101 on a read-only root with only /tmp writable', () => {
     expect(idsOf(nginx).uid).toEqual(['101', '101', '101', '101']);
