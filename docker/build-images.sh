@@ -166,7 +166,8 @@ build_dockerfile() {
     ca=(--volume "$(dirname "$NODE_EXTRA_CA_CERTS"):/run/build-ca:ro"
       --build-arg "NODE_EXTRA_CA_CERTS=/run/build-ca/$(basename "$NODE_EXTRA_CA_CERTS")")
   fi
-  bh bud --isolation chroot --pull=never --layers "${ca[@]}" -f "$ROOT/docker/$file" -t "$tag" "$ROOT"
+  # --format docker: the OCI format has no HEALTHCHECK.
+  bh bud --isolation chroot --pull=never --layers --format docker "${ca[@]}" -f "$ROOT/docker/$file" -t "$tag" "$ROOT"
   echo "    $tag built in $(( $(date +%s) - at )) s"
 }
 

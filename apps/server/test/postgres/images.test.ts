@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { chownSync, closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { useTestDatabase } from '@pgmcp/vitest-config/postgres';
@@ -84,6 +84,16 @@ async function waitForHealth(base: string, proc: Running): Promise<void> {
   );
 }
 
+function requireImage(image: string): void {
+  try {
+    execFileSync('buildah', ['--storage-driver', 'vfs', 'inspect', '--type', 'image', image], {
+      stdio: 'ignore',
+    });
+  } catch {
+    throw new Error(`No image ${image}: build the images first (docker/build-images.sh).`);
+  }
+}
+
 let serverBase = '';
 let server: Running;
 let data = '';
@@ -91,15 +101,7 @@ let secrets = '';
 
 beforeAll(async () => {
   if (!wanted) return;
-  for (const image of [SERVER_IMAGE, WEB_IMAGE]) {
-    try {
-      execFileSync('buildah', ['--storage-driver', 'vfs', 'inspect', '--type', 'image', image], {
-        stdio: 'ignore',
-      });
-    } catch {
-      throw new Error(`No image ${image}: build the images first (docker/build-images.sh).`);
-    }
-  }
+  requireImage(SERVER_IMAGE);
   // The data volume belongs to the image's user; secrets come from files, as compose mounts them.
   data = makeTempDir('pgmcp-image-data-');
   chownSync(data, 1001, 1001);
@@ -109,6 +111,10 @@ beforeAll(async () => {
   writeFileSync(path.join(secrets, 'store_url'), store.url);
   writeFileSync(path.join(secrets, 'database_url'), store.url);
   writeFileSync(path.join(secrets, 'admin_password'), ADMIN_PASSWORD);
+  // Readable by the image's user, as compose mounts secrets.
+  for (const dir of [run, secrets]) chmodSync(dir, 0o755);
+  for (const file of ['store_url', 'database_url', 'admin_password'])
+    chownSync(path.join(secrets, file), 1001, 1001);
   const port = await freePort();
   serverBase = `http://127.0.0.1:${port}`;
   // The first run of an image prepares its root filesystem (a copy, with vfs): not part of a start.
@@ -145,11 +151,10 @@ describe.runIf(wanted)('the server image (docker/Dockerfile.server)', { timeout:
   it('answers /health and runs as UID 1001 with secrets from files', async () => {
     const health = await fetch(`${serverBase}/health`);
     expect(await health.json()).toEqual({ status: 'ok' });
-    expect(idsOf(server)).toEqual({
-      uid: ['1001', '1001', '1001', '1001'],
-      gid: ['1001', '1001', '1001', '1001'],
-      groups: '',
-    });
+    const ids = idsOf(server);
+    expect(ids.uid).toEqual(['1001', '1001', '1001', '1001']);
+    expect(ids.gid).toEqual(['1001', '1001', '1001', '1001']);
+    expect(ids.groups.split(/\s+/)).not.toContain('0');
     const login = await fetch(`${serverBase}/api/v1/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -207,6 +212,7 @@ describe.runIf(wanted)('the web image (docker/Dockerfile.web)', { timeout: 300_0
   let nginx: Running;
 
   beforeAll(async () => {
+    requireImage(WEB_IMAGE);
     // docker/nginx.conf as the image holds it, with loopback addresses for the compose names.
     const { output } = await runToEnd([WEB_IMAGE, 'cat', '/etc/nginx/nginx.conf']);
     const port = await freePort();
