@@ -47,6 +47,9 @@ function runImage(args: string[]): Running {
   const log = path.join(dir, 'output.log');
   const pidFile = path.join(dir, 'pid');
   const fd = openSync(log, 'w');
+  // The image's user reopens /dev/stderr (nginx does): let it, as it could a pipe.
+  chmodSync(dir, 0o755);
+  chmodSync(log, 0o666);
   const child = spawn(RUN_IMAGE, ['--pidfile', pidFile, ...args], { stdio: ['ignore', fd, fd] });
   closeSync(fd);
   const proc = { child, log, pidFile };
