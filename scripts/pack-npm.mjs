@@ -150,6 +150,8 @@ writeFileSync(
     {
       name: 'pgmcp',
       version: cli.version,
+      // The MCP registry checks that the package names the server.json entry that points at it.
+      mcpName: JSON.parse(readFileSync(path.join(root, 'server.json'), 'utf8')).name,
       description:
         'A safe, fast Model Context Protocol server for PostgreSQL, with accounts, an LLM proxy and web and terminal clients.',
       license: 'MIT',
