@@ -112,6 +112,24 @@ describe('one user', () => {
     );
   });
 
+  it('keeps what a tool card showed (a tool result display) through HTTP, unchanged', async () => {
+    const display = {
+      structured: { columns: [{ name: 'total', type: 'numeric' }], rows: [[166]], row_count: 1 },
+      duration_ms: 37,
+    };
+    const messages = [
+      { role: 'user', content: 'Total?' },
+      { role: 'assistant', content: [{ type: 'tool_use', id: 't1', name: 'query_database', input: {} }] },
+      {
+        role: 'user',
+        content: [{ type: 'tool_result', tool_use_id: 't1', content: 'total\n166.00', display }],
+      },
+    ];
+    const created = await create(alice, { messages });
+    const read = await api.call('GET', `/api/v1/conversations/${created.id}`, { token: alice });
+    expect(ConversationSchema.parse(read.body).messages).toEqual(messages);
+  });
+
   it('lists newest first with previews, page by page', async () => {
     const { token: carol } = await api.createUser(adminToken, 'carol');
     const ids: string[] = [];

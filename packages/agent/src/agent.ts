@@ -10,6 +10,7 @@ import type {
   Usage,
 } from '@pgmcp/api-contract';
 import type { AgentLlm } from './agent-llm.js';
+import { withoutDisplays } from './display.js';
 import { isUnauthorized } from './connect-mcp.js';
 import { AgentError, messageOf } from './errors.js';
 import type { AgentEvent, AgentEventHandler, ToolCallStatus, TurnStopReason } from './events.js';
@@ -363,7 +364,8 @@ export function createAgent(options: AgentOptions): Agent {
       }
     };
 
-    let history = [...input];
+    // Stored conversations carry what the UI shows (tool result displays); the model never gets it.
+    let history = withoutDisplays(input);
     const newMessages: Message[] = [];
     const append = (message: Message) => {
       history.push(message);

@@ -14,6 +14,7 @@ export {
 export type { AgentEvent, AgentEventHandler, ToolCallStatus, TurnStopReason } from './events.js';
 export { DEFAULT_SYSTEM_PROMPT, resolveSystemPrompt, type SystemPromptOption } from './system-prompt.js';
 export { findHistoryProblem } from './history.js';
+export { DISPLAY_MAX_BYTES, toolResultDisplay, withDisplays, withoutDisplays } from './display.js';
 
 // Models: pgmcp's LLM proxy (browser, CLI against a server) or an LlmClient (CLI local mode).
 export type { AgentLlm } from './agent-llm.js';

@@ -11,6 +11,7 @@ export {
   ToolChoiceSchema,
   ToolDefinitionSchema,
   ToolResultBlockSchema,
+  ToolResultDisplaySchema,
   ToolUseBlockSchema,
   UsageSchema,
   type Block,
@@ -24,6 +25,7 @@ export {
   type ToolChoice,
   type ToolDefinition,
   type ToolResultBlock,
+  type ToolResultDisplay,
   type ToolUseBlock,
   type Usage,
 } from './messages.js';

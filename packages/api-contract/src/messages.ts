@@ -32,12 +32,24 @@ export const ImageBlockSchema = z.object({
 });
 export type ImageBlock = z.infer<typeof ImageBlockSchema>;
 
+/**
+ * What a client needs to show a tool result again as it looked live, stored with the conversation:
+ * the tool's structured result (e.g. query_database's `{columns, rows, row_count, truncated,
+ * next_offset}`) and how long the call took. For people only: never sent to a model.
+ */
+export const ToolResultDisplaySchema = z.object({
+  structured: z.record(z.string(), z.unknown()).optional(),
+  duration_ms: z.number().nonnegative().optional(),
+});
+export type ToolResultDisplay = z.infer<typeof ToolResultDisplaySchema>;
+
 /** The result of a tool call, answering the tool_use with the same id. */
 export const ToolResultBlockSchema = z.object({
   type: z.literal('tool_result'),
   tool_use_id: z.string().min(1),
   content: z.union([z.string(), z.array(z.discriminatedUnion('type', [TextBlockSchema, ImageBlockSchema]))]),
   is_error: z.boolean().optional(),
+  display: ToolResultDisplaySchema.optional(),
 });
 export type ToolResultBlock = z.infer<typeof ToolResultBlockSchema>;
 

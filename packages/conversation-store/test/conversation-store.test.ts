@@ -280,6 +280,36 @@ describe.each(useStoreTestTargets('conversations'))('conversation store on $dial
     }
   });
 
+  it('keeps a tool result display (typed rows, timing) exactly, counted in the size and the quota', async () => {
+    const display = {
+      structured: {
+        columns: [
+          { name: 'id', type: 'int8' },
+          { name: 'total', type: 'numeric' },
+        ],
+        rows: [['9007199254740993', 166]],
+        row_count: 1,
+        truncated: false,
+      },
+      duration_ms: 37,
+    };
+    const shown: Message[] = messages.map((m, i) =>
+      i === 2
+        ? {
+            role: 'user',
+            content: [{ type: 'tool_result', tool_use_id: 'call_1', content: '1234', display }],
+          }
+        : m,
+    );
+    const bytes = Buffer.byteLength(JSON.stringify(shown));
+    const plain = Buffer.byteLength(JSON.stringify(messages));
+    // One byte short of this conversation with its display plus one without: fits only if the display is not counted.
+    const { store } = await freshStore(target, { limits: { maxBytesPerUser: bytes + plain - 1 } });
+    const created = await store.create('usr_a', { messages: shown });
+    expect((await store.get('usr_a', created.id)).messages).toEqual(shown);
+    await expect(store.create('usr_a', { messages })).rejects.toMatchObject({ code: 'QUOTA_EXCEEDED' });
+  });
+
   it('keeps conversations across a restart and shares a database with other stores', async () => {
     const { store, url } = await freshStore(target);
     const created = await store.create('usr_a', { messages });

@@ -10,8 +10,10 @@ import {
   createAgent,
   NO_USAGE,
   recordTurn,
+  toolResultDisplay,
   type ToolCallStatus,
   type UsageTotals,
+  withDisplays,
 } from '@pgmcp/agent';
 import { type ApiClient, type Conversation, isApiError, type Message, type Usage } from '@pgmcp/api-contract';
 import { errorMessage } from '../api/error-message.js';
@@ -24,7 +26,7 @@ export interface ToolRuntime {
   status: 'awaiting_confirmation' | 'pending' | 'running' | ToolCallStatus;
   durationMs?: number;
   rowCount?: number;
-  /** The tool's structuredContent, e.g. query_database's rows; kept in memory only. */
+  /** The tool's structuredContent, e.g. query_database's rows; stored with its result as its display. */
   structured?: Record<string, unknown>;
 }
 
@@ -217,7 +219,10 @@ export class ChatSession {
       const newMessages = result.newMessages;
       this.context = result.messages;
       this.flushText();
-      this.store.set({ messages: [...before, userMessage, ...newMessages], streamingText: '' });
+      this.store.set({
+        messages: [...before, userMessage, ...this.withDisplays(newMessages)],
+        streamingText: '',
+      });
 
       if (result.error?.code === 'UNAUTHORIZED') {
         this.sessionLost(before, newMessages, text);
@@ -313,6 +318,15 @@ export class ChatSession {
     });
   }
 
+  /** Tool results with what their cards showed live (rows with types, timing), so a reopened chat looks the same. */
+  private withDisplays(messages: readonly Message[]): Message[] {
+    const runtimes = this.store.get().toolRuntime;
+    return withDisplays(messages, (id) => {
+      const runtime = runtimes[id];
+      return runtime ? toolResultDisplay(runtime.structured, runtime.durationMs || undefined) : undefined;
+    });
+  }
+
   private setRuntime(id: string, patch: ToolRuntime): void {
     this.store.set((s) => ({ toolRuntime: { ...s.toolRuntime, [id]: { ...s.toolRuntime[id], ...patch } } }));
   }
@@ -325,7 +339,10 @@ export class ChatSession {
         break;
       case 'message':
         this.flushText();
-        this.store.set((s) => ({ messages: [...s.messages, event.message], streamingText: '' }));
+        this.store.set((s) => ({
+          messages: [...s.messages, ...this.withDisplays([event.message])],
+          streamingText: '',
+        }));
         break;
       case 'tool_call_requested':
         this.setRuntime(event.id, { status: event.needsConfirmation ? 'awaiting_confirmation' : 'pending' });

@@ -1,3 +1,4 @@
+import { rowCountOf } from '@pgmcp/agent';
 import { memo, useEffect, useState } from 'react';
 import { errorMessage } from '../api/error-message.js';
 import type { McpSession } from '../mcp/mcp-session.js';
@@ -149,7 +150,8 @@ function ResultBody({ item, runtime, callTool, status }: ToolCallProps & { statu
     return <pre className="tool-error">{result.text}</pre>;
   }
   if (item.name === 'query_database') {
-    const rows = exactResult(runtime?.structured, result.text) ?? parseQueryText(result.text);
+    const structured = runtime?.structured ?? result.display?.structured;
+    const rows = exactResult(structured, result.text) ?? parseQueryText(result.text);
     if (rows) return <QueryRows initial={rows} item={item} callTool={callTool} />;
   }
   return <pre className="tool-text">{result.text}</pre>;
@@ -163,10 +165,12 @@ export const ToolCall = memo(function ToolCall(props: ToolCallProps) {
   useEffect(() => setOpen(props.open), [props.open]);
   const status = statusOf(item, runtime);
   const args = Object.entries(item.input).filter(([key]) => key !== 'query' || item.sql === undefined);
-  const rows = runtime?.rowCount;
+  const stored = item.result?.display;
+  const rows = runtime ? runtime.rowCount : rowCountOf(stored?.structured);
+  const durationMs = runtime ? runtime.durationMs : stored?.duration_ms;
   const meta = [
     rows !== undefined && status === 'ok' ? plural(rows, 'row') : undefined,
-    runtime?.durationMs ? `${Math.round(runtime.durationMs)} ms` : undefined,
+    durationMs ? `${Math.round(durationMs)} ms` : undefined,
   ].filter(Boolean);
   const failed = status === 'error';
   return (

@@ -1,10 +1,12 @@
-import type { Block, Message } from '@pgmcp/api-contract';
+import type { Block, Message, ToolResultDisplay } from '@pgmcp/api-contract';
 import { resultText, statementOf } from '@pgmcp/agent';
 
 /** The answer a tool call got, as stored in the conversation. */
 export interface ToolResultView {
   text: string;
   isError: boolean;
+  /** The structured result and timing stored with it, to show it as it looked live. */
+  display?: ToolResultDisplay;
 }
 
 /** One row of the chat as the user sees it. */
@@ -52,7 +54,11 @@ export function toTranscript(
     if (message.role !== 'user' || typeof message.content === 'string') continue;
     for (const block of message.content) {
       if (block.type === 'tool_result') {
-        results.set(block.tool_use_id, { text: resultText(block.content), isError: block.is_error === true });
+        results.set(block.tool_use_id, {
+          text: resultText(block.content),
+          isError: block.is_error === true,
+          ...(block.display ? { display: block.display } : {}),
+        });
       }
     }
   }

@@ -13,7 +13,7 @@ import {
 import type { RunningServer } from '@pgmcp/server';
 import { adminQuery, useTestDatabase } from '@pgmcp/vitest-config/postgres';
 import type pg from 'pg';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   ADMIN_PASSWORD,
@@ -97,6 +97,16 @@ function filesUnder(dir: string): string[] {
   });
 }
 
+/** What a tool card shows: its result table's HTML and its row count and timing. */
+async function cardLook(call: Locator): Promise<{ table: string; meta: string }> {
+  const table = call.getByRole('table', { name: 'Result of query_database' });
+  return {
+    table: await table.evaluate((element) => element.outerHTML),
+    meta: (await call.locator('.tool-meta').textContent()) ?? '',
+  };
+}
+
+let liveCard: { table: string; meta: string } | undefined;
 let fake: FakeProvider;
 let server: RunningServer;
 let browser: Browser;
@@ -175,6 +185,9 @@ describe('the web client against the real server', () => {
     expect(await table.getByRole('columnheader').allTextContents()).toEqual(['#', 'revenue']);
     expect(await table.getByRole('cell').nth(1).textContent()).toBe(revenue);
     expect(await call.locator('.tool-status').textContent()).toBe('done');
+    expect(await table.getByRole('cell').nth(1).getAttribute('class')).toContain('num');
+    liveCard = await cardLook(call);
+    expect(liveCard.meta).toMatch(/^1 row( · \d+ ms)?done$/);
 
     // The model call went through the server's proxy with the server's key; the browser never had it.
     expect(fake.chatRequests[0]!.headers.authorization).toBe(`Bearer ${PROVIDER_KEY}`);
@@ -209,6 +222,10 @@ describe('the web client against the real server', () => {
     const table = page.getByRole('table', { name: 'Result of query_database' });
     await table.waitFor();
     expect(await table.getByRole('cell').nth(1).textContent()).toBe(revenue);
+    // Exactly as it looked live: the same table (types, alignment, values) and the same row count and timing.
+    expect(await cardLook(page.locator('details.tool-call', { hasText: 'query_database' }))).toEqual(
+      liveCard,
+    );
 
     await sidebar.getByRole('button', { name: `Rename “${title}”` }).click();
     await sidebar.getByLabel('New title').fill('Revenue 2024 (delivered)');
