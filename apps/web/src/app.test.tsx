@@ -159,11 +159,11 @@ describe('App', () => {
       within(nav)
         .getAllByRole('button')
         .map((b) => b.textContent),
-    ).toEqual(['Users', 'Account']);
+    ).toEqual(['Users', 'Account', 'Activity']);
     expect(await screen.findByRole('region', { name: 'Users' })).toBeTruthy();
   });
 
-  it('calls the tab Account for users without an admin permission, with only their own account in it', async () => {
+  it('calls the tab Account for users without an admin permission, with only their own account and activity in it', async () => {
     const { user } = setup({ admin: [] });
     await logIn(user);
     expect((await screen.findAllByRole('button', { name: /SQL console/ })).length).toBeGreaterThan(0);
@@ -174,7 +174,7 @@ describe('App', () => {
       within(nav)
         .getAllByRole('button')
         .map((b) => b.textContent),
-    ).toEqual(['Account']);
+    ).toEqual(['Account', 'Activity']);
     expect(await screen.findByRole('region', { name: 'Account of admin' })).toBeTruthy();
     expect(await screen.findByRole('form', { name: 'Create an API token' })).toBeTruthy();
   });
