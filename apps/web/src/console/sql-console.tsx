@@ -328,60 +328,60 @@ export function SqlConsole(props: SqlConsoleProps) {
         </aside>
 
         <div className="workbench-main">
-          <div className="editor-tabs" role="tablist" aria-label="Editor tabs">
-            {tabs.tabs.map((t) => (
-              <div key={t.id} className={`editor-tab ${t.id === active.id ? 'active' : ''}`}>
-                {renaming === t.id ? (
-                  <input
-                    className="tab-rename"
-                    aria-label="Tab name"
-                    defaultValue={t.name}
-                    autoFocus
-                    onBlur={(e) => {
-                      const name = e.target.value.trim() || t.name;
-                      setTabs((s) => ({
-                        ...s,
-                        tabs: s.tabs.map((x) => (x.id === t.id ? { ...x, name } : x)),
-                      }));
-                      setRenaming(undefined);
-                    }}
-                    onKeyDown={(e) => {
-                      if (e.key === 'Enter') e.currentTarget.blur();
-                      if (e.key === 'Escape') setRenaming(undefined);
-                    }}
-                  />
-                ) : (
-                  <button
-                    type="button"
-                    role="tab"
-                    aria-selected={t.id === active.id}
-                    className="editor-tab-name"
-                    onClick={() => setTabs((s) => ({ ...s, active: t.id }))}
-                    onDoubleClick={() => setRenaming(t.id)}
-                  >
-                    {t.name}
-                  </button>
-                )}
-                {t.id === active.id && renaming !== t.id ? (
-                  <button
-                    type="button"
-                    className="icon-button small"
-                    aria-label={`Rename ${t.name}`}
-                    onClick={() => setRenaming(t.id)}
-                  >
-                    <PencilIcon />
-                  </button>
-                ) : null}
+          {/* The tablist holds only tabs; the active tab's rename and close buttons follow it. */}
+          <div className="editor-tabs">
+            <div className="editor-tablist" role="tablist" aria-label="Editor tabs">
+              {tabs.tabs.map((t) => (
                 <button
+                  key={t.id}
                   type="button"
-                  className="icon-button small"
-                  aria-label={`Close ${t.name}`}
-                  onClick={() => setTabs((s) => closeTab(s, t.id))}
+                  role="tab"
+                  aria-selected={t.id === active.id}
+                  className={`editor-tab editor-tab-name ${t.id === active.id ? 'active' : ''}`}
+                  onClick={() => setTabs((s) => ({ ...s, active: t.id }))}
+                  onDoubleClick={() => setRenaming(t.id)}
                 >
-                  <CloseIcon />
+                  {t.name}
                 </button>
-              </div>
-            ))}
+              ))}
+            </div>
+            {renaming === active.id ? (
+              <input
+                className="tab-rename"
+                aria-label="Tab name"
+                defaultValue={active.name}
+                autoFocus
+                onBlur={(e) => {
+                  const name = e.target.value.trim() || active.name;
+                  setTabs((s) => ({
+                    ...s,
+                    tabs: s.tabs.map((x) => (x.id === active.id ? { ...x, name } : x)),
+                  }));
+                  setRenaming(undefined);
+                }}
+                onKeyDown={(e) => {
+                  if (e.key === 'Enter') e.currentTarget.blur();
+                  if (e.key === 'Escape') setRenaming(undefined);
+                }}
+              />
+            ) : (
+              <button
+                type="button"
+                className="icon-button small"
+                aria-label={`Rename ${active.name}`}
+                onClick={() => setRenaming(active.id)}
+              >
+                <PencilIcon />
+              </button>
+            )}
+            <button
+              type="button"
+              className="icon-button small"
+              aria-label={`Close ${active.name}`}
+              onClick={() => setTabs((s) => closeTab(s, active.id))}
+            >
+              <CloseIcon />
+            </button>
             <button
               type="button"
               className="icon-button small"

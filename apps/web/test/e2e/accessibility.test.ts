@@ -4,7 +4,7 @@ import type { RunningServer } from '@pgmcp/server';
 import { useTestDatabase } from '@pgmcp/vitest-config/postgres';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { launchChromium, logIn, openPage, startWebServer } from './harness.js';
+import { launchChromium, logIn, openPage, setEditorText, startWebServer } from './harness.js';
 
 // axe-core's WCAG 2.1 A/AA rules over the main screens (login, chat, SQL console with its history
 // panel, admin), light and dark: no serious or critical violation.
@@ -45,7 +45,9 @@ it.each(['light', 'dark'] as const)(
     await page.locator('.chat').waitFor();
     found.push(...(await violations(page, 'chat')));
     await page.locator('.view-tab', { hasText: 'SQL console' }).click();
-    await page.getByLabel('SQL statement').fill('SELECT 1 AS one');
+    await setEditorText(page, 'SELECT 1 AS one');
+    // The completion popup is transient (CodeMirror's own listbox); audit the console without it.
+    await page.keyboard.press('Escape');
     await page.getByRole('button', { name: 'Run', exact: true }).click();
     await page.getByRole('table', { name: 'Query result' }).waitFor();
     await page.getByRole('button', { name: 'History and saved queries' }).click();

@@ -75,7 +75,7 @@ describe('the Activity screen', () => {
     const allowed = mcpCalls.nth(1);
     expect(await allowed.getAttribute('data-outcome')).toBe('ok');
     expect(await allowed.locator('.activity-facts').textContent()).toMatch(
-      /^shop · token tok_\w+ · .* · 2 rows · \d+ B · [\d.]+ ms$/,
+      /^shop · token tok_[\w-]+ · .* · 2 rows · \d+ B · [\d.]+ ms$/,
     );
     // No secret on the page.
     expect(await page.content()).not.toContain(secret);
