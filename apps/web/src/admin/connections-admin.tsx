@@ -6,7 +6,7 @@ import {
 } from '@pgmcp/api-contract';
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { errorMessage } from '../api/error-message.js';
-import { Modal } from '../ui/modal.js';
+import { ConfirmModal } from '../ui/confirm-modal.js';
 
 /** Props of {@link ConnectionsAdmin}. */
 export interface ConnectionsAdminProps {
@@ -242,22 +242,15 @@ export function ConnectionsAdmin({ api, onChanged }: ConnectionsAdminProps) {
       </form>
 
       {deleting ? (
-        <Modal
+        <ConfirmModal
           title={`Delete ${deleting.name}?`}
-          className="danger"
+          confirmLabel="Delete"
+          cancelLabel="Keep it"
           onClose={() => setDeleting(undefined)}
-          initialFocus=".decline"
-          description={<p>Its pools close, and sessions using it fall back to the default connection.</p>}
+          onConfirm={() => void remove(deleting)}
         >
-          <div className="modal-actions">
-            <button type="button" className="button decline" onClick={() => setDeleting(undefined)}>
-              Keep it
-            </button>
-            <button type="button" className="button danger" onClick={() => void remove(deleting)}>
-              Delete
-            </button>
-          </div>
-        </Modal>
+          <p>Its pools close, and sessions using it fall back to the default connection.</p>
+        </ConfirmModal>
       ) : null}
     </section>
   );

@@ -1,7 +1,7 @@
 import type { ApiClient, OAuthClient, OAuthGrant } from '@pgmcp/api-contract';
 import { useCallback, useEffect, useState } from 'react';
 import { errorMessage } from '../api/error-message.js';
-import { Modal } from '../ui/modal.js';
+import { ConfirmModal } from '../ui/confirm-modal.js';
 
 /** Props of {@link OAuthAdmin}. */
 export interface OAuthAdminProps {
@@ -258,21 +258,8 @@ function ConfirmDialog({
             action: 'Disable',
           };
   return (
-    <Modal
-      title={text.title}
-      className="danger"
-      onClose={onCancel}
-      initialFocus=".decline"
-      description={<p>{text.body}</p>}
-    >
-      <div className="modal-actions">
-        <button type="button" className="button decline" onClick={onCancel}>
-          Cancel
-        </button>
-        <button type="button" className="button danger" onClick={onConfirm}>
-          {text.action}
-        </button>
-      </div>
-    </Modal>
+    <ConfirmModal title={text.title} confirmLabel={text.action} onClose={onCancel} onConfirm={onConfirm}>
+      <p>{text.body}</p>
+    </ConfirmModal>
   );
 }

@@ -2,7 +2,7 @@ import { type ApiClient, isApiError, type SavedQuery } from '@pgmcp/api-contract
 import { type FormEvent, useCallback, useEffect, useId, useState } from 'react';
 import { errorMessage } from '../api/error-message.js';
 import { PlayIcon, TrashIcon } from '../ui/icons.js';
-import { Modal } from '../ui/modal.js';
+import { ConfirmModal } from '../ui/confirm-modal.js';
 
 /** The REST calls the saved-queries panel makes. */
 export type SavedQueriesApi = Pick<ApiClient, 'listSavedQueries' | 'createSavedQuery' | 'deleteSavedQuery'>;
@@ -185,27 +185,18 @@ export function SavedQueriesPanel({ api, connection, currentSql, onOpen, onRun }
         </ul>
       )}
       {deleting ? (
-        <Modal
+        <ConfirmModal
           title="Delete this saved query?"
-          className="danger"
+          confirmLabel="Delete"
+          cancelLabel="Keep it"
           onClose={() => setDeleting(undefined)}
-          initialFocus=".decline"
-          description={
-            <p>
-              <strong>{deleting.name}</strong> will be gone
-              {deleting.group ? ` for you and everyone in ${deleting.group.name}` : ''}.
-            </p>
-          }
+          onConfirm={() => void remove(deleting)}
         >
-          <div className="modal-actions">
-            <button type="button" className="button decline" onClick={() => setDeleting(undefined)}>
-              Keep it
-            </button>
-            <button type="button" className="button danger" onClick={() => void remove(deleting)}>
-              Delete
-            </button>
-          </div>
-        </Modal>
+          <p>
+            <strong>{deleting.name}</strong> will be gone
+            {deleting.group ? ` for you and everyone in ${deleting.group.name}` : ''}.
+          </p>
+        </ConfirmModal>
       ) : null}
     </div>
   );
