@@ -222,11 +222,30 @@ export class TargetRunner {
   }
 }
 
-/** Runs one statement in a read-only transaction with the probe's timeout; always ends the transaction. */
+/**
+ * An object the statement reached from a catalog scan was dropped before the statement got to it
+ * (`pg_database_size` of a database being dropped, the size of a table dropped meanwhile): another
+ * snapshot sees a consistent catalog.
+ */
+function droppedMeanwhile(error: unknown): boolean {
+  const code = pgCode(error);
+  return (
+    code === '3D000' ||
+    code === '42P01' ||
+    code === '42704' ||
+    (code === 'XX000' && /with OID \d+/.test(messageOf(error)))
+  );
+}
+
+/**
+ * Runs one statement in a read-only transaction with the probe's timeout; always ends the
+ * transaction. Tries once more on a fresh snapshot when an object vanished mid-statement.
+ */
 async function readOnly(
   client: pg.PoolClient,
   sql: string,
   timeoutMs: number,
+  retry = true,
 ): Promise<Record<string, unknown>[]> {
   await client.query(`begin read only; set local statement_timeout = ${Math.max(1, Math.floor(timeoutMs))}`);
   try {
@@ -235,6 +254,7 @@ async function readOnly(
     return rows;
   } catch (error) {
     await client.query('rollback').catch(() => undefined);
+    if (retry && droppedMeanwhile(error)) return readOnly(client, sql, timeoutMs, false);
     throw error;
   }
 }

@@ -2,6 +2,7 @@ import { adminQuery } from '@pgmcp/vitest-config/postgres';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BUILTIN_PROBES, createCollector, type Collector } from '../src/index.js';
+import { gauge } from '../src/probes/columns.js';
 import { targetOf, useCollectorDatabases } from './helpers.js';
 
 const dbs = useCollectorDatabases('collector');
@@ -153,6 +154,37 @@ describe('collector on a real PostgreSQL', () => {
     await expect.poll(count, { timeout: 10_000 }).toBeGreaterThanOrEqual(3);
     await collector.setTargets([]);
     expect(collector.targetIds()).toEqual([]);
+  });
+
+  it('reads again on a fresh snapshot when an object vanishes mid-statement (a database dropped meanwhile)', async () => {
+    // Fails the first call of the session as pg_database_size does for a database dropped between the
+    // catalog scan and the size: the advisory lock outlives the rolled-back transaction, the error does not.
+    await adminQuery(
+      dbs.monitored().url,
+      `create or replace function vanishing_once() returns int language plpgsql as $$
+       begin
+         if not exists (select 1 from pg_locks where locktype = 'advisory' and pid = pg_backend_pid() and objid = 4242) then
+           perform pg_advisory_lock(4242);
+           raise exception using errcode = '3D000', message = 'database with OID 1 does not exist';
+         end if;
+         return 7;
+       end $$`,
+    );
+    const collector = await newCollector({
+      probes: [
+        {
+          name: 'vanishing',
+          description: 'a probe whose object is dropped while it reads',
+          intervalS: 60,
+          timeoutMs: 5000,
+          dims: [],
+          columns: [gauge('n', 'n', 'a value')],
+          sql: [{ sql: 'select vanishing_once() as n' }],
+        },
+      ],
+    });
+    const [outcome] = await collector.collectNow('mon', ['vanishing']);
+    expect(outcome).toMatchObject({ status: 'ok', rows: 1 });
   });
 
   it('reports a database that stops accepting connections as an error, not a crash, and resumes', async () => {
