@@ -209,8 +209,8 @@ describe('monitoring in the server, through the MCP client', () => {
       sslmode: 'disable',
       isMonitored: true,
     });
-    await expect.poll(() => collector.targetIds()).toContain('stored');
+    await expect.poll(() => collector.targetIds(), { timeout: 10_000 }).toContain('stored');
     await server.connectionStore.update('stored', { isMonitored: false });
-    await expect.poll(() => collector.targetIds()).not.toContain('stored');
+    await expect.poll(() => collector.targetIds(), { timeout: 10_000 }).not.toContain('stored');
   });
 });
