@@ -118,7 +118,8 @@ beforeAll(async () => {
   await loadModule();
 });
 
-describe('spliced attacks', () => {
+// Thousands of parses each: CPU-bound, so a busy machine needs more than the default 30 s.
+describe('spliced attacks', { timeout: 120_000 }, () => {
   it('never get a write or a spliced denied call past the read-only guard', async () => {
     let accepted = 0;
     let refused = 0;
