@@ -175,6 +175,38 @@ describe('webhook channel', () => {
       .toEqual(['delivered', 'delivered']);
   });
 
+  it('resumes a retry that a stopped process left due', async () => {
+    const receiver = await startReceiver({ statuses: [502] });
+    let clock = new Date('2026-12-07T06:00:00Z');
+    const parked = { setTimeout: () => 0, clearTimeout: () => {} };
+    const first = await openNotifier(db.url, { more: { now: () => clock, timers: parked } });
+    const channel = await first.notifier.createChannel({
+      kind: 'webhook',
+      name: 'resume',
+      url: receiver.url,
+      min_severity: 'info',
+    });
+    first.notifier.dispatch(event({ alertId: 'resume-1' }));
+    await expect
+      .poll(async () => (await first.notifier.listDeliveries({ alertId: 'resume-1' }))[0]?.status)
+      .toBe('retrying');
+    const [waiting] = await first.notifier.listDeliveries({ alertId: 'resume-1' });
+    expect(waiting!.next_attempt_at).toBe('2026-12-07T06:00:01.000Z');
+
+    const second = await openNotifier(db.url, { more: { now: () => clock } });
+    expect(await second.notifier.resumeDue()).toBe(0);
+    clock = new Date('2026-12-07T06:00:02Z');
+    expect(await second.notifier.resumeDue()).toBe(1);
+    await second.notifier.idle();
+    const [done] = await second.notifier.listDeliveries({ channelId: channel.id });
+    expect(done).toMatchObject({
+      status: 'delivered',
+      attempts: 2,
+      last_error: 'url: HTTP 502 receiver down',
+    });
+    expect(receiver.received).toHaveLength(2);
+  });
+
   it('routes per severity and per rule', async () => {
     const receiver = await startReceiver();
     const { notifier } = await openNotifier(db.url);
