@@ -5,7 +5,11 @@ import { type ChannelKind, type ChannelSettings, SEVERITIES, SMTP_SECURITY } fro
 const httpUrl = z
   .string()
   .max(2048)
-  .refine((value) => /^https?:$/.test(urlProtocol(value)), 'must be an http:// or https:// URL');
+  .refine((value) => /^https?:$/.test(parsedUrl(value)?.protocol ?? ''), 'must be an http:// or https:// URL')
+  .refine(
+    (value) => !parsedUrl(value)?.username && !parsedUrl(value)?.password,
+    'must not hold a user name or password (put credentials in headers or use the HMAC secret)',
+  );
 
 const name = z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters');
 const severity = z.enum(SEVERITIES, { error: `must be one of ${SEVERITIES.join(', ')}` });
@@ -15,8 +19,14 @@ const common = {
   min_severity: severity.nullable().optional(),
 };
 const hmacSecret = z.string().min(16, 'must be at least 16 characters').max(512).nullable().optional();
-const headerName = z.string().regex(/^[A-Za-z0-9-]{1,100}$/, 'header names are letters, digits and -');
-const headers = z.record(headerName, z.string().max(2000)).optional();
+/** Headers the notifier sets itself or the HTTP client owns. */
+const RESERVED_HEADER = /^(host|content-length|content-type|transfer-encoding|connection|x-pgmcp-.*)$/i;
+const headerName = z
+  .string()
+  .regex(/^[A-Za-z0-9-]{1,100}$/, 'header names are letters, digits and -')
+  .refine((value) => !RESERVED_HEADER.test(value), 'this header is set by pgmcp');
+/** Extra request headers (e.g. Authorization): their values are secrets. */
+const headers = z.record(headerName, z.string().max(2000)).nullable().optional();
 const email = z.email({ error: 'must be an email address' });
 const smtpFields = {
   host: z.string().trim().min(1, 'must not be empty').max(255),
@@ -87,6 +97,9 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown): z.
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
+  if (issue.code === 'invalid_key') {
+    throw invalidInput(fieldPath(issue.path), issue.issues[0]?.message ?? issue.message);
+  }
   if (issue.code === 'unrecognized_keys') {
     const field = fieldPath([...issue.path, issue.keys[0]!]);
     throw invalidInput(field, 'is not a field of this channel kind');
@@ -98,6 +111,7 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown): z.
 export interface ChannelSecrets {
   url?: string;
   secret?: string;
+  headers?: Record<string, string>;
   password?: string;
 }
 
@@ -109,10 +123,13 @@ export function splitSecrets(config: ChannelConfig): { settings: ChannelSettings
         settings: {
           kind: 'webhook',
           url: config.url,
-          headers: config.headers ?? {},
+          header_names: Object.keys(config.headers ?? {}),
           signed: !!config.secret,
         },
-        secrets: config.secret ? { secret: config.secret } : {},
+        secrets: {
+          ...(config.secret ? { secret: config.secret } : {}),
+          ...(config.headers && Object.keys(config.headers).length > 0 ? { headers: config.headers } : {}),
+        },
       };
     case 'slack':
       return { settings: { kind: 'slack', host: new URL(config.url).host }, secrets: { url: config.url } };
@@ -151,7 +168,7 @@ export function joinSecrets(
         kind,
         name,
         url: s.url,
-        headers: s.headers,
+        ...(secrets.headers ? { headers: secrets.headers } : {}),
         ...(secrets.secret ? { secret: secrets.secret } : {}),
       };
     }
@@ -183,10 +200,10 @@ export interface StoredConfig {
   ca?: string;
 }
 
-function urlProtocol(value: string): string {
+function parsedUrl(value: string): URL | undefined {
   try {
-    return new URL(value).protocol;
+    return new URL(value);
   } catch {
-    return '';
+    return undefined;
   }
 }

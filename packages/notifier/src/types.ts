@@ -42,7 +42,7 @@ export type SmtpSecurity = (typeof SMTP_SECURITY)[number];
 
 /** The non-secret settings of a channel, as list/get show them. */
 export type ChannelSettings =
-  | { kind: 'webhook'; url: string; headers: Record<string, string>; signed: boolean }
+  | { kind: 'webhook'; url: string; header_names: string[]; signed: boolean }
   | { kind: 'slack'; host: string }
   | {
       kind: 'email';
@@ -62,7 +62,7 @@ export interface ChannelView {
   /** Per-rule routing: the rules whose events go here. */
   rule_ids: string[];
   settings: ChannelSettings;
-  /** Whether an encrypted secret is stored (Slack URL, HMAC secret or SMTP password). */
+  /** Whether an encrypted secret is stored (Slack URL, HMAC secret, header values or SMTP password). */
   has_secret: boolean;
   created_at: string;
   updated_at: string;

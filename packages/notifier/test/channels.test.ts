@@ -30,6 +30,12 @@ describe('channel input', () => {
     [{ kind: 'webhook', name: 'w', url: 'ftp://example.com/x' }, 'url', /http:\/\/ or https:\/\//],
     [{ kind: 'webhook', name: 'w' }, 'url', /expected string/],
     [{ kind: 'webhook', name: 'w', url: 'https://example.com', secret: 'short' }, 'secret', /at least 16/],
+    [{ kind: 'webhook', name: 'w', url: 'https://u:p@example.com' }, 'url', /user name or password/],
+    [
+      { kind: 'webhook', name: 'w', url: 'https://example.com', headers: { Host: 'x' } },
+      'headers.Host',
+      /set by pgmcp/,
+    ],
     [{ kind: 'pager', name: 'w' }, 'kind', /webhook, slack, email/],
     [{ kind: 'webhook', name: '', url: 'https://example.com' }, 'name', /empty/],
     [
@@ -125,9 +131,25 @@ describe('channel secrets', () => {
     expect(hook.settings).toEqual({
       kind: 'webhook',
       url: 'https://example.com/h',
-      headers: {},
+      header_names: [],
       signed: true,
     });
+    const authorized = await notifier.createChannel({
+      kind: 'webhook',
+      name: 'authorized',
+      url: 'https://example.com/a',
+      headers: { Authorization: 'Bearer header-token-secret' },
+    });
+    expect(authorized).toMatchObject({
+      has_secret: true,
+      settings: { header_names: ['Authorization'], signed: false },
+    });
+    const all = await adminQuery<{ row: string }>(
+      db.url,
+      'select t::text as row from notification_channels t',
+    );
+    expect(all.map((r) => r.row).join('\n')).not.toContain('header-token-secret');
+    expect(JSON.stringify(await notifier.listChannels())).not.toContain('header-token-secret');
   });
 
   it('keeps a secret a change leaves out, and removes it on null', async () => {
