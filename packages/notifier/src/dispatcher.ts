@@ -109,25 +109,27 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     return { ok: outcome.ok, response: outcome.response, error: outcome.error };
   }
 
+  async function deliver(event: AlertEvent, channelId: string): Promise<void> {
+    const id = await deliveries.insert(
+      {
+        channelId,
+        eventKind: event.kind,
+        alertId: event.alertId,
+        ruleId: event.ruleId,
+        connectionId: event.connectionId,
+        severity: event.severity,
+        event: { ...event, at: event.at.toISOString() },
+        maxAttempts: retry.attempts,
+      },
+      now(),
+    );
+    await attempt(id);
+  }
+
   async function fanOut(event: AlertEvent): Promise<void> {
     const targets = await channels.routes(event.ruleId, event.severity);
-    for (const target of targets) {
-      const id = await deliveries.insert(
-        {
-          channelId: target.id,
-          eventKind: event.kind,
-          alertId: event.alertId,
-          ruleId: event.ruleId,
-          connectionId: event.connectionId,
-          severity: event.severity,
-          event: { ...event, at: event.at.toISOString() },
-          maxAttempts: retry.attempts,
-        },
-        now(),
-      );
-      // Each delivery runs on its own: a slow or failing channel holds up no other.
-      track(attempt(id));
-    }
+    // Each delivery runs on its own: a slow or failing channel holds up no other.
+    for (const target of targets) track(deliver(event, target.id));
   }
 
   async function idle(): Promise<void> {
