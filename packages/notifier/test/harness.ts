@@ -157,13 +157,19 @@ export interface Mail {
 export async function startSmtpSink(options: {
   tls: { key: string; cert: string };
   credentials: { user: string; password: string };
+  /** Implicit TLS from the first byte (port 465 style) instead of STARTTLS. */
+  secure?: boolean;
+  /** Offer no STARTTLS (a server that only speaks in clear). */
+  noStarttls?: boolean;
 }) {
   const mails: Mail[] = [];
   const server = new SMTPServer({
     key: options.tls.key,
     cert: options.tls.cert,
+    secure: options.secure ?? false,
+    allowInsecureAuth: options.noStarttls ?? false,
     authMethods: ['PLAIN', 'LOGIN'],
-    disabledCommands: [],
+    disabledCommands: options.noStarttls ? ['STARTTLS'] : [],
     logger: false,
     onAuth(auth, _session, callback) {
       if (auth.username === options.credentials.user && auth.password === options.credentials.password)
