@@ -136,6 +136,22 @@ describe('email channel', () => {
     expect(sink.mails).toHaveLength(0);
   });
 
+  it('names a recipient the server refuses', async () => {
+    const sink = await startSmtpSink({ tls, credentials: LOGIN, unknownRecipients: ['oncall@example.com'] });
+    const { notifier } = await openNotifier(db.url);
+    const channel = await notifier.createChannel(emailChannel(sink.port));
+    // Delivered to the first, the second named as refused.
+    const partly = await notifier.sendTest(channel.id);
+    expect(partly.ok).toBe(true);
+    expect(partly.error).toMatch(/^to\[1\]: 550 5\.1\.1 No such user/);
+    expect(sink.mails.map((m) => m.to)).toEqual([['dba@example.com']]);
+    // Nobody left: a failure naming the refused recipient.
+    await notifier.updateChannel(channel.id, { to: ['oncall@example.com'] });
+    const none = await notifier.sendTest(channel.id);
+    expect(none.ok).toBe(false);
+    expect(none.error).toMatch(/^to\[0\]: 550 5\.1\.1 No such user/);
+  });
+
   it('sends the test message', async () => {
     const sink = await startSmtpSink({ tls, credentials: LOGIN });
     const { notifier } = await openNotifier(db.url);

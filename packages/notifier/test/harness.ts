@@ -161,6 +161,8 @@ export async function startSmtpSink(options: {
   secure?: boolean;
   /** Offer no STARTTLS (a server that only speaks in clear). */
   noStarttls?: boolean;
+  /** Recipients answered with 550. */
+  unknownRecipients?: string[];
 }) {
   const mails: Mail[] = [];
   const server = new SMTPServer({
@@ -176,6 +178,11 @@ export async function startSmtpSink(options: {
         callback(null, { user: auth.username });
       else
         callback(Object.assign(new Error('5.7.8 Authentication credentials invalid'), { responseCode: 535 }));
+    },
+    onRcptTo(address, _session, callback) {
+      if (options.unknownRecipients?.includes(address.address))
+        callback(Object.assign(new Error('5.1.1 No such user'), { responseCode: 550 }));
+      else callback();
     },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];

@@ -114,7 +114,9 @@ describe('webhook channel', () => {
   it('gives up after the configured attempts, and does not retry a 4xx', async () => {
     const down = await startReceiver({ statuses: [500, 500, 500, 500, 500] });
     const gone = await startReceiver({ statuses: [404] });
-    const { notifier } = await openNotifier(db.url);
+    const { notifier, timers } = await openNotifier(db.url, {
+      more: { retry: { attempts: 4, baseDelayMs: 1_000, maxDelayMs: 1_500 } },
+    });
     const a = await notifier.createChannel({
       kind: 'webhook',
       name: 'down',
@@ -141,6 +143,8 @@ describe('webhook channel', () => {
     });
     expect(goneDelivery).toMatchObject({ attempts: 1, last_error: 'url: HTTP 404 receiver down' });
     expect(down.received).toHaveLength(4);
+    // Doubling, capped at maxDelayMs; the 404 was not retried at all.
+    expect(timers.delays).toEqual([1_000, 1_500, 1_500]);
   });
 
   it('returns at once, and a hanging channel holds up neither the caller nor the other channels', async () => {

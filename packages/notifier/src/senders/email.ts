@@ -57,7 +57,11 @@ export async function sendEmail(
       text: emailText(notice),
       headers: { 'X-Pgmcp-Delivery': context.deliveryId },
     });
-    return { ok: true, response: info.response, error: null, permanent: false };
+    // Delivered to the others; the refused recipients are kept as the error, named by position.
+    const refused = config.to.findIndex((address) => info.rejected.includes(address));
+    const why = info.rejectedErrors?.[0]?.response ?? 'refused by the server';
+    const error = refused >= 0 ? `to[${refused}]: ${why}` : null;
+    return { ok: true, response: info.response, error, permanent: false };
   } catch (error) {
     return smtpFailure(error as SmtpError & Error, config);
   } finally {
