@@ -1,4 +1,7 @@
 import { createHmac } from 'node:crypto';
+import path from 'node:path';
+import { openKeyRing } from '@pgmcp/secrets';
+import { makeTempDir } from '@pgmcp/vitest-config/temp';
 import { useTestDatabase } from '@pgmcp/vitest-config/postgres';
 import { describe, expect, it } from 'vitest';
 import type { AlertEvent } from '../src/index.js';
@@ -209,6 +212,37 @@ describe('webhook channel', () => {
       last_error: 'url: HTTP 502 receiver down',
     });
     expect(receiver.received).toHaveLength(2);
+  });
+
+  it('delivers to the other channels when one channel cannot be read (its key is gone)', async () => {
+    const receiver = await startReceiver();
+    const first = await openNotifier(db.url);
+    const lost = await first.notifier.createChannel({
+      kind: 'slack',
+      name: 'lost-key',
+      url: `${receiver.url}/lost`,
+      min_severity: 'info',
+    });
+    // Another key file: the Slack channel's secret no longer decrypts.
+    const keyRing = openKeyRing({
+      file: path.join(makeTempDir('pgmcp-notifier-other-'), 'k'),
+      createIfMissing: true,
+    });
+    const second = await openNotifier(db.url, { more: { keyRing } });
+    await second.notifier.createChannel({
+      kind: 'webhook',
+      name: 'readable',
+      url: `${receiver.url}/ok`,
+      min_severity: 'info',
+    });
+
+    second.notifier.dispatch(event({ alertId: 'lost-key' }));
+    await expect.poll(() => receiver.received.map((r) => r.path)).toEqual(['/ok']);
+    await expect
+      .poll(async () => (await second.notifier.listDeliveries({ channelId: lost.id }))[0]?.status)
+      .toBe('failed');
+    const [failed] = await second.notifier.listDeliveries({ channelId: lost.id });
+    expect(failed!.last_error).toMatch(/^channel: A stored secret was encrypted with key/);
   });
 
   it('routes per severity and per rule', async () => {
