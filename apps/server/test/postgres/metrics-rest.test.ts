@@ -8,7 +8,7 @@ import {
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../src/start.js';
-import { startTestServer } from '../helpers.js';
+import { mcpClient, startTestServer } from '../helpers.js';
 
 // The monitoring REST routes against a real collected database: the server collects `shop` into a
 // datastore of its own, and users read it back over REST — one with access to `shop`, one with
@@ -97,6 +97,9 @@ beforeAll(async () => {
   const readers = await admin.createGroup({ body: { name: 'shop-readers' } });
   await admin.grantPrivilege({
     body: { group: 'shop-readers', privilege: { type: 'connection', name: 'shop', access: 'read' } },
+  });
+  await admin.grantPrivilege({
+    body: { group: 'shop-readers', privilege: { type: 'mcp_item', kind: 'tool', name: 'query_metrics' } },
   });
   analyst = await newUser('analyst', readers.id);
   stranger = await newUser('stranger');
@@ -248,6 +251,30 @@ describe('monitoring over REST', () => {
     });
     expect(series.query_text_hidden).toBe(true);
     expect(series.series.every((s) => s.points.every((p) => p.values.query === null))).toBe(true);
+
+    // The MCP tool applies the same rule.
+    const { token } = await analyst.createToken({ body: { note: 'mcp' } });
+    const client = await mcpClient(server, { token });
+    try {
+      const result = await client.callTool({
+        name: 'query_metrics',
+        arguments: {
+          probe_name: 'statements',
+          connection_id: 'shop',
+          metrics: ['query', 'calls'],
+          buckets: 1,
+        },
+      });
+      expect(result.isError).toBeFalsy();
+      const structured = result.structuredContent as {
+        series: { points: { values: { query: unknown } }[] }[];
+      };
+      expect(structured.series.length).toBeGreaterThan(0);
+      expect(structured.series.every((s) => s.points.every((p) => p.values.query === null))).toBe(true);
+      expect(JSON.stringify(result.content)).not.toContain('metrics_rest_marker');
+    } finally {
+      await client.close();
+    }
   });
 
   it('refuses bad input with 400 naming the field and what is valid', async () => {
