@@ -277,6 +277,30 @@ describe('monitoring over REST', () => {
     }
   });
 
+  it('starts and stops collecting a connection marked monitored over REST, without a restart', async () => {
+    const url = new URL(db.url);
+    const created = await admin.createConnection({
+      body: {
+        name: 'stored',
+        host: url.hostname,
+        port: Number(url.port),
+        database: db.name,
+        username: decodeURIComponent(url.username),
+        password: decodeURIComponent(url.password) || 'unused',
+      },
+    });
+    expect(created.is_monitored).toBe(false);
+    const collector = server.monitoring!.collector!;
+    const listed = async () => (await admin.listMetricsConnections()).connections.map((c) => c.name);
+    expect(await listed()).not.toContain('stored');
+    await admin.updateConnection({ params: { id: created.id }, body: { is_monitored: true } });
+    await expect.poll(() => collector.targetIds()).toContain('stored');
+    expect(await listed()).toContain('stored');
+    await admin.updateConnection({ params: { id: created.id }, body: { is_monitored: false } });
+    await expect.poll(() => collector.targetIds()).not.toContain('stored');
+    expect(await listed()).not.toContain('stored');
+  });
+
   it('refuses bad input with 400 naming the field and what is valid', async () => {
     const cases: [Record<string, unknown>, string, RegExp][] = [
       [{}, 'nope', /probe: Unknown probe "nope". The probes are: .*database_stats/],
