@@ -4,6 +4,7 @@ import { CHAT_ROUTES } from './chat.js';
 import { CONNECTION_ROUTES } from './connections.js';
 import { CONVERSATION_ROUTES } from './conversations.js';
 import { LLM_ROUTES } from './llm.js';
+import { METRICS_ROUTES } from './metrics.js';
 import { OAUTH_ROUTES } from './oauth.js';
 import { QUERY_ROUTES } from './queries.js';
 import type { RouteContract } from './route-contract.js';
@@ -25,6 +26,7 @@ export const ROUTES = {
   ...OAUTH_ROUTES,
   ...AUDIT_ROUTES,
   ...QUERY_ROUTES,
+  ...METRICS_ROUTES,
 } as const satisfies Record<string, RouteContract>;
 
 /** The routes, by name. */
