@@ -86,6 +86,11 @@ export class TargetRunner {
     });
     // An idle pooled connection that dies (server restart) is dropped; the next run reconnects.
     this.#pool.on('error', () => undefined);
+    // A checked-out one has no listener of the pool's: when the server goes away between two of
+    // its queries (e.g. while the rows are written to the datastore), its 'error' event would be
+    // an uncaught exception that takes the whole process down. The next query on it fails instead,
+    // and the failed session is discarded.
+    this.#pool.on('connect', (client) => client.on('error', () => undefined));
   }
 
   /** Runs one probe now, writes its rows and its status; never throws. */
