@@ -92,10 +92,10 @@ function aggregateRollup(aggregation: Aggregation): RawBuilder<unknown> {
   return sql`coalesce(${numeric}, ${text})`;
 }
 
-/** The requested metrics of each row, as (key, value) pairs, without exploding the other keys. */
-function requested(column: RawBuilder<unknown>, metrics: readonly string[]): RawBuilder<unknown> {
-  return sql`cross join lateral (select k.key, ${column} -> k.key as value
-    from unnest(${[...metrics]}::text[]) as k(key)) m`;
+/** The requested metrics of each row as (key, value) pairs, without expanding the other keys. */
+function requested(column: 'values' | 'agg', metrics: readonly string[]): RawBuilder<unknown> {
+  return sql`cross join lateral (select k.key, ${sql.ref(`s.${column}`)} -> k.key as value
+    from unnest(${[...metrics]}::text[]) as k(key)) m where m.value is not null`;
 }
 
 /** When the rollups were last brought up to date (the end of the last complete hour rolled up). */
@@ -131,8 +131,8 @@ export async function queryMetrics(
   const start = query.timeStart.toISOString();
   const end = query.timeEnd.toISOString();
   const where = (from: RawBuilder<unknown>, to: RawBuilder<unknown>) => sql`
-    where s.connection_id = ${query.connectionId} and s.probe = ${query.probe}
-      and s.ts >= ${from} and s.ts < ${to} and m.value is not null
+    and s.connection_id = ${query.connectionId} and s.probe = ${query.probe}
+      and s.ts >= ${from} and s.ts < ${to}
       ${sql.join(filters, sql` `)}`;
   const bucket = (ts: RawBuilder<unknown>) =>
     sql`date_bin(make_interval(secs => ${bucketSeconds}), ${ts}, ${start}::timestamptz)`;
@@ -142,7 +142,7 @@ export async function queryMetrics(
     statement = sql<Row>`
       select ${bucket(sql`s.ts`)} as bucket, ${dimColumns('s')}, m.key as metric,
         ${aggregateRaw(aggregation)} as value
-      from metrics_samples s ${requested(sql.ref('s.values'), query.metrics)}
+      from metrics_samples s ${requested('values', query.metrics)}
       ${where(sql`${start}::timestamptz`, sql`${end}::timestamptz`)}
       group by 1, 2, 3, 4, 5, 6
       order by 2, 3, 4, 5, 1`;
@@ -157,11 +157,11 @@ export async function queryMetrics(
         ${aggregateRollup(aggregation)} as value
       from (
         select s.ts, ${dimColumns('s')}, m.key, m.value as agg
-        from metrics_hourly s ${requested(sql.ref('s.agg'), query.metrics)}
+        from metrics_hourly s ${requested('agg', query.metrics)}
         ${where(sql`${start}::timestamptz`, sql`least(${end}::timestamptz, ${until})`)}
         union all
         select s.ts, ${dimColumns('s')}, m.key, ${rawAsRollup}
-        from metrics_samples s ${requested(sql.ref('s.values'), query.metrics)}
+        from metrics_samples s ${requested('values', query.metrics)}
         ${where(sql`greatest(${start}::timestamptz, ${until})`, sql`${end}::timestamptz`)}
       ) u
       group by 1, 2, 3, 4, 5, 6
