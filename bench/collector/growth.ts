@@ -11,7 +11,7 @@
  */
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { log, megabytes, startBenchCluster } from './setup.js';
+import { log, machineLoad, megabytes, startBenchCluster } from './setup.js';
 import { type FakeClock, openSimulation, simulateCollection, TARGET_ID } from './simulate.js';
 
 const { values: args } = parseArgs({ options: { hours: { type: 'string', default: '4' } } });
@@ -50,7 +50,7 @@ async function main(): Promise<void> {
       const perDay = (bytes: number) => (bytes * 24) / HOURS;
       const failing = statuses.filter((s) => s.status === 'error').map((s) => s.probe);
       console.log(
-        `PostgreSQL ${cluster.version}; demo database, ${HOURS} simulated hours, ${runs} probe runs` +
+        `PostgreSQL ${cluster.version} (${machineLoad()}); demo database, ${HOURS} simulated hours, ${runs} probe runs` +
           (failing.length ? `; failing: ${failing.join(', ')}` : ''),
       );
       console.log(

@@ -22,7 +22,14 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { BUILTIN_PROBES } from '@pgmcp/collector';
 import pg from 'pg';
-import { initPgbenchTables, log, startBenchCluster, startWorkload, WORKLOAD_APP } from './setup.js';
+import {
+  initPgbenchTables,
+  log,
+  machineLoad,
+  startBenchCluster,
+  startWorkload,
+  WORKLOAD_APP,
+} from './setup.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -165,7 +172,7 @@ async function main(): Promise<void> {
     const loadPerHour = perHour(used.cluster - used.collector - used.bench - used.datastore, windowS);
     const simulatedMin = windowS / SCALE / 60;
     console.log(
-      `PostgreSQL ${cluster.version}; ${BUILTIN_PROBES.length} probes at default intervals × ${SCALE} ` +
+      `PostgreSQL ${cluster.version} (${machineLoad()}); ${BUILTIN_PROBES.length} probes at default intervals × ${SCALE} ` +
         `for ${windowS.toFixed(0)} s (= ${simulatedMin.toFixed(0)} min of default-interval collection); ` +
         `probes ok ${stopped.statuses.ok}, skipped ${stopped.statuses.skipped}, error ${stopped.statuses.error}`,
     );

@@ -13,7 +13,7 @@
 import { parseArgs } from 'node:util';
 import type { Aggregation, Datastore } from '@pgmcp/datastore';
 import pg from 'pg';
-import { log, megabytes, quantile, startBenchCluster } from './setup.js';
+import { log, machineLoad, megabytes, quantile, startBenchCluster } from './setup.js';
 import { type FakeClock, openSimulation, simulateCollection, TARGET_ID } from './simulate.js';
 
 const { values: args } = parseArgs({
@@ -106,7 +106,7 @@ async function main(): Promise<void> {
     ).rows;
     await metrics.end();
     console.log(
-      `PostgreSQL ${cluster.version}; ${DAYS} days of raw samples: ${Number(rows[0]?.n).toLocaleString('en')} rows, ` +
+      `PostgreSQL ${cluster.version} (${machineLoad()}); ${DAYS} days of raw samples: ${Number(rows[0]?.n).toLocaleString('en')} rows, ` +
         `${megabytes(Number(sizes?.bytes))}; first maintenance (${maintenance.hourlyRowsWritten} hourly rows) ` +
         `took ${(maintenanceMs / 1000).toFixed(1)} s`,
     );

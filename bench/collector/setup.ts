@@ -3,7 +3,7 @@
  * empty datastore database beside it, a pgbench-like workload, and small printing helpers.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import type { CollectorTarget } from '@pgmcp/collector';
 import { isDemoSeeded, seedDemoDatabase } from '@pgmcp/demo-data';
@@ -176,4 +176,9 @@ export function quantile(values: readonly number[], q: number): number {
 
 export function megabytes(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** The machine's load when a figure was taken: figures from a busy machine are not comparable. */
+export function machineLoad(): string {
+  return `load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`;
 }
