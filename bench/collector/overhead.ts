@@ -16,7 +16,7 @@
  * The server must run on this host (/proc); the default is a throwaway embedded PostgreSQL 18.
  */
 import { fork } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -26,8 +26,10 @@ import {
   initPgbenchTables,
   log,
   machineLoad,
+  procTimes,
   startBenchCluster,
   startWorkload,
+  TICKS_PER_S,
   WORKLOAD_APP,
 } from './setup.js';
 
@@ -43,7 +45,6 @@ const DURATION_S = Number(args.duration);
 const CLIENTS = Number(args.clients);
 const SCALE = Number(args.scale);
 const WARMUP_S = Number(args.warmup);
-const TICKS_PER_S = 100; // USER_HZ: utime/stime are in 1/100 s on Linux
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 type Kind = 'collector' | 'workload' | 'datastore' | 'bench' | 'other';
@@ -53,18 +54,6 @@ const KIND_BY_APP: Record<string, Kind> = {
   'pgmcp-datastore': 'datastore',
   'pgmcp-bench-sampler': 'bench',
 };
-
-/** ppid and utime+stime (ticks) of a process, or undefined when it is gone. */
-function procTimes(pid: number): { ppid: number; ticks: number } | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after "pid (comm) ": state ppid … utime (14th overall) stime (15th).
-    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { ppid: Number(rest[1]), ticks: Number(rest[11]) + Number(rest[12]) };
-  } catch {
-    return undefined;
-  }
-}
 
 /** CPU ticks per PostgreSQL process, attributed by application_name, sampled until stopped. */
 class ClusterCpu {

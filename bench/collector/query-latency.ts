@@ -13,7 +13,7 @@
 import { parseArgs } from 'node:util';
 import type { Aggregation, Datastore } from '@pgmcp/datastore';
 import pg from 'pg';
-import { log, machineLoad, megabytes, quantile, startBenchCluster } from './setup.js';
+import { log, machineLoad, megabytes, procTimes, quantile, startBenchCluster, TICKS_PER_S } from './setup.js';
 import { type FakeClock, openSimulation, simulateCollection, TARGET_ID } from './simulate.js';
 
 const { values: args } = parseArgs({
@@ -63,6 +63,14 @@ async function fillDays(url: string): Promise<number> {
   }
 }
 
+/** CPU seconds used so far by the datastore's backends (the server's side of queryMetrics). */
+async function datastoreCpuS(observer: pg.Client): Promise<number> {
+  const { rows } = await observer.query<{ pid: number }>(
+    "select pid from pg_stat_activity where application_name = 'pgmcp-datastore'",
+  );
+  return rows.reduce((sum, { pid }) => sum + (procTimes(pid)?.ticks ?? 0), 0) / TICKS_PER_S;
+}
+
 async function time(store: Datastore, query: (typeof QUERIES)[number], rangeMs: number, now: number) {
   const times: number[] = [];
   let last: Awaited<ReturnType<Datastore['queryMetrics']>> | undefined;
@@ -110,18 +118,30 @@ async function main(): Promise<void> {
         `${megabytes(Number(sizes?.bytes))}; first maintenance (${maintenance.hourlyRowsWritten} hourly rows) ` +
         `took ${(maintenanceMs / 1000).toFixed(1)} s`,
     );
-    console.log(`queryMetrics, 150 buckets, ${ROUNDS} rounds each (target p95 ≤ 50 ms):`);
+    console.log(
+      `queryMetrics, 150 buckets, ${ROUNDS} rounds each (target p95 ≤ 50 ms); CPU per call on the ` +
+        `server (datastore backends, /proc) and in this process, which a busy machine does not inflate:`,
+    );
     const now = clock.ms;
+    const observer = new pg.Client({ connectionString: cluster.url('metrics') });
+    await observer.connect();
     for (const query of QUERIES) {
       for (const [label, rangeMs] of RANGES) {
+        const serverBefore = await datastoreCpuS(observer);
+        const clientBefore = process.cpuUsage();
         const { times, result } = await time(sim.store, query, rangeMs, now);
+        const client = process.cpuUsage(clientBefore);
+        const serverMs = ((await datastoreCpuS(observer)) - serverBefore) * 1000;
         const points = result.series.reduce((n, s) => n + s.points.length, 0);
+        const perCall = (ms: number) => (ms / (ROUNDS + 1)).toFixed(0);
         console.log(
           `  ${query.probe.padEnd(18)} ${label.padStart(3)} (${result.source.padEnd(6)} ${String(result.series.length).padStart(3)} series, ` +
-            `${String(points).padStart(5)} points): p50 ${quantile(times, 0.5).toFixed(1)} ms, p95 ${quantile(times, 0.95).toFixed(1)} ms`,
+            `${String(points).padStart(5)} points): p50 ${quantile(times, 0.5).toFixed(1)} ms, p95 ${quantile(times, 0.95).toFixed(1)} ms; ` +
+            `CPU ${perCall(serverMs)} ms server + ${perCall((client.user + client.system) / 1000)} ms client`,
         );
       }
     }
+    await observer.end();
     await sim.close();
   } finally {
     await cluster.close();

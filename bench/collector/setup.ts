@@ -2,6 +2,7 @@
  * What the collector benchmarks share: a throwaway PostgreSQL with the demo database seeded and an
  * empty datastore database beside it, a pgbench-like workload, and small printing helpers.
  */
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -181,4 +182,19 @@ export function megabytes(bytes: number): string {
 /** The machine's load when a figure was taken: figures from a busy machine are not comparable. */
 export function machineLoad(): string {
   return `load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`;
+}
+
+/** USER_HZ: utime and stime in /proc/<pid>/stat are in 1/100 s on Linux. */
+export const TICKS_PER_S = 100;
+
+/** ppid and utime+stime (ticks) of a process, or undefined when it is gone. */
+export function procTimes(pid: number): { ppid: number; ticks: number } | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after "pid (comm) ": state ppid … utime (14th overall) stime (15th).
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { ppid: Number(rest[1]), ticks: Number(rest[11]) + Number(rest[12]) };
+  } catch {
+    return undefined;
+  }
 }
