@@ -92,16 +92,31 @@ function aggregateRollup(aggregation: Aggregation): RawBuilder<unknown> {
 }
 
 /**
- * The requested metrics of each row as (key, value) pairs. A raw sample is small and stored inline:
- * each requested key is looked up. A rollup (six numbers per metric) is compressed, and each lookup
- * would decompress it again: it is expanded once and filtered (about 40 % less server CPU over 7
- * days of table_stats).
+ * The requested metrics of each row as (key, value) pairs. A small row (a raw sample, the rollup of
+ * a probe with few metrics) is stored inline: each requested key is looked up. A large rollup (six
+ * numbers for each of 15–20 metrics) is compressed, and each lookup would decompress it again: it
+ * is expanded once and filtered instead. Measured as server CPU over 7 days: table_stats 45 → 31 ms
+ * expanded, statements 12 ms looked up against 34 ms expanded.
  */
-function requested(column: 'values' | 'agg', metrics: readonly string[]): RawBuilder<unknown> {
+function requested(
+  column: 'values' | 'agg',
+  metrics: readonly string[],
+  expand = false,
+): RawBuilder<unknown> {
   const keys = sql`${[...metrics]}::text[]`;
-  if (column === 'agg') return sql`cross join lateral jsonb_each(s.agg) m where m.key = any(${keys})`;
-  return sql`cross join lateral (select k.key, s."values" -> k.key as value
+  if (expand)
+    return sql`cross join lateral jsonb_each(${sql.ref(`s.${column}`)}) m where m.key = any(${keys})`;
+  return sql`cross join lateral (select k.key, ${sql.ref(`s.${column}`)} -> k.key as value
     from unnest(${keys}) as k(key)) m where m.value is not null`;
+}
+
+/** Whether the probe's latest rollup is compressed (then every rollup of it is expanded once). */
+async function rollupsCompressed(db: Kysely<unknown>, query: MetricsQuery): Promise<boolean> {
+  const { rows } = await sql<{ compressed: boolean }>`
+    select pg_column_compression(agg) is not null as compressed from metrics_hourly
+    where connection_id = ${query.connectionId} and probe = ${query.probe}
+    order by ts desc limit 1`.execute(db);
+  return rows[0]?.compressed ?? false;
 }
 
 /** When the rollups were last brought up to date (the end of the last complete hour rolled up). */
@@ -153,6 +168,7 @@ export async function queryMetrics(
       group by 1, 2, 3, 4, 5, 6`;
   } else {
     const until = sql`${await rolledUpUntil(db)}::timestamptz`;
+    const expand = await rollupsCompressed(db, query);
     // Raw samples after the last rolled-up hour, shaped like rollups (one sample each).
     const rawAsRollup = sql`case when jsonb_typeof(m.value) = 'number'
       then jsonb_build_object('avg', m.value, 'min', m.value, 'max', m.value, 'sum', m.value, 'n', 1, 'last', m.value)
@@ -162,7 +178,7 @@ export async function queryMetrics(
         ${aggregateRollup(aggregation)} as value
       from (
         select s.ts, ${dimColumns('s')}, m.key, m.value as agg
-        from metrics_hourly s ${requested('agg', query.metrics)}
+        from metrics_hourly s ${requested('agg', query.metrics, expand)}
         ${where(sql`${start}::timestamptz`, sql`least(${end}::timestamptz, ${until})`)}
         union all
         select s.ts, ${dimColumns('s')}, m.key, ${rawAsRollup}

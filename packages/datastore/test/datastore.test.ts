@@ -152,15 +152,25 @@ describe('datastore', () => {
     // Two days of samples every 10 minutes, then a tail the rollups do not hold yet.
     const base = Math.ceil((clock.getTime() + DAY) / DAY) * DAY;
     const every = 10 * 60_000;
+    // Enough metrics that PostgreSQL compresses the rollups (they are read differently then).
+    const filler = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`other_metric_${i}`, i / 7]));
     const rows: Sample[] = [];
     for (let t = base; t < base + 2 * DAY + 30 * 60_000; t += every) {
       const tail = t >= base + 2 * DAY;
       const label = tail ? 'tail' : `day ${Math.floor((t - base) / DAY)}`;
-      rows.push({ ...sample(new Date(t), { tps: (t - base) / every, label }), connectionId: 'wide' });
+      rows.push({
+        ...sample(new Date(t), { tps: (t - base) / every, label, ...filler }),
+        connectionId: 'wide',
+      });
     }
     await store.insertSamples(rows);
     clock = new Date(base + 2 * DAY + 30 * 60_000);
     await store.runMaintenance();
+    const [compressed] = await adminQuery<{ n: string }>(
+      db.url,
+      `select count(*) as n from metrics_hourly where connection_id = 'wide' and pg_column_compression(agg) is not null`,
+    );
+    expect(Number(compressed?.n)).toBeGreaterThan(0);
 
     // 7 days at 150 buckets: 67-minute buckets become whole hours (2 h) over rollups.
     const timeStart = new Date(base - 5 * DAY);
