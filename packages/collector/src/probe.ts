@@ -57,6 +57,12 @@ export interface ProbeDefinition {
   readonly privilege?: string;
   /** The SQL per version range: the first whose range holds the server's version runs. */
   readonly sql?: readonly VersionedSql[];
+  /**
+   * Rows whose counters all stayed the same over the interval (an object that did nothing, such as
+   * a statement not run since the last snapshot) are not stored: a sum over a range is unchanged,
+   * and a chart shows a gap instead of a zero. For probes with many mostly idle objects.
+   */
+  readonly omitIdleRows?: boolean;
   /** Instead of `sql`: collects rows itself (OS metrics). */
   readonly collect?: (context: ProbeContext) => Promise<ProbeRow[]>;
 }

@@ -58,4 +58,28 @@ describe('convertRows', () => {
     );
     expect(second.rows.map((r) => r.values.commits)).toEqual([10, 0]);
   });
+
+  it('leaves out rows whose counters did not move when the probe omits idle rows', () => {
+    const idle: ProbeDefinition = { ...probe, omitIdleRows: true };
+    const rows = [
+      { database_name: 'a', commits: 10, backends: 1 },
+      { database_name: 'b', commits: 50, backends: 2 },
+    ];
+    const first = convertRows(idle, rows, 0, undefined);
+    // No rate yet: the gauges are stored for both.
+    expect(first.rows).toHaveLength(2);
+    const second = convertRows(
+      idle,
+      [
+        { database_name: 'a', commits: 20, backends: 1 },
+        { database_name: 'b', commits: 50, backends: 2 },
+      ],
+      1000,
+      first.snapshot,
+    );
+    expect(second.rows.map((r) => [r.dims.database_name, r.values.commits])).toEqual([['a', 10]]);
+    // The idle object's snapshot is kept: its next change is a rate over the whole time.
+    const third = convertRows(idle, [{ database_name: 'b', commits: 80 }], 3000, second.snapshot);
+    expect(third.rows[0]?.values.commits).toBe(15);
+  });
 });

@@ -29,8 +29,9 @@ function dimsOf(probe: ProbeDefinition, row: ProbeRow): SampleDims {
 /**
  * Turns a probe's rows into stored rows: gauges as read, counters as per-second rates against the
  * previous snapshot of the same object. A counter that went down (statistics reset, server
- * restart) or has no previous value yields no rate rather than a negative or a spike. Returns the
- * rows and the snapshot to keep for next time.
+ * restart) or has no previous value yields no rate rather than a negative or a spike. With
+ * `omitIdleRows`, a row whose rates are all zero is left out. Returns the rows and the snapshot to
+ * keep for next time.
  */
 export function convertRows(
   probe: ProbeDefinition,
@@ -63,7 +64,9 @@ export function convertRows(
     }
     snapshot.rows.set(key, counters);
     if (Object.keys(values).length === 0) continue;
-    const hasRate = probe.columns.some((c) => c.kind === 'counter' && c.name in values);
+    const rates = probe.columns.filter((c) => c.kind === 'counter' && c.name in values);
+    const hasRate = rates.length > 0;
+    if (probe.omitIdleRows && hasRate && rates.every((c) => values[c.name] === 0)) continue;
     out.push({ dims, values, ...(hasRate ? { intervalS: elapsedS } : {}) });
   }
   return { rows: out, snapshot };

@@ -60,6 +60,8 @@ export class TargetRunner {
   readonly #now: () => Date;
   readonly #snapshots = new Map<string, Snapshot>();
   #versionNum: number | undefined;
+  /** Outcomes of runs whose session broke (worth one try on a new session). */
+  readonly #sessionLost = new WeakSet<ProbeOutcome>();
   #closed = false;
 
   constructor(target: CollectorTarget, datastore: Datastore, now: () => Date) {
@@ -86,6 +88,11 @@ export class TargetRunner {
     });
     // An idle pooled connection that dies (server restart) is dropped; the next run reconnects.
     this.#pool.on('error', () => undefined);
+    // A checked-out one has no listener of the pool's: when the server goes away between two of
+    // its queries (e.g. while the rows are written to the datastore), its 'error' event would be
+    // an uncaught exception that takes the whole process down. The next query on it fails instead,
+    // and the failed session is discarded.
+    this.#pool.on('connect', (client) => client.on('error', () => undefined));
   }
 
   /** Runs one probe now, writes its rows and its status; never throws. */
@@ -97,7 +104,10 @@ export class TargetRunner {
         message: 'the connection is no longer monitored',
         rows: 0,
       };
-    const outcome = await this.#collect(probe);
+    let outcome = await this.#collect(probe);
+    // A pooled session can die between runs (a server restart, a terminated backend) before the
+    // pool notices: one new session decides whether the server is really unreachable.
+    if (this.#sessionLost.has(outcome) && !this.#closed) outcome = await this.#collect(probe);
     // Stopped meanwhile (unmarked or shut down): its pool's failure is no status of the connection.
     if (this.#closed) return outcome;
     const at = this.#now();
@@ -186,11 +196,13 @@ export class TargetRunner {
       return { probe: probe.name, status: 'ok', rows: written };
     } catch (error) {
       const code = pgCode(error);
+      const outcome = this.#classify(probe, error, code);
       if (CONNECTION_CODES.test(code) || !code) {
         discard = true;
         this.#versionNum = undefined;
+        this.#sessionLost.add(outcome);
       }
-      return this.#classify(probe, error, code);
+      return outcome;
     } finally {
       client.release(discard);
     }

@@ -245,6 +245,67 @@ describe('datastore', () => {
     );
   });
 
+  it('reads wide buckets from the hourly rollups plus the raw samples after the last rolled-up hour', async () => {
+    // Two days of samples every 10 minutes, then a tail the rollups do not hold yet.
+    const base = Math.ceil((clock.getTime() + DAY) / DAY) * DAY;
+    const every = 10 * 60_000;
+    // Enough metrics that PostgreSQL compresses the rollups (they are read differently then).
+    const filler = Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`other_metric_${i}`, i / 7]));
+    const rows: Sample[] = [];
+    for (let t = base; t < base + 2 * DAY + 30 * 60_000; t += every) {
+      const tail = t >= base + 2 * DAY;
+      const label = tail ? 'tail' : `day ${Math.floor((t - base) / DAY)}`;
+      rows.push({
+        ...sample(new Date(t), { tps: (t - base) / every, label, ...filler }),
+        connectionId: 'wide',
+      });
+    }
+    await store.insertSamples(rows);
+    clock = new Date(base + 2 * DAY + 30 * 60_000);
+    await store.runMaintenance();
+    const [compressed] = await adminQuery<{ n: string }>(
+      db.url,
+      `select count(*) as n from metrics_hourly where connection_id = 'wide' and pg_column_compression(agg) is not null`,
+    );
+    expect(Number(compressed?.n)).toBeGreaterThan(0);
+
+    // 7 days at 150 buckets: 67-minute buckets become whole hours (2 h) over rollups.
+    const timeStart = new Date(base - 5 * DAY);
+    const query = { probe: 'database_stats', connectionId: 'wide', timeStart, timeEnd: clock, buckets: 150 };
+    const avg = await store.queryMetrics({ ...query, metrics: ['tps', 'label'] });
+    expect(avg).toMatchObject({ source: 'hourly', bucketSeconds: 7200 });
+    const expected = new Map<string, number[]>();
+    for (const row of rows) {
+      const bucket =
+        timeStart.getTime() + Math.floor((row.time.getTime() - timeStart.getTime()) / (2 * HOUR)) * 2 * HOUR;
+      const key = new Date(bucket).toISOString();
+      expected.set(key, [...(expected.get(key) ?? []), row.values.tps as number]);
+    }
+    const points = avg.series[0]?.points ?? [];
+    expect(points.map((p) => p.time)).toEqual([...expected.keys()]);
+    for (const point of points) {
+      const values = expected.get(point.time)!;
+      expect(point.values.tps).toBeCloseTo(values.reduce((a, b) => a + b, 0) / values.length, 9);
+    }
+    // Text metrics survive the rollup as their last value; the last bucket is the raw tail alone.
+    expect(points[0]?.values.label).toBe('day 0');
+    expect(points.at(-2)?.values.label).toBe('day 1');
+    expect(points.at(-1)?.values).toEqual({ tps: 289, label: 'tail' });
+
+    const sum = await store.queryMetrics({ ...query, metrics: ['tps'], aggregation: 'sum', buckets: 1 });
+    expect(sum.series[0]?.points[0]?.values.tps).toBe(rows.reduce((n, r) => n + (r.values.tps as number), 0));
+    const max = await store.queryMetrics({ ...query, metrics: ['tps'], aggregation: 'max', buckets: 1 });
+    expect(max.series[0]?.points[0]?.values.tps).toBe(290);
+    // Narrow buckets over the same days still read raw samples.
+    const narrow = await store.queryMetrics({
+      ...query,
+      timeStart: new Date(base),
+      metrics: ['tps'],
+      buckets: 500,
+    });
+    expect(narrow.source).toBe('raw');
+  });
+
   it('records and lists collection status', async () => {
     await store.recordStatus({
       connectionId: 'c1',
