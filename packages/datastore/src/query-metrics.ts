@@ -127,24 +127,15 @@ async function rolledUpUntil(db: Kysely<unknown>): Promise<string> {
 }
 
 /**
- * The dimension sets with the highest average of `metric` over the range, best first, with their
- * rank: one more than `maxSeries`, so the caller can tell the answer was truncated.
+ * The dimension sets with the highest average of `metric` over `parts` (rows of dimensions, a sum
+ * of values and their count), best first, with their rank: one more than `maxSeries`, so the caller
+ * can tell the answer was truncated.
  */
-function rankedSeries(
-  metric: string,
-  source: 'raw' | 'hourly',
-  where: RawBuilder<unknown>,
-  maxSeries: number,
-): RawBuilder<unknown> {
-  const average =
-    source === 'raw'
-      ? sql`avg(case when jsonb_typeof(s."values"->${metric}::text) = 'number' then (s."values"->>${metric}::text)::float8 end)`
-      : sql`sum((s.agg->${metric}::text->>'sum')::float8) / nullif(sum((s.agg->${metric}::text->>'n')::float8), 0)`;
-  const table = source === 'raw' ? sql.table('metrics_samples') : sql.table('metrics_hourly');
-  return sql`select s.database_name, s.schema_name, s.table_name, s.object_name,
-      row_number() over (order by ${average} desc nulls last, s.database_name, s.schema_name,
-        s.table_name, s.object_name) as rank
-    from ${table} s where ${where}
+function rankedSeries(parts: readonly RawBuilder<unknown>[], maxSeries: number): RawBuilder<unknown> {
+  return sql`select p.database_name, p.schema_name, p.table_name, p.object_name,
+      row_number() over (order by sum(p.total) / nullif(sum(p.n), 0) desc nulls last,
+        p.database_name, p.schema_name, p.table_name, p.object_name) as rank
+    from (${sql.join(parts, sql` union all `)}) p
     group by 1, 2, 3, 4
     order by rank limit ${maxSeries + 1}`;
 }
@@ -181,8 +172,15 @@ export async function queryMetrics(
   const bucket = (ts: RawBuilder<unknown>) =>
     sql`date_bin(make_interval(secs => ${bucketSeconds}), ${ts}, ${start}::timestamptz)`;
   const dimColumns = (alias: string) => sql.join(DIMENSIONS.map((d) => sql.ref(`${alias}.${d}`)));
+  // Ranking reads the same rows as the buckets: (dimensions, sum of the metric's values, count).
+  const rankBy = query.rankBy;
+  const rawRankPart = (from: RawBuilder<unknown>, to: RawBuilder<unknown>) => sql`
+    select ${dimColumns('s')}, (s."values"->>${rankBy}::text)::float8 as total, 1 as n
+    from metrics_samples s where jsonb_typeof(s."values"->${rankBy}::text) = 'number' ${where(from, to)}`;
+  const rankParts: RawBuilder<unknown>[] = [];
   let perMetric: RawBuilder<unknown>;
   if (source === 'raw') {
+    rankParts.push(rawRankPart(sql`${start}::timestamptz`, sql`${end}::timestamptz`));
     perMetric = sql`
       select ${bucket(sql`s.ts`)} as bucket, ${dimColumns('s')}, m.key as metric,
         ${aggregateRaw(aggregation)} as value
@@ -192,6 +190,13 @@ export async function queryMetrics(
   } else {
     const until = sql`${await rolledUpUntil(db)}::timestamptz`;
     const expand = await rollupsCompressed(db, query);
+    rankParts.push(
+      sql`select ${dimColumns('s')}, (s.agg->${rankBy}::text->>'sum')::float8 as total,
+        (s.agg->${rankBy}::text->>'n')::float8 as n
+      from metrics_hourly s where s.agg ? ${rankBy}::text
+        ${where(sql`${start}::timestamptz`, sql`least(${end}::timestamptz, ${until})`)}`,
+      rawRankPart(sql`greatest(${start}::timestamptz, ${until})`, sql`${end}::timestamptz`),
+    );
     // Raw samples after the last rolled-up hour, shaped like rollups (one sample each).
     const rawAsRollup = sql`case when jsonb_typeof(m.value) = 'number'
       then jsonb_build_object('avg', m.value, 'min', m.value, 'max', m.value, 'sum', m.value, 'n', 1, 'last', m.value)
@@ -210,18 +215,9 @@ export async function queryMetrics(
       ) u
       group by 1, 2, 3, 4, 5, 6`;
   }
+  const ranked = rankBy === undefined ? undefined : rankedSeries(rankParts, maxSeries);
   // One row per bucket and dimension set (not per metric): a quarter of the rows to send and parse
   // for four metrics.
-  const ranked =
-    query.rankBy === undefined
-      ? undefined
-      : rankedSeries(
-          query.rankBy,
-          source,
-          sql`s.connection_id = ${query.connectionId} and s.probe = ${query.probe}
-            and s.ts >= ${start}::timestamptz and s.ts < ${end}::timestamptz ${sql.join(filters, sql` `)}`,
-          maxSeries,
-        );
   const { rows } = await sql<Row>`
     ${ranked ? sql`with ranked as (${ranked})` : sql``}
     select g.bucket, ${dimColumns('g')}, jsonb_object_agg(g.metric, g.value) as "values"
