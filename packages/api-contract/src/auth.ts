@@ -15,6 +15,9 @@ export const AdminPermissionSchema = z.enum([
   'manage_permissions',
   'manage_connections',
   'manage_tokens',
+  'manage_alert_rules',
+  'manage_blackouts',
+  'manage_notification_channels',
 ]);
 export type AdminPermission = z.infer<typeof AdminPermissionSchema>;
 

@@ -9,7 +9,17 @@ export type ConnectionAccess = 'read' | 'read_write';
 
 /** Administrative permissions a group can grant. */
 export type AdminPermission =
-  'manage_users' | 'manage_groups' | 'manage_permissions' | 'manage_connections' | 'manage_tokens';
+  | 'manage_users'
+  | 'manage_groups'
+  | 'manage_permissions'
+  | 'manage_connections'
+  | 'manage_tokens'
+  /** Alert rules and their per-connection overrides (issue 15). */
+  | 'manage_alert_rules'
+  /** Blackouts: one-off and scheduled periods when alert rules do not fire. */
+  | 'manage_blackouts'
+  /** Notification channels (webhook, Slack, email) and their routing. */
+  | 'manage_notification_channels';
 
 /** Every admin permission, in a fixed order. */
 export const ADMIN_PERMISSIONS: readonly AdminPermission[] = [
@@ -18,6 +28,9 @@ export const ADMIN_PERMISSIONS: readonly AdminPermission[] = [
   'manage_permissions',
   'manage_connections',
   'manage_tokens',
+  'manage_alert_rules',
+  'manage_blackouts',
+  'manage_notification_channels',
 ];
 
 /** Names one MCP tool, resource (by URI) or prompt. */

@@ -15,9 +15,10 @@ import { resultFooter, structuredResult, toTsv } from '../format.js';
 import { boundAnswer, runGuarded, statementArg } from '../tools/common.js';
 import { collectionStatus, monitoredConnections as monitoredOf, readMetrics } from './metrics-read.js';
 import { DATASTORE_CONNECTION, type MonitoringBackend } from './monitoring-backend.js';
+import { parseTimeArg } from './time-range.js';
 
 /** The monitored connections `state` may use. */
-function monitoredConnections(runtime: PgToolsRuntime, state: PgToolsState): ConnectionInfo[] {
+export function monitoredConnections(runtime: PgToolsRuntime, state: PgToolsState): ConnectionInfo[] {
   return monitoredOf(runtime.pools, state.connectionAccess);
 }
 
@@ -49,7 +50,12 @@ function refuseUnlessSeesAll(runtime: PgToolsRuntime, state: PgToolsState): void
   );
 }
 
-function connectionOrFail(runtime: PgToolsRuntime, state: PgToolsState, name: string | undefined): string {
+/** The named monitored connection if `state` may use it (the only one when unnamed); a tool error otherwise. */
+export function connectionOrFail(
+  runtime: PgToolsRuntime,
+  state: PgToolsState,
+  name: string | undefined,
+): string {
   const monitored = monitoredConnections(runtime, state);
   const names = monitored.map((c) => `"${c.name}"`).join(', ') || 'none';
   if (name === undefined) {
@@ -63,6 +69,16 @@ function connectionOrFail(runtime: PgToolsRuntime, state: PgToolsState, name: st
       `You cannot read metrics of the connection "${name}" (unknown, not monitored, or not allowed for you). Monitored connections you may use: ${names}.`,
     );
   return name;
+}
+
+/** A tool's time argument; a tool error naming the field otherwise. */
+export function timeOrFail(field: string, value: string, now: Date): Date {
+  const time = parseTimeArg(value, now);
+  if (!time)
+    throw new ToolError(
+      `${field}: "${value}" is not a time. Give a span back from now (30s, 15m, 1h, 7d, 2w), "now", or an ISO 8601 time such as 2026-12-07T03:00:00Z.`,
+    );
+  return time;
 }
 
 function cell(value: MetricValue | undefined): string {
