@@ -4,7 +4,7 @@ import type { ConnectionStore, HostGuard } from '@pgmcp/connection-store';
 import type { AuthConfig, LlmProviders, OAuthConfig } from '@pgmcp/config';
 import type { ConversationStore } from '@pgmcp/conversation-store';
 import type { McpHttpHandler, McpRegistry } from '@pgmcp/mcp-core';
-import type { CurrentConnectionStore } from '@pgmcp/pg-tools';
+import type { CurrentConnectionStore, MonitoringBackend } from '@pgmcp/pg-tools';
 import type { PoolManager } from '@pgmcp/pool-manager';
 import type { RateLimiter } from '@pgmcp/rate-limiter';
 import { Hono } from 'hono';
@@ -29,6 +29,7 @@ import { connectionRoutes } from './routes/connection-routes.js';
 import { conversationRoutes } from './routes/conversation-routes.js';
 import { groupRoutes } from './routes/group-routes.js';
 import { llmRoutes } from './routes/llm-routes.js';
+import { metricsRoutes } from './routes/metrics-routes.js';
 import { managedConnectionRoutes } from './routes/managed-connection-routes.js';
 import { oauthRoutes } from './routes/oauth-routes.js';
 import { queryRoutes } from './routes/query-routes.js';
@@ -68,6 +69,10 @@ export interface AppDeps {
   connectionSync: Pick<ConnectionSync, 'refresh'>;
   hostGuard: HostGuard;
   registry: McpRegistry<ServerMcpState>;
+  /** The metrics datastore and probes; absent: monitoring is off and the metrics routes answer 503. */
+  monitoring?: MonitoringBackend;
+  /** `privacy.hide_other_sessions`: other sessions' statement texts only for administrators. */
+  hideOtherSessions: boolean;
   /** The LLM proxy's providers (none configured: the LLM routes answer 503 saying what to set). */
   llm: LlmProviders;
   /** The one compactor: its cache and analytics live as long as the server. */
@@ -152,6 +157,7 @@ export function createApp(deps: AppDeps): Hono {
       ...oauthRoutes(deps),
       ...auditRoutes(deps),
       ...queryRoutes(deps),
+      ...metricsRoutes(deps),
     },
     {
       // OAuth access tokens are for the MCP endpoint (their audience), not for the REST API.

@@ -321,6 +321,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       connectionSync,
       hostGuard,
       registry,
+      ...(monitoring ? { monitoring: monitoring.backend } : {}),
+      hideOtherSessions: config.privacy.hide_other_sessions,
       llm,
       compactor,
       mcp,

@@ -10,6 +10,11 @@ export interface ProbeColumn {
   readonly unit: string;
   readonly kind: ColumnKind;
   readonly description: string;
+  /**
+   * Holds statement text from any session (pg_stat_statements does not say whose): readers who may
+   * not see other sessions' statements (`privacy.hide_other_sessions`) get null instead.
+   */
+  readonly sessionText?: boolean;
 }
 
 /** The dimensions a probe's rows may carry. */
@@ -48,6 +53,8 @@ export interface ProbeDefinition {
   readonly extension?: { readonly name: string; readonly howToEnable: string };
   /** Only when PostgreSQL runs on the collector's host (host is loopback or a socket). */
   readonly localOnly?: boolean;
+  /** A privilege the monitoring role needs beyond pg_monitor; skipped with the reason without it. */
+  readonly privilege?: string;
   /** The SQL per version range: the first whose range holds the server's version runs. */
   readonly sql?: readonly VersionedSql[];
   /** Instead of `sql`: collects rows itself (OS metrics). */

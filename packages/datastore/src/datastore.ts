@@ -5,6 +5,7 @@ import { DatastoreError } from './errors.js';
 import { datastoreMigrations } from './migrations/index.js';
 import { createDayPartitions, dayStart, daysAhead, dropExpiredPartitions } from './partitions.js';
 import { queryMetrics } from './query-metrics.js';
+import { queryTotals, type TotalsQuery, type TotalsResult } from './query-totals.js';
 import {
   type CollectionStatus,
   DEFAULT_RETENTION,
@@ -43,6 +44,8 @@ export interface Datastore {
   insertSamples(samples: readonly Sample[]): Promise<number>;
   /** Buckets a probe's metrics on the server; throws INVALID_INPUT naming the bad argument. */
   queryMetrics(query: MetricsQuery): Promise<MetricsResult>;
+  /** Sums counters over a range per object, highest total first (e.g. top statements by time). */
+  queryTotals(query: TotalsQuery): Promise<TotalsResult>;
   /** Creates partitions ahead, rolls complete hours into hourly rollups, drops expired partitions. */
   runMaintenance(): Promise<MaintenanceReport>;
   /** Records the collector's latest outcome for a connection and probe. */
@@ -126,6 +129,7 @@ export async function createDatastore(config: DatastoreConfig): Promise<Datastor
       return Number(result.numAffectedRows ?? 0);
     },
     queryMetrics: (query) => queryMetrics(db, query, { now: now(), rawDays: retention.rawDays }),
+    queryTotals: (query) => queryTotals(db, query, { now: now(), rawDays: retention.rawDays }),
     async runMaintenance() {
       const at = now();
       // A partition dropped by retention may have been created by this process: forget them all.

@@ -6,6 +6,7 @@ export {
 } from './datastore.js';
 export { createLeaderLocks, type LeaderLocks, type LeaderLocksConfig } from './leader-locks.js';
 export { DEFAULT_BUCKETS, MAX_BUCKETS, MIN_BUCKETS } from './query-metrics.js';
+export { type TotalsQuery, type TotalsResult, type TotalsRow } from './query-totals.js';
 export {
   AGGREGATIONS,
   DEFAULT_RETENTION,

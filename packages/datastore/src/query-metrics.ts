@@ -72,6 +72,29 @@ function aggregate(aggregation: Aggregation, source: 'raw' | 'hourly'): RawBuild
 }
 
 /**
+ * The dimension sets with the highest average of `metric` over the range, best first, with their
+ * rank: one more than `maxSeries`, so the caller can tell the answer was truncated.
+ */
+function rankedSeries(
+  metric: string,
+  source: 'raw' | 'hourly',
+  where: RawBuilder<unknown>,
+  maxSeries: number,
+): RawBuilder<unknown> {
+  const average =
+    source === 'raw'
+      ? sql`avg(case when jsonb_typeof(s."values"->${metric}::text) = 'number' then (s."values"->>${metric}::text)::float8 end)`
+      : sql`sum((s.agg->${metric}::text->>'sum')::float8) / nullif(sum((s.agg->${metric}::text->>'n')::float8), 0)`;
+  const table = source === 'raw' ? sql.table('metrics_samples') : sql.table('metrics_hourly');
+  return sql`select s.database_name, s.schema_name, s.table_name, s.object_name,
+      row_number() over (order by ${average} desc nulls last, s.database_name, s.schema_name,
+        s.table_name, s.object_name) as rank
+    from ${table} s where ${where}
+    group by 1, 2, 3, 4
+    order by rank limit ${maxSeries + 1}`;
+}
+
+/**
  * Buckets a probe's metrics over a time range on the server (date_bin): one series per dimension
  * set, each with a value per metric and bucket. Reads raw samples, or hourly rollups when the range
  * starts before raw retention ends.
@@ -95,6 +118,11 @@ export async function queryMetrics(
     return value === undefined ? [] : [sql`and ${sql.ref(`s.${dim}`)} = ${value}`];
   });
   const start = query.timeStart.toISOString();
+  const where = sql`s.connection_id = ${query.connectionId} and s.probe = ${query.probe}
+      and s.ts >= ${start}::timestamptz and s.ts < ${query.timeEnd.toISOString()}::timestamptz
+      ${sql.join(filters, sql` `)}`;
+  const ranked =
+    query.rankBy === undefined ? undefined : rankedSeries(query.rankBy, source, where, maxSeries);
   const { rows } = await sql<{
     bucket: Date;
     database_name: string;
@@ -104,16 +132,15 @@ export async function queryMetrics(
     metric: string;
     value: MetricValue;
   }>`
+    ${ranked ? sql`with ranked as (${ranked})` : sql``}
     select date_bin(make_interval(secs => ${bucketSeconds}), s.ts, ${start}::timestamptz) as bucket,
       s.database_name, s.schema_name, s.table_name, s.object_name, m.key as metric,
       ${aggregate(aggregation, source)} as value
     from ${table} s cross join lateral jsonb_each(${column}) m
-    where s.connection_id = ${query.connectionId} and s.probe = ${query.probe}
-      and s.ts >= ${start}::timestamptz and s.ts < ${query.timeEnd.toISOString()}::timestamptz
-      and m.key = any(${[...query.metrics]}::text[])
-      ${sql.join(filters, sql` `)}
-    group by 1, 2, 3, 4, 5, 6
-    order by 2, 3, 4, 5, 1`.execute(db);
+      ${ranked ? sql`join ranked r using (database_name, schema_name, table_name, object_name)` : sql``}
+    where ${where} and m.key = any(${[...query.metrics]}::text[])
+    group by 1, 2, 3, 4, 5, 6 ${ranked ? sql`, r.rank` : sql``}
+    order by ${ranked ? sql`r.rank, 1` : sql`2, 3, 4, 5, 1`}`.execute(db);
   const series = new Map<string, MetricSeries>();
   let truncated = false;
   for (const row of rows) {

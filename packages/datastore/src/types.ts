@@ -44,6 +44,11 @@ export interface MetricsQuery {
   aggregation?: Aggregation;
   /** Most series (distinct dimension sets) returned; default 100. */
   maxSeries?: number;
+  /**
+   * Keep the series with the highest average of this metric over the range, best first (e.g. the
+   * largest tables). Default: series in dimension order.
+   */
+  rankBy?: string;
 }
 
 /** One bucket of a series. */

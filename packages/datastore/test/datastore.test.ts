@@ -80,6 +80,103 @@ describe('datastore', () => {
     expect(max.series[0]?.points[0]?.values.tps).toBe(59);
   });
 
+  it('ranks series by the average of a metric and keeps the best max_series (the largest tables)', async () => {
+    const base = new Date('2026-03-10T08:00:00Z').getTime();
+    const sizes: Record<string, number> = { alpha: 10, zulu: 1000, mike: 100, bravo: 1 };
+    const rows: Sample[] = [];
+    for (let minute = 0; minute < 10; minute++)
+      for (const [table, size] of Object.entries(sizes))
+        rows.push({
+          connectionId: 'c1',
+          probe: 'table_sizes',
+          time: new Date(base + minute * 60_000),
+          dims: { database_name: 'a', schema_name: 'public', table_name: table },
+          values: { total_bytes: size + minute },
+        });
+    await store.insertSamples(rows);
+    const query = {
+      probe: 'table_sizes',
+      connectionId: 'c1',
+      timeStart: new Date(base),
+      timeEnd: new Date(base + HOUR),
+      buckets: 2,
+      metrics: ['total_bytes'],
+      aggregation: 'last' as const,
+    };
+    const top = await store.queryMetrics({ ...query, rankBy: 'total_bytes', maxSeries: 2 });
+    expect(top.series.map((s) => s.dims.table_name)).toEqual(['zulu', 'mike']);
+    expect(top.truncated).toBe(true);
+    expect(top.series[0]?.points.at(-1)?.values.total_bytes).toBe(1009);
+    // Without ranking, series come in dimension order.
+    const first = await store.queryMetrics({ ...query, maxSeries: 2 });
+    expect(first.series.map((s) => s.dims.table_name)).toEqual(['alpha', 'bravo']);
+    const all = await store.queryMetrics({ ...query, rankBy: 'total_bytes', maxSeries: 4 });
+    expect(all.series.map((s) => s.dims.table_name)).toEqual(['zulu', 'mike', 'alpha', 'bravo']);
+    expect(all.truncated).toBe(false);
+  });
+
+  it('sums counters over a range per object as rate × seconds, ranked, with the latest text', async () => {
+    const base = new Date('2026-03-10T07:00:00Z').getTime();
+    const rows: Sample[] = [];
+    for (let minute = 1; minute <= 5; minute++) {
+      const time = new Date(base + minute * 60_000);
+      const statement = (id: string, query: string, calls: number, time_ms: number): Sample => ({
+        connectionId: 'c1',
+        probe: 'statements',
+        time,
+        dims: { database_name: 'a', object_name: id },
+        values: { query, calls, total_exec_time: time_ms },
+        intervalS: 60,
+      });
+      rows.push(statement('1', 'select $1', 10, 1), statement('2', `update t set x = $${minute}`, 1, 5));
+    }
+    // A statement in another database, and one outside the range: neither counts.
+    rows.push({
+      connectionId: 'c1',
+      probe: 'statements',
+      time: new Date(base + 60_000),
+      dims: { database_name: 'b', object_name: '3' },
+      values: { query: 'vacuum', calls: 1, total_exec_time: 2 },
+      intervalS: 60,
+    });
+    await store.insertSamples(rows);
+    const result = await store.queryTotals({
+      probe: 'statements',
+      connectionId: 'c1',
+      timeStart: new Date(base),
+      timeEnd: new Date(base + HOUR),
+      counters: ['calls', 'total_exec_time'],
+      texts: ['query'],
+      orderBy: 'total_exec_time',
+      limit: 1,
+      filters: { database_name: 'a' },
+      intervalS: 60,
+    });
+    expect(result.source).toBe('raw');
+    // Statement 2: 5 ms/s over 5 minutes = 1500 ms; statement 1: 300 ms. Only the first is kept.
+    expect(result.rows).toEqual([
+      {
+        dims: { database_name: 'a', schema_name: '', table_name: '', object_name: '2' },
+        totals: { calls: 300, total_exec_time: 1500 },
+        texts: { query: 'update t set x = $5' },
+      },
+    ]);
+    expect(result.grandTotal).toBe(1800);
+    const error = await store
+      .queryTotals({
+        probe: 'statements',
+        connectionId: 'c1',
+        timeStart: new Date(base + HOUR),
+        timeEnd: new Date(base),
+        counters: ['calls'],
+        orderBy: 'calls',
+        limit: 1,
+        intervalS: 60,
+      })
+      .catch((e: unknown) => e);
+    expect((error as DatastoreError).field).toBe('time_start');
+  });
+
   it('refuses bad arguments naming the field and what is valid', async () => {
     const query = {
       probe: 'p',

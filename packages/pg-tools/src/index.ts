@@ -39,6 +39,23 @@ export {
 export { DATASTORE_CONNECTION, type MonitoringBackend } from './monitoring/monitoring-backend.js';
 export { parseTimeArg } from './monitoring/time-range.js';
 export {
+  collectionStatus,
+  findProbe,
+  monitoredConnections,
+  probeMetrics,
+  probeRequirementFields,
+  probeRequirements,
+  readMetrics,
+  STATEMENTS_PROBE,
+  timeRange,
+  topStatements,
+  type ConnectionCollection,
+  type MetricsReading,
+  type MetricsRequest,
+  type ProbeProblem,
+  type TopStatement,
+} from './monitoring/metrics-read.js';
+export {
   PG_PROMPT_NAMES,
   PG_RESOURCE_URIS,
   PG_TOOL_GROUP_NAMES,

@@ -2,6 +2,7 @@ import type { AuthStoreErrorCode } from '@pgmcp/auth-store';
 import type { CompactorErrorCode } from '@pgmcp/compactor';
 import type { ConnectionStoreErrorCode } from '@pgmcp/connection-store';
 import type { ConversationStoreErrorCode } from '@pgmcp/conversation-store';
+import type { DatastoreErrorCode } from '@pgmcp/datastore';
 import type { LlmClientErrorCode } from '@pgmcp/llm-clients';
 import type { PoolManagerErrorCode } from '@pgmcp/pool-manager';
 
@@ -104,4 +105,10 @@ export const CONNECTION_STORE_ERRORS: Record<ConnectionStoreErrorCode, ErrorCode
   // A duplicate name is a bad value of the `name` field (400 naming it), like the other bad input.
   ALREADY_EXISTS: 'BAD_REQUEST',
   NOT_FOUND: 'NOT_FOUND',
+};
+
+export const DATASTORE_ERRORS: Record<DatastoreErrorCode, ErrorCode> = {
+  INVALID_INPUT: 'BAD_REQUEST',
+  // A datastore URL that is not PostgreSQL is caught at start-up; here it is a server fault.
+  NOT_POSTGRES: 'INTERNAL',
 };

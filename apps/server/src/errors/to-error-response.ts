@@ -2,6 +2,7 @@ import { AuthStoreError } from '@pgmcp/auth-store';
 import { CompactorError } from '@pgmcp/compactor';
 import { ConnectionStoreError } from '@pgmcp/connection-store';
 import { ConversationStoreError } from '@pgmcp/conversation-store';
+import { DatastoreError } from '@pgmcp/datastore';
 import { LlmClientError } from '@pgmcp/llm-clients';
 import { PoolManagerError } from '@pgmcp/pool-manager';
 import { HTTPException } from 'hono/http-exception';
@@ -10,6 +11,7 @@ import {
   COMPACTOR_ERRORS,
   CONNECTION_STORE_ERRORS,
   CONVERSATION_STORE_ERRORS,
+  DATASTORE_ERRORS,
   ERROR_STATUS,
   type ErrorCode,
   LLM_CLIENT_ERRORS,
@@ -58,7 +60,7 @@ function fromHttpException(error: HTTPException): ErrorAnswer | undefined {
 
 /**
  * What a thrown error answers over REST: the server's own RestError, every package's coded error
- * (auth-store, conversation-store, compactor, llm-clients, pool-manager) by the status table, and
+ * (auth-store, conversation-store, compactor, datastore, llm-clients, pool-manager) by the status table, and
  * Hono's HTTPException. Undefined for anything else: the caller logs it and answers a bare 500.
  */
 export function toErrorAnswer(error: unknown): ErrorAnswer | undefined {
@@ -89,6 +91,11 @@ export function toErrorAnswer(error: unknown): ErrorAnswer | undefined {
         ? (error.retryAfterMs ?? DEFAULT_LLM_RETRY_AFTER_SECONDS * 1000) / 1000
         : undefined;
     return answer(LLM_CLIENT_ERRORS[error.code], error.code, error.message, retryAfter(wait));
+  }
+  if (error instanceof DatastoreError) {
+    // The message names what is valid; the field leads it when the message does not already.
+    const field = error.field && !error.message.startsWith(error.field) ? `${error.field}: ` : '';
+    return answer(DATASTORE_ERRORS[error.code], error.code, `Invalid request: ${field}${error.message}`);
   }
   if (error instanceof HTTPException) return fromHttpException(error);
   return undefined;

@@ -119,6 +119,17 @@ async function newSavedQuery(): Promise<string> {
   return (await clients.admin.createSavedQuery({ body: { name: name('saved'), sql: 'SELECT 1' } })).id;
 }
 
+let monitored: string | undefined;
+/** A stored connection to the test database marked monitored (made once; nothing collects it here). */
+async function monitoredConnection(): Promise<string> {
+  if (!monitored) {
+    const body = connectionBody({ is_monitored: true });
+    await clients.admin.createConnection({ body });
+    monitored = body.name;
+  }
+  return monitored;
+}
+
 const hello = { messages: [{ role: 'user' as const, content: 'hello' }] };
 
 /** A new user's session that has spent its model calls for the minute (llm.requests_per_minute). */
@@ -621,6 +632,41 @@ const SCENARIOS: Record<RouteName, Scenario> = {
     },
   },
   deleteSavedQuery: { ok: async () => ({ input: { params: { id: await newSavedQuery() } } }) },
+  listProbes: { ok: () => ({}) },
+  listMetricsConnections: {
+    ok: () => ({}),
+    // No metrics datastore: no postgres:// store and no datastore.url.
+    errors: { 503: () => ({ who: 'unconfigured' }) },
+  },
+  queryMetrics: {
+    ok: async () => ({
+      input: {
+        params: { connection: await monitoredConnection(), probe: 'database_stats' },
+        query: { time_start: '15m', buckets: 10, metrics: 'xact_commit,numbackends' },
+      },
+    }),
+    errors: {
+      400: async () => ({
+        input: {
+          params: { connection: await monitoredConnection(), probe: 'database_stats' },
+          query: { buckets: 0 },
+        },
+      }),
+      503: () => ({
+        who: 'unconfigured',
+        input: { params: { connection: 'demo', probe: 'database_stats' } },
+      }),
+    },
+  },
+  topQueries: {
+    ok: async () => ({ input: { params: { connection: await monitoredConnection() }, query: { limit: 5 } } }),
+    errors: {
+      400: async () => ({
+        input: { params: { connection: await monitoredConnection() }, query: { limit: 0 } },
+      }),
+      503: () => ({ who: 'unconfigured', input: { params: { connection: 'demo' } } }),
+    },
+  },
 };
 
 beforeAll(async () => {
@@ -662,6 +708,9 @@ llm:
 conversations:
   max_messages: 10
   max_per_user: 30
+# The metrics routes read the datastore (the PostgreSQL store); nothing needs collecting here.
+collector:
+  enabled: false
 `,
     },
   );

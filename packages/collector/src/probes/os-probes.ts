@@ -53,6 +53,7 @@ export const osDisk: ProbeDefinition = {
   timeoutMs: 5000,
   dims: [],
   localOnly: true,
+  privilege: 'superuser or pg_read_all_settings (to read data_directory)',
   columns: [
     gauge('total_bytes', 'bytes', 'File system size'),
     gauge('free_bytes', 'bytes', 'Space available to PostgreSQL'),

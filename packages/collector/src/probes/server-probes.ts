@@ -226,6 +226,7 @@ export const hbaRules: ProbeDefinition = {
   intervalS: 900,
   timeoutMs: 5000,
   dims: [],
+  privilege: 'superuser, or SELECT on pg_hba_file_rules',
   columns: [
     gauge('rules', 'rules', 'Rules in the file'),
     gauge('errors', 'rules', 'Rules that failed to parse'),

@@ -8,7 +8,7 @@ const HOW_TO_ENABLE =
 const TOP = 100;
 
 const columns = [
-  gauge('query', 'text', 'Normalised statement text (first 300 characters)'),
+  { ...gauge('query', 'text', 'Normalised statement text (first 300 characters)'), sessionText: true },
   counter('calls', 'calls', 'Executions'),
   counter('total_exec_time', 'ms', 'Execution time (ms per second of wall time)'),
   counter('rows', 'rows', 'Rows returned or affected'),

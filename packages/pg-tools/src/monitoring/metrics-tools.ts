@@ -13,17 +13,22 @@ import { z } from 'zod';
 import { hidesOtherSessions, type PgToolsRuntime, type PgToolsState } from '../context.js';
 import { resultFooter, structuredResult, toTsv } from '../format.js';
 import { boundAnswer, runGuarded, statementArg } from '../tools/common.js';
-import { findProbeOrFail } from './probe-tools.js';
+import { collectionStatus, monitoredConnections as monitoredOf, readMetrics } from './metrics-read.js';
 import { DATASTORE_CONNECTION, type MonitoringBackend } from './monitoring-backend.js';
-import { parseTimeArg } from './time-range.js';
 
 /** The monitored connections `state` may use. */
 function monitoredConnections(runtime: PgToolsRuntime, state: PgToolsState): ConnectionInfo[] {
-  return runtime.pools
-    .listConnections()
-    .filter(
-      (info) => info.isMonitored && (state.connectionAccess?.(info.name) ?? 'read_write') !== undefined,
-    );
+  return monitoredOf(runtime.pools, state.connectionAccess);
+}
+
+/** Bad input found by the shared monitoring checks, as a tool error saying what is valid. */
+export async function asToolError<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof DatastoreError && error.code === 'INVALID_INPUT') throw new ToolError(error.message);
+    throw error;
+  }
 }
 
 /**
@@ -55,15 +60,6 @@ function connectionOrFail(runtime: PgToolsRuntime, state: PgToolsState, name: st
       `You cannot read metrics of the connection "${name}" (unknown, not monitored, or not allowed for you). Monitored connections you may use: ${names}.`,
     );
   return name;
-}
-
-function timeOrFail(field: string, value: string, now: Date): Date {
-  const time = parseTimeArg(value, now);
-  if (!time)
-    throw new ToolError(
-      `${field}: "${value}" is not a time. Give a span back from now (30s, 15m, 1h, 7d, 2w), "now", or an ISO 8601 time such as 2026-12-07T03:00:00Z.`,
-    );
-  return time;
 }
 
 function cell(value: MetricValue | undefined): string {
@@ -107,8 +103,6 @@ export function registerMetricsTools<S extends PgToolsState>(
   runtime: PgToolsRuntime,
   backend: MonitoringBackend,
 ): void {
-  const now = backend.now ?? (() => new Date());
-
   registry.addTool({
     name: 'query_metrics',
     title: 'Query collected metrics',
@@ -153,41 +147,27 @@ Use it for history: "how many transactions per second over the last 10 minutes" 
         .describe('How values in a bucket combine (default avg).'),
     }),
     handler: async (args, context) => {
-      const probe = findProbeOrFail(backend, args.probe_name);
       const connectionId = connectionOrFail(runtime, context.state, args.connection_id);
-      const known = probe.columns.map((c) => c.name);
-      const metrics = args.metrics ?? known;
-      const unknown = metrics.filter((m) => !known.includes(m));
-      if (unknown.length > 0)
-        throw new ToolError(
-          `Unknown metric ${unknown.map((m) => `"${m}"`).join(', ')} of probe ${probe.name}; its metrics are: ${known.join(', ')}.`,
-        );
-      const at = now();
-      const timeStart = timeOrFail('time_start', args.time_start, at);
-      const timeEnd = timeOrFail('time_end', args.time_end, at);
-      let result: MetricsResult;
-      try {
-        result = await backend.datastore.queryMetrics({
-          probe: probe.name,
+      const { result, columns } = await asToolError(() =>
+        readMetrics(backend, {
+          probe: args.probe_name,
           connectionId,
-          timeStart,
-          timeEnd,
+          timeStart: args.time_start,
+          timeEnd: args.time_end,
           buckets: args.buckets,
-          metrics,
+          ...(args.metrics ? { metrics: args.metrics } : {}),
           aggregation: args.aggregation,
           maxSeries: 50,
           filters: {
-            ...(args.database_name ? { database_name: args.database_name } : {}),
-            ...(args.schema_name ? { schema_name: args.schema_name } : {}),
-            ...(args.table_name ? { table_name: args.table_name } : {}),
+            database_name: args.database_name,
+            schema_name: args.schema_name,
+            table_name: args.table_name,
           },
-        });
-      } catch (error) {
-        if (error instanceof DatastoreError && error.code === 'INVALID_INPUT')
-          throw new ToolError(error.message);
-        throw error;
-      }
-      const units = new Map(probe.columns.map((c) => [c.name, c.unit]));
+          hideSessionText: hidesOtherSessions(context.state),
+        }),
+      );
+      const metrics = columns.map((c) => c.name);
+      const units = new Map(columns.map((c) => [c.name, c.unit]));
       return boundAnswer(
         runtime,
         {
@@ -209,30 +189,16 @@ Use it for history: "how many transactions per second over the last 10 minutes" 
     annotations: { readOnlyHint: true, openWorldHint: false },
     input: z.object({}),
     handler: async (_args, context) => {
-      const monitored = monitoredConnections(runtime, context.state);
-      const statuses = await backend.datastore.listStatus(monitored.map((c) => c.name));
-      const connections = monitored.map((info) => {
-        const mine = statuses.filter((s) => s.connectionId === info.name);
-        const self = mine.find((s) => s.probe === '*');
-        const probes = mine.filter((s) => s.probe !== '*');
-        const lastOk = probes.reduce<Date | undefined>(
-          (latest, s) => (s.lastOkAt && (!latest || s.lastOkAt > latest) ? s.lastOkAt : latest),
-          undefined,
-        );
-        return {
-          connection_id: info.name,
-          status: self ? self.status : 'pending',
-          message: self?.message ?? null,
-          last_collected_at: lastOk?.toISOString() ?? null,
-          probes_ok: probes.filter((s) => s.status === 'ok').length,
-          errors: probes
-            .filter((s) => s.status === 'error')
-            .map((s) => ({ probe: s.probe, message: s.message ?? '' })),
-          skipped: probes
-            .filter((s) => s.status === 'skipped')
-            .map((s) => ({ probe: s.probe, reason: s.message ?? '' })),
-        };
-      });
+      const collected = await collectionStatus(backend, monitoredConnections(runtime, context.state));
+      const connections = collected.map((c) => ({
+        connection_id: c.info.name,
+        status: c.status,
+        message: c.message,
+        last_collected_at: c.lastCollectedAt?.toISOString() ?? null,
+        probes_ok: c.probesOk,
+        errors: c.failing,
+        skipped: c.skipped.map((s) => ({ probe: s.probe, reason: s.message })),
+      }));
       const text =
         connections.length === 0
           ? 'No monitored connection you may use. An administrator marks a connection monitored (is_monitored).'

@@ -1,34 +1,9 @@
-import type { ProbeDefinition } from '@pgmcp/collector';
-import { type McpRegistry, ToolError } from '@pgmcp/mcp-core';
+import { type McpRegistry } from '@pgmcp/mcp-core';
 import { z } from 'zod';
 import type { PgToolsState } from '../context.js';
+import { findProbe, probeRequirementFields, probeRequirements } from './metrics-read.js';
+import { asToolError } from './metrics-tools.js';
 import type { MonitoringBackend } from './monitoring-backend.js';
-
-function versionText(num: number | undefined): string {
-  return num === undefined ? '' : String(Math.floor(num / 10000));
-}
-
-/** "PostgreSQL 16+" style requirement text of a probe. */
-export function probeRequirements(probe: ProbeDefinition): string {
-  const parts: string[] = [];
-  if (probe.minVersion || probe.maxVersion)
-    parts.push(
-      `PostgreSQL ${versionText(probe.minVersion) || '?'}${probe.maxVersion ? `–${versionText(probe.maxVersion)}` : '+'}`,
-    );
-  if (probe.extension) parts.push(`extension ${probe.extension.name}`);
-  if (probe.localOnly) parts.push('PostgreSQL on the same host');
-  return parts.join(', ');
-}
-
-/** The probe named `name`; a tool error listing the probes otherwise. */
-export function findProbeOrFail(backend: MonitoringBackend, name: string): ProbeDefinition {
-  const probe = backend.probes.find((p) => p.name === name);
-  if (!probe)
-    throw new ToolError(
-      `Unknown probe "${name}". The probes are: ${backend.probes.map((p) => p.name).join(', ')} (see list_probes).`,
-    );
-  return probe;
-}
 
 /** Registers `list_probes` and `describe_probe`. */
 export function registerProbeTools<S extends PgToolsState>(
@@ -70,19 +45,15 @@ Use it to find which probe answers a question about history ("transactions per s
 Example: {"probe_name": "database_stats"}`,
     annotations: { readOnlyHint: true, openWorldHint: false },
     input: z.object({ probe_name: z.string().min(1).describe('A probe name from list_probes.') }),
-    handler: (args) => {
-      const probe = findProbeOrFail(backend, args.probe_name);
+    handler: async (args) => {
+      const probe = await asToolError(async () => findProbe(backend.probes, args.probe_name));
       const structured = {
         name: probe.name,
         description: probe.description,
         interval_s: probe.intervalS,
         timeout_ms: probe.timeoutMs,
         dimensions: [...probe.dims],
-        min_version: probe.minVersion ? Math.floor(probe.minVersion / 10000) : null,
-        max_version: probe.maxVersion ? Math.floor(probe.maxVersion / 10000) : null,
-        extension: probe.extension?.name ?? null,
-        how_to_enable: probe.extension?.howToEnable ?? null,
-        local_only: probe.localOnly ?? false,
+        ...probeRequirementFields(probe),
         metrics: probe.columns.map((c) => ({
           name: c.name,
           unit: c.unit,
@@ -97,10 +68,7 @@ Example: {"probe_name": "database_stats"}`,
         'metric\tunit\tkind\tdescription',
         ...probe.columns.map((c) => `${c.name}\t${c.unit}\t${c.kind}\t${c.description}`),
       ].filter(Boolean);
-      return Promise.resolve({
-        content: [{ type: 'text', text: text.join('\n') }],
-        structuredContent: structured,
-      });
+      return { content: [{ type: 'text', text: text.join('\n') }], structuredContent: structured };
     },
   });
 }
