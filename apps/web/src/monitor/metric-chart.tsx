@@ -70,7 +70,7 @@ function options(
         ...axis,
         values: (_u, ticks) => ticks.map(tick),
         // Wide enough for the longest tick label ("1023 MiB/s").
-        size: (_u, values) => 14 + 6.5 * Math.max(4, ...(values ?? []).map((v) => String(v).length)),
+        size: (_u, values) => 16 + 7.5 * Math.max(5, ...(values ?? []).map((v) => String(v).length)),
       },
     ],
     series: [
@@ -155,6 +155,7 @@ export function MetricChart(props: MetricChartProps) {
             aria-label={`${props.title} (${props.unit}), latest: ${summary}`}
             data-lines={lines.lines.length}
             data-points={lines.xs.length}
+            data-gaps={lines.xs.filter((_, i) => lines.lines.every((l) => l.values[i] === null)).length}
           />
           <ul className="metric-legend" aria-label={`${props.title} legend`}>
             <li className="muted">
