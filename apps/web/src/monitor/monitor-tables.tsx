@@ -18,7 +18,7 @@ export function TopQueries({ result }: { result: { rows?: TopQuery[]; error?: st
         </p>
       ) : (
         <div className="table-scroll">
-          <table className="admin-table stacked-table">
+          <table className="admin-table stacked-table monitor-stats">
             <thead>
               <tr>
                 <th>Query</th>
@@ -31,7 +31,7 @@ export function TopQueries({ result }: { result: { rows?: TopQuery[]; error?: st
             <tbody>
               {result.rows.map((q, i) => (
                 <tr key={`${q.database}-${i}`}>
-                  <td data-label="Query">
+                  <td data-label="Query" className="query-cell">
                     {q.query === null ? (
                       <span className="muted small">
                         (text withheld: other sessions’ statements are for administrators)
@@ -79,7 +79,7 @@ export function LargestTables({ result }: { result: { answer?: MetricsAnswer; er
         <p className="muted small">No table sizes recorded in this range (collected every 15 minutes).</p>
       ) : (
         <div className="table-scroll">
-          <table className="admin-table stacked-table">
+          <table className="admin-table stacked-table monitor-stats">
             <thead>
               <tr>
                 <th>Table</th>

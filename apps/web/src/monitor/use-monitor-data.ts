@@ -6,7 +6,7 @@ import { bucketsFor, PANELS } from './panels.js';
 /** The sizes table: the largest tables at the end of the range. */
 export const TABLE_SIZE_PROBE = 'table_sizes';
 const TABLE_SIZE_METRICS = ['total_bytes', 'heap_bytes', 'index_bytes', 'toast_bytes'] as const;
-const TOP_QUERIES = 15;
+const TOP_QUERIES = 10;
 
 /** What one load of the Monitor view read: per probe its series or why it failed. */
 export interface MonitorData {

@@ -195,6 +195,8 @@ describe('the Monitor view', () => {
           .poll(() => page.getByRole('list', { name: 'Transactions legend' }).textContent())
           .not.toMatch(/^latest/);
         await shot(page, `monitor-${colorScheme}-${width}`);
+        await page.getByRole('figure', { name: 'Database size' }).scrollIntoViewIfNeeded();
+        await shot(page, `monitor-${colorScheme}-${width}-more`);
         await page.getByRole('region', { name: 'Top queries by total time' }).scrollIntoViewIfNeeded();
         await shot(page, `monitor-${colorScheme}-${width}-tables`);
         expect(problems.errors).toEqual([]);
