@@ -19,6 +19,8 @@ export interface MetricChartProps {
 /** Series colours, from the theme (styles/theme.css --chart-1…6). */
 export const CHART_COLORS = 6;
 const HEIGHT = 200;
+/** Tick steps for byte axes: powers of two, so ticks land on 16 MiB, 32 MiB rather than 19.1 MiB. */
+const BYTE_INCREMENTS = Array.from({ length: 60 }, (_, i) => 2 ** i);
 
 /** A CSS colour the canvas understands: the variable's light-dark() value resolved for the current theme. */
 function resolveColor(host: HTMLElement, variable: string): string {
@@ -69,6 +71,7 @@ function options(
       {
         ...axis,
         values: (_u, ticks) => ticks.map(tick),
+        ...(props.unit.startsWith('bytes') ? { incrs: BYTE_INCREMENTS } : {}),
         // Wide enough for the longest tick label ("1023 MiB/s").
         size: (_u, values) => 16 + 7.5 * Math.max(5, ...(values ?? []).map((v) => String(v).length)),
       },
