@@ -1,5 +1,5 @@
 import type { MetricsConnection, MetricsResult, TopQueries } from '@pgmcp/api-contract';
-import { act, render, renderHook, screen, within } from '@testing-library/react';
+import { act, fireEvent, render, renderHook, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createFakeApi } from '../testing/fakes.js';
@@ -203,6 +203,27 @@ describe('MonitorView', () => {
     await expect
       .poll(() => calls.find((c) => c.params.probe === 'database_stats')?.params.connection)
       .toBe('shop');
+  });
+
+  it('reads a custom from/to window, and refuses one that ends before it starts', async () => {
+    const calls: FakeCall[] = [];
+    const user = userEvent.setup();
+    renderMonitor(metricsHandlers({ calls }));
+    await user.click(await screen.findByRole('radio', { name: 'Custom' }));
+    const form = screen.getByRole('form', { name: 'Custom time range' });
+    fireEvent.change(within(form).getByLabelText('From'), { target: { value: '2026-03-01T10:00' } });
+    fireEvent.change(within(form).getByLabelText('To'), { target: { value: '2026-03-01T09:00' } });
+    expect(within(form).getByRole<HTMLButtonElement>('button', { name: 'Apply' }).disabled).toBe(true);
+    expect(within(form).getByText('“From” must be before “To”.')).toBeTruthy();
+
+    fireEvent.change(within(form).getByLabelText('To'), { target: { value: '2026-03-01T16:00' } });
+    calls.length = 0;
+    await user.click(within(form).getByRole('button', { name: 'Apply' }));
+    await expect.poll(() => calls.find((c) => c.params.probe === 'database_stats')).toBeTruthy();
+    const stats = calls.find((c) => c.params.probe === 'database_stats')!;
+    expect(stats.query.time_start).toBe(new Date('2026-03-01T10:00').toISOString());
+    expect(stats.query.time_end).toBe(new Date('2026-03-01T16:00').toISOString());
+    expect(stats.query.buckets).toBe('150');
   });
 
   it('says how to mark a connection monitored when none is', async () => {

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useId, useMemo, useState } from 'react';
 import { errorMessage } from '../api/error-message.js';
 import { relativeTime } from '../ui/relative-time.js';
 import { MetricChart } from './metric-chart.js';
-import type { MonitoredConnection, MonitorSource, ProbeInfo } from './monitor-source.js';
+import type { MonitoredConnection, MonitorSource, ProbeInfo, TimeWindow } from './monitor-source.js';
 import { gapSecondsFor, PANELS, type PanelSpec, RANGES, type RangeId, REFRESH_CHOICES } from './panels.js';
 import { chartLines } from './series.js';
 import { LargestTables, TopQueries } from './monitor-tables.js';
@@ -56,6 +56,44 @@ function Panel({ panel, data, theme }: { panel: PanelSpec; data: MonitorData; th
   );
 }
 
+/** `2026-01-31T14:05` in local time, as a datetime-local input holds it. */
+function localInput(date: Date): string {
+  const local = new Date(date.getTime() - date.getTimezoneOffset() * 60_000);
+  return local.toISOString().slice(0, 16);
+}
+
+/** From/to fields for a fixed window; Apply is offered once "from" is before "to". */
+function CustomRange({ onApply }: { onApply: (window: TimeWindow) => void }) {
+  const [from, setFrom] = useState(() => localInput(new Date(Date.now() - 3_600_000)));
+  const [to, setTo] = useState(() => localInput(new Date()));
+  const start = new Date(from);
+  const end = new Date(to);
+  const valid = !Number.isNaN(start.getTime()) && !Number.isNaN(end.getTime()) && start < end;
+  return (
+    <form
+      className="monitor-custom"
+      aria-label="Custom time range"
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (valid) onApply({ start, end });
+      }}
+    >
+      <label className="inline-field">
+        From
+        <input type="datetime-local" value={from} onChange={(e) => setFrom(e.target.value)} />
+      </label>
+      <label className="inline-field">
+        To
+        <input type="datetime-local" value={to} onChange={(e) => setTo(e.target.value)} />
+      </label>
+      <button type="submit" className="button small" disabled={!valid}>
+        Apply
+      </button>
+      {valid ? null : <span className="small warning-text">“From” must be before “To”.</span>}
+    </form>
+  );
+}
+
 function CollectionStatus({ connection }: { connection: MonitoredConnection }) {
   const failing = connection.problems.filter((p) => p.status === 'error');
   const skipped = connection.problems.filter((p) => p.status === 'skipped');
@@ -97,7 +135,8 @@ export function MonitorView({ source, preferred, theme }: MonitorViewProps) {
   const [probes, setProbes] = useState<ProbeInfo[]>();
   const [failure, setFailure] = useState<string>();
   const [chosen, setChosen] = useState<string>();
-  const [range, setRange] = useState<RangeId>('1h');
+  const [range, setRange] = useState<RangeId | 'custom'>('1h');
+  const [custom, setCustom] = useState<TimeWindow>();
   const [refresh, setRefresh] = useState(30);
   const [tick, setTick] = useState(0);
 
@@ -122,8 +161,9 @@ export function MonitorView({ source, preferred, theme }: MonitorViewProps) {
     connections?.find((c) => c.name === chosen) ??
     connections?.find((c) => c.name === preferred) ??
     connections?.[0];
-  const rangeSeconds = RANGES.find((r) => r.id === range)!.seconds;
-  const { data, loading } = useMonitorData(source, connection?.id, rangeSeconds, probes, tick);
+  const span = RANGES.find((r) => r.id === range)?.seconds;
+  const window = useMemo(() => (span === undefined ? custom : { seconds: span }), [span, custom]);
+  const { data, loading } = useMonitorData(source, connection?.id, window, probes, tick);
 
   if (failure && !connections)
     return (
@@ -174,6 +214,15 @@ export function MonitorView({ source, preferred, theme }: MonitorViewProps) {
               {r.label}
             </button>
           ))}
+          <button
+            type="button"
+            role="radio"
+            aria-checked={range === 'custom'}
+            className={`button small ${range === 'custom' ? 'primary' : ''}`}
+            onClick={() => setRange('custom')}
+          >
+            Custom
+          </button>
         </div>
         <label className="inline-field">
           Auto-refresh
@@ -189,6 +238,7 @@ export function MonitorView({ source, preferred, theme }: MonitorViewProps) {
           {loading ? 'Loading…' : 'Refresh'}
         </button>
       </div>
+      {range === 'custom' ? <CustomRange onApply={setCustom} /> : null}
       <CollectionStatus connection={connection} />
       {data ? (
         <>

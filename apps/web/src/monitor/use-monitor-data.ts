@@ -87,23 +87,21 @@ export async function loadMonitorData(
 export function useMonitorData(
   source: MonitorSource,
   connection: string | undefined,
-  rangeSeconds: number,
+  /** A span back from now (re-read at each load), or a fixed window. */
+  range: { seconds: number } | TimeWindow | undefined,
   probes: readonly ProbeInfo[] | undefined,
   tick: number,
 ): { data?: MonitorData; loading: boolean } {
   const [data, setData] = useState<MonitorData>();
   const [loading, setLoading] = useState(false);
   useEffect(() => {
-    if (!connection || !probes) return;
+    if (!connection || !probes || !range) return;
     let current = true;
     const end = new Date();
+    const window =
+      'seconds' in range ? { start: new Date(end.getTime() - range.seconds * 1000), end } : range;
     setLoading(true);
-    void loadMonitorData(
-      source,
-      connection,
-      { start: new Date(end.getTime() - rangeSeconds * 1000), end },
-      probes,
-    ).then((loaded) => {
+    void loadMonitorData(source, connection, window, probes).then((loaded) => {
       if (!current) return;
       setData(loaded);
       setLoading(false);
@@ -111,7 +109,7 @@ export function useMonitorData(
     return () => {
       current = false;
     };
-  }, [source, connection, rangeSeconds, probes, tick]);
+  }, [source, connection, range, probes, tick]);
   return { ...(data ? { data } : {}), loading };
 }
 
