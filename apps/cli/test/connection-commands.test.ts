@@ -95,6 +95,14 @@ describe('pgmcp connection', () => {
     expect(down.stderr).toMatch(/FAILED \(refused\).*connection refused/);
     expect((await pgmcp('connection', 'update', 'sales', '--port', new URL(db.url).port)).code).toBe(0);
 
+    // Marking and unmarking for the monitoring collector (running servers follow within seconds).
+    expect(await json('connection', 'update', 'sales', '--monitored')).toMatchObject({ is_monitored: true });
+    expect((await pgmcp('connection', 'show', 'sales')).stdout).toMatch(/Monitored\s+yes/);
+    expect(await json('connection', 'update', 'sales', '--no-monitored')).toMatchObject({
+      is_monitored: false,
+    });
+    expect((await pgmcp('connection', 'show', 'sales')).stdout).toMatch(/Monitored\s+no/);
+
     const storeBytes = readdirSync(dataDir)
       .filter((f) => f.startsWith('pgmcp.sqlite'))
       .map((f) => readFileSync(path.join(dataDir, f)).toString('latin1'))

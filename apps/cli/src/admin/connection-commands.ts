@@ -262,9 +262,11 @@ export function registerConnectionCommands(program: Command, io: AdminIo): void 
       ),
     )
       .option('--clear-password', 'remove the stored password')
-      .option('--read-only', 'stop allowing writes'),
+      .option('--read-only', 'stop allowing writes')
+      .option('--no-monitored', 'stop the monitoring collector watching it'),
     [
       'pgmcp connection update sales --port 6432',
+      'pgmcp connection update sales --monitored',
       `printf '%s\\n' "$NEW" | pgmcp connection update sales --password-stdin`,
     ],
   ).action((name: string, options: ConnectionOptions & { readOnly?: boolean }) =>
