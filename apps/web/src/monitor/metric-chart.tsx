@@ -39,9 +39,9 @@ const canDraw = () => typeof navigator !== 'undefined' && !navigator.userAgent.i
 function options(
   props: MetricChartProps,
   host: HTMLElement,
+  text: string,
   onCursor: (idx: number | null) => void,
 ): uPlot.Options {
-  const text = resolveColor(host, '--muted');
   const grid = resolveColor(host, '--border');
   const axis = {
     stroke: text,
@@ -116,8 +116,11 @@ export function MetricChart(props: MetricChartProps) {
     // uPlot loads with the first chart (it reads the screen at import, which jsdom cannot answer).
     void import('uplot').then(({ default: UPlot }) => {
       if (!live) return;
+      const text = resolveColor(element, '--muted');
+      // The axis colour the canvas got, for the browser tests to see the theme followed.
+      element.dataset.axisColor = text;
       plot = new UPlot(
-        options(props, element, setCursor),
+        options(props, element, text, setCursor),
         [lines.xs, ...lines.lines.map((l) => l.values)],
         element,
       );

@@ -199,6 +199,15 @@ describe('the Monitor view', () => {
         await shot(page, `monitor-${colorScheme}-${width}-more`);
         await page.getByRole('region', { name: 'Top queries by total time' }).scrollIntoViewIfNeeded();
         await shot(page, `monitor-${colorScheme}-${width}-tables`);
+        if (width === 1280) {
+          // The theme toggle redraws the charts with the other theme's colours (--muted of theme.css).
+          const muted = { light: 'rgb(93, 104, 118)', dark: 'rgb(154, 164, 178)' };
+          expect(await plot.getAttribute('data-axis-color')).toBe(muted[colorScheme]);
+          await page.getByRole('button', { name: /^Switch to the (light|dark) theme$/ }).click();
+          await expect
+            .poll(() => plot.getAttribute('data-axis-color'))
+            .toBe(muted[colorScheme === 'light' ? 'dark' : 'light']);
+        }
         expect(problems.errors).toEqual([]);
         expect(problems.csp).toEqual([]);
         await context.close();
