@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { DatastoreError } from './errors.js';
 import { DIMENSIONS, type SampleDims } from './types.js';
 
@@ -50,10 +50,29 @@ function check(query: TotalsQuery): void {
     throw new DatastoreError('INVALID_INPUT', `orderBy must be one of the counters.`, { field: 'orderBy' });
 }
 
+type DimsRow = { database_name: string; schema_name: string; table_name: string; object_name: string };
+
+/** Sum of one counter as rate × seconds covered, straight from the row's jsonb (no per-metric rows). */
+function totalOf(source: 'raw' | 'hourly', metric: string, intervalS: number): RawBuilder<unknown> {
+  if (source === 'hourly') return sql`sum((s.agg->${metric}::text->>'sum')::float8 * ${intervalS})`;
+  return sql`sum(case when jsonb_typeof(s."values"->${metric}::text) = 'number'
+    then (s."values"->>${metric}::text)::float8 * coalesce(s.interval_s, ${intervalS}) end)`;
+}
+
+function dimsOf(row: DimsRow): Required<SampleDims> {
+  return {
+    database_name: row.database_name,
+    schema_name: row.schema_name,
+    table_name: row.table_name,
+    object_name: row.object_name,
+  };
+}
+
 /**
  * Sums counters over a range per object (e.g. each statement's calls and execution time) from raw
  * samples, or hourly rollups when the range starts before raw retention ends, and keeps the
- * `limit` objects with the highest total of `orderBy`.
+ * `limit` objects with the highest total of `orderBy`. Text metrics are read afterwards for those
+ * objects only (their latest value in the range).
  */
 export async function queryTotals(
   db: Kysely<unknown>,
@@ -63,73 +82,65 @@ export async function queryTotals(
   check(query);
   const source =
     query.timeStart.getTime() >= options.now.getTime() - options.rawDays * 86_400_000 ? 'raw' : 'hourly';
-  const texts = source === 'raw' ? (query.texts ?? []) : [];
   const filters = DIMENSIONS.flatMap((dim) => {
     const value = query.filters?.[dim];
     return value === undefined ? [] : [sql`and ${sql.ref(`s.${dim}`)} = ${value}`];
   });
-  const total =
-    source === 'raw'
-      ? sql`sum(case when jsonb_typeof(m.value) = 'number'
-          then (m.value)::float8 * coalesce(s.interval_s, ${query.intervalS}) end)`
-      : sql`sum((m.value->>'sum')::float8 * ${query.intervalS})`;
-  const text =
-    source === 'raw'
-      ? sql`(array_agg(m.value #>> '{}' order by s.ts desc) filter (where jsonb_typeof(m.value) = 'string'))[1]`
-      : sql`null::text`;
-  const { rows } = await sql<{
-    database_name: string;
-    schema_name: string;
-    table_name: string;
-    object_name: string;
-    metric: string;
-    total: number | null;
-    text: string | null;
-    grand: number | null;
-  }>`
-    with per_metric as (
-      select s.database_name, s.schema_name, s.table_name, s.object_name, m.key as metric,
-        ${total} as total, ${text} as text
-      from ${sql.table(source === 'raw' ? 'metrics_samples' : 'metrics_hourly')} s
-        cross join lateral jsonb_each(${sql.ref(source === 'raw' ? 's.values' : 's.agg')}) m
-      where s.connection_id = ${query.connectionId} and s.probe = ${query.probe}
-        and s.ts >= ${query.timeStart.toISOString()}::timestamptz
-        and s.ts < ${query.timeEnd.toISOString()}::timestamptz
-        and m.key = any(${[...query.counters, ...texts]}::text[])
-        ${sql.join(filters, sql` `)}
-      group by 1, 2, 3, 4, 5
-    ), ranked as (
-      select database_name, schema_name, table_name, object_name, total as rank_total,
-        sum(total) over () as grand
-      from per_metric where metric = ${query.orderBy}
-      order by total desc nulls last, 1, 2, 3, 4
-      limit ${query.limit}
+  const where = sql`s.connection_id = ${query.connectionId} and s.probe = ${query.probe}
+    and s.ts >= ${query.timeStart.toISOString()}::timestamptz
+    and s.ts < ${query.timeEnd.toISOString()}::timestamptz
+    ${sql.join(filters, sql` `)}`;
+  const table = sql.table(source === 'raw' ? 'metrics_samples' : 'metrics_hourly');
+  const order = query.counters.indexOf(query.orderBy);
+  const { rows } = await sql<DimsRow & { totals: (number | null)[]; grand: number | null }>`
+    with per_object as (
+      select s.database_name, s.schema_name, s.table_name, s.object_name,
+        array[${sql.join(query.counters.map((c) => totalOf(source, c, query.intervalS)))}]::float8[] as totals
+      from ${table} s where ${where}
+      group by 1, 2, 3, 4
     )
-    select p.database_name, p.schema_name, p.table_name, p.object_name, p.metric, p.total, p.text, r.grand
-    from per_metric p join ranked r using (database_name, schema_name, table_name, object_name)
-    order by r.rank_total desc nulls last, 1, 2, 3, 4`.execute(db);
-  const byObject = new Map<string, TotalsRow>();
-  let grandTotal = 0;
-  for (const row of rows) {
-    const dims = {
-      database_name: row.database_name,
-      schema_name: row.schema_name,
-      table_name: row.table_name,
-      object_name: row.object_name,
-    };
-    const key = JSON.stringify(dims);
-    let entry = byObject.get(key);
-    if (!entry) {
-      entry = {
+    select *, sum(totals[${order + 1}]) over () as grand from per_object
+    order by totals[${order + 1}] desc nulls last, 1, 2, 3, 4
+    limit ${query.limit}`.execute(db);
+  const texts = source === 'raw' ? (query.texts ?? []) : [];
+  const latest = await latestTexts(db, where, texts, rows);
+  return {
+    source,
+    rows: rows.map((row) => {
+      const dims = dimsOf(row);
+      return {
         dims,
-        totals: Object.fromEntries(query.counters.map((c) => [c, 0])),
-        texts: Object.fromEntries(texts.map((t) => [t, null])),
+        totals: Object.fromEntries(query.counters.map((c, i) => [c, Number(row.totals[i] ?? 0)])),
+        texts: Object.fromEntries(texts.map((t) => [t, latest.get(JSON.stringify(dims))?.[t] ?? null])),
       };
-      byObject.set(key, entry);
-    }
-    grandTotal = Number(row.grand ?? 0);
-    if (texts.includes(row.metric)) entry.texts[row.metric] = row.text;
-    else entry.totals[row.metric] = Number(row.total ?? 0);
-  }
-  return { source, rows: [...byObject.values()], grandTotal };
+    }),
+    grandTotal: Number(rows[0]?.grand ?? 0),
+  };
+}
+
+/** The latest value of each text metric in the range, for the given objects only. */
+async function latestTexts(
+  db: Kysely<unknown>,
+  where: RawBuilder<unknown>,
+  texts: readonly string[],
+  objects: readonly DimsRow[],
+): Promise<Map<string, Record<string, string | null>>> {
+  const latest = new Map<string, Record<string, string | null>>();
+  if (texts.length === 0 || objects.length === 0) return latest;
+  const keys = objects.map(
+    (o) => sql`(${o.database_name}, ${o.schema_name}, ${o.table_name}, ${o.object_name})`,
+  );
+  const { rows } = await sql<DimsRow & { texts: (string | null)[] }>`
+    select distinct on (1, 2, 3, 4) s.database_name, s.schema_name, s.table_name, s.object_name,
+      array[${sql.join(texts.map((t) => sql`s."values"->>${t}::text`))}] as texts
+    from metrics_samples s
+    where ${where}
+      and (s.database_name, s.schema_name, s.table_name, s.object_name) in (${sql.join(keys)})
+    order by 1, 2, 3, 4, s.ts desc`.execute(db);
+  for (const row of rows)
+    latest.set(
+      JSON.stringify(dimsOf(row)),
+      Object.fromEntries(texts.map((t, i) => [t, row.texts[i] ?? null])),
+    );
+  return latest;
 }

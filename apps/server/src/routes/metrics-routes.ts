@@ -103,7 +103,14 @@ export function metricsRoutes(deps: MetricsRouteDeps): RouteHandlers<MetricsRout
         timeStart: query.time_start,
         timeEnd: query.time_end,
         buckets: query.buckets,
-        ...(query.metrics !== undefined ? { metrics: query.metrics.split(',').map((m) => m.trim()) } : {}),
+        ...(query.metrics !== undefined
+          ? {
+              metrics: query.metrics
+                .split(',')
+                .map((m) => m.trim())
+                .filter(Boolean),
+            }
+          : {}),
         filters: {
           database_name: query.database_name,
           schema_name: query.schema_name,

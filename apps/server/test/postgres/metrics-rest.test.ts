@@ -272,6 +272,7 @@ describe('monitoring over REST', () => {
       expect(structured.series.length).toBeGreaterThan(0);
       expect(structured.series.every((s) => s.points.every((p) => p.values.query === null))).toBe(true);
       expect(JSON.stringify(result.content)).not.toContain('metrics_rest_marker');
+      expect(JSON.stringify(result.content)).toContain('Statement texts are withheld');
     } finally {
       await client.close();
     }

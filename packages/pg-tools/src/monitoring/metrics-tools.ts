@@ -21,6 +21,9 @@ function monitoredConnections(runtime: PgToolsRuntime, state: PgToolsState): Con
   return monitoredOf(runtime.pools, state.connectionAccess);
 }
 
+const TEXT_WITHHELD =
+  "Statement texts are withheld (empty): pg_stat_statements does not record whose session ran a statement, and other sessions' statements are for administrators here (privacy.hide_other_sessions).";
+
 /** Bad input found by the shared monitoring checks, as a tool error saying what is valid. */
 export async function asToolError<T>(work: () => Promise<T>): Promise<T> {
   try {
@@ -148,7 +151,7 @@ Use it for history: "how many transactions per second over the last 10 minutes" 
     }),
     handler: async (args, context) => {
       const connectionId = connectionOrFail(runtime, context.state, args.connection_id);
-      const { result, columns } = await asToolError(() =>
+      const { result, columns, textHidden } = await asToolError(() =>
         readMetrics(backend, {
           probe: args.probe_name,
           connectionId,
@@ -171,7 +174,12 @@ Use it for history: "how many transactions per second over the last 10 minutes" 
       return boundAnswer(
         runtime,
         {
-          content: [{ type: 'text', text: renderMetrics(result, metrics, units) }],
+          content: [
+            {
+              type: 'text',
+              text: `${renderMetrics(result, metrics, units)}${textHidden ? `\n${TEXT_WITHHELD}` : ''}`,
+            },
+          ],
           structuredContent: {
             ...result,
             units: Object.fromEntries(metrics.map((m) => [m, units.get(m) ?? ''])),
