@@ -66,4 +66,29 @@ describe('ConnectionsAdmin', () => {
       .toBe('Invalid request: port: out of range (1-65535).');
     expect(screen.getByLabelText<HTMLInputElement>('Host').value).toBe('h');
   });
+
+  it('marks a connection monitored in the form, and toggles it from the list', async () => {
+    const api = createFakeApi({ authEnabled: false });
+    const user = userEvent.setup();
+    render(<ConnectionsAdmin api={api} />);
+    const demo = (await screen.findByText('built in (read-only)')).closest('tr')!;
+    // The built-in demo is monitored and read-only here: a word, not a checkbox.
+    await expect.poll(() => within(demo).queryByText('yes')).toBeTruthy();
+    expect(within(demo).queryByRole('checkbox')).toBeNull();
+
+    await fill(user, { Name: 'sales', Host: 'db.internal', Database: 'sales' });
+    await user.click(screen.getByRole('checkbox', { name: /^Monitored/ }));
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    const toggle = await screen.findByRole<HTMLInputElement>('checkbox', { name: 'Monitor sales' });
+    await expect.poll(() => toggle.checked).toBe(true);
+    expect((await api.getConnection({ params: { id: 'c_1' } })).is_monitored).toBe(true);
+
+    await user.click(toggle);
+    await expect
+      .poll(async () => (await api.getConnection({ params: { id: 'c_1' } })).is_monitored)
+      .toBe(false);
+    await expect
+      .poll(() => screen.getByRole<HTMLInputElement>('checkbox', { name: 'Monitor sales' }).checked)
+      .toBe(false);
+  });
 });

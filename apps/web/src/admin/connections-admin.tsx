@@ -25,6 +25,7 @@ interface Draft {
   sslmode: (typeof SSL_MODE_VALUES)[number];
   allowWrites: boolean;
   perUser: boolean;
+  monitored: boolean;
 }
 
 const EMPTY: Draft = {
@@ -37,6 +38,7 @@ const EMPTY: Draft = {
   sslmode: 'prefer',
   allowWrites: false,
   perUser: false,
+  monitored: false,
 };
 
 function bodyOf(draft: Draft) {
@@ -50,6 +52,7 @@ function bodyOf(draft: Draft) {
     sslmode: draft.sslmode,
     allow_writes: draft.allowWrites,
     credentials: draft.perUser ? ('per_user' as const) : ('shared' as const),
+    is_monitored: draft.monitored,
   };
 }
 
@@ -72,6 +75,8 @@ function describeTest(result: ConnectionTestResult): string {
  */
 export function ConnectionsAdmin({ api, onChanged }: ConnectionsAdminProps) {
   const [connections, setConnections] = useState<Connection[]>([]);
+  /** `is_monitored` by connection id (the list route leaves it out; the detail route has it). */
+  const [monitored, setMonitored] = useState<ReadonlyMap<string, boolean>>(new Map());
   const [draft, setDraft] = useState<Draft>(EMPTY);
   const [error, setError] = useState<string>();
   const [tested, setTested] = useState<ConnectionTestResult>();
@@ -80,7 +85,10 @@ export function ConnectionsAdmin({ api, onChanged }: ConnectionsAdminProps) {
 
   const load = useCallback(async () => {
     try {
-      setConnections((await api.listConnections()).connections);
+      const listed = (await api.listConnections()).connections;
+      setConnections(listed);
+      const details = await Promise.all(listed.map((c) => api.getConnection({ params: { id: c.id } })));
+      setMonitored(new Map(details.map((d) => [d.id, d.is_monitored])));
     } catch (caught) {
       setError(errorMessage(caught));
     }
@@ -122,6 +130,12 @@ export function ConnectionsAdmin({ api, onChanged }: ConnectionsAdminProps) {
     });
   };
 
+  const setMonitoring = (connection: Connection, on: boolean) =>
+    run(async () => {
+      await api.updateConnection({ params: { id: connection.id }, body: { is_monitored: on } });
+      await load();
+    });
+
   const remove = (connection: Connection) =>
     run(async () => {
       setDeleting(undefined);
@@ -140,6 +154,7 @@ export function ConnectionsAdmin({ api, onChanged }: ConnectionsAdminProps) {
             <th>Server</th>
             <th>Login</th>
             <th>Source</th>
+            <th>Monitored</th>
             <th />
           </tr>
         </thead>
@@ -152,6 +167,19 @@ export function ConnectionsAdmin({ api, onChanged }: ConnectionsAdminProps) {
               </td>
               <td>{c.credentials === 'per_user' ? 'each user’s own' : 'shared'}</td>
               <td>{SOURCE_LABELS[c.source]}</td>
+              <td>
+                {c.source === 'store' ? (
+                  <input
+                    type="checkbox"
+                    aria-label={`Monitor ${c.name}`}
+                    checked={monitored.get(c.id) === true}
+                    disabled={busy || !monitored.has(c.id)}
+                    onChange={(e) => void setMonitoring(c, e.target.checked)}
+                  />
+                ) : (
+                  <span className="muted">{monitored.get(c.id) ? 'yes' : 'no'}</span>
+                )}
+              </td>
               <td>
                 {c.source === 'store' ? (
                   <button
@@ -220,6 +248,14 @@ export function ConnectionsAdmin({ api, onChanged }: ConnectionsAdminProps) {
             onChange={(e) => set('allowWrites', e.target.checked)}
           />
           <span>Allow writes</span>
+        </label>
+        <label className="field check">
+          <input
+            type="checkbox"
+            checked={draft.monitored}
+            onChange={(e) => set('monitored', e.target.checked)}
+          />
+          <span>Monitored (collect metrics for the Monitor view)</span>
         </label>
         {error ? (
           <p className="notice notice-error" role="alert">

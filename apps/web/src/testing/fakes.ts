@@ -186,6 +186,28 @@ export function createFakeApi(
     if (input.title) c.title = input.title;
     return structuredClone(c);
   };
+  /** Ids of the monitored connections (the built-in demo is, as on `npm start`). */
+  const monitored = new Set(connections.filter((c) => c.source === 'builtin').map((c) => c.id));
+  const findConnection = (id: string): Connection => {
+    const found = connections.find((c) => c.id === id);
+    if (!found) throw new FakeRefusal(404, 'NOT_FOUND', `There is no connection "${id}".`);
+    return found;
+  };
+  const detailOf = (c: Connection) => ({
+    ...c,
+    username: null,
+    has_password: false,
+    sslmode: 'prefer',
+    sslrootcert: null,
+    sslcert: null,
+    sslkey: null,
+    has_sslpassword: false,
+    allow_writes: c.writes_allowed,
+    is_monitored: monitored.has(c.id),
+    owner: null,
+    created_at: now(),
+    updated_at: now(),
+  });
   const handlers: FakeHandlers = {
     health: () => ({ status: 'ok', version: '9.9.9' }),
     sessionState: (call) =>
@@ -271,21 +293,20 @@ export function createFakeApi(
         current: false,
       };
       connections.push(created);
-      return {
-        ...created,
-        username: null,
-        has_password: false,
-        sslmode: 'prefer',
-        sslrootcert: null,
-        sslcert: null,
-        sslkey: null,
-        has_sslpassword: false,
-        allow_writes: false,
-        is_monitored: false,
-        owner: null,
-        created_at: now(),
-        updated_at: now(),
-      };
+      if ((body as { is_monitored?: boolean }).is_monitored) monitored.add(created.id);
+      return detailOf(created);
+    },
+    getConnection: ({ params }) => {
+      requireLogin();
+      return detailOf(findConnection(params.id!));
+    },
+    updateConnection: ({ params, body }) => {
+      requireLogin();
+      const connection = findConnection(params.id!);
+      const patch = body as { is_monitored?: boolean };
+      if (patch.is_monitored === true) monitored.add(connection.id);
+      if (patch.is_monitored === false) monitored.delete(connection.id);
+      return detailOf(connection);
     },
     deleteConnection: ({ params }) => {
       requireLogin();

@@ -4,6 +4,7 @@ import { errorMessage } from '../api/error-message.js';
 import {
   ChatIcon,
   DatabaseIcon,
+  GaugeIcon,
   Logo,
   LogoutIcon,
   MenuIcon,
@@ -15,7 +16,7 @@ import type { Theme } from '../ui/theme.js';
 import type { ServerInfo } from './use-server-info.js';
 
 /** The workspace's views; `admin` is the admin area (its sections depend on the caller's rights). */
-export type WorkspaceView = 'chat' | 'console' | 'admin';
+export type WorkspaceView = 'chat' | 'console' | 'monitor' | 'admin';
 
 /** Props of {@link TopBar}. */
 export interface TopBarProps {
@@ -78,6 +79,15 @@ export function TopBar(props: TopBarProps) {
           onClick={() => onView('console')}
         >
           <TerminalIcon /> <span>SQL console</span>
+        </button>
+        <button
+          type="button"
+          className="view-tab"
+          aria-label="Monitor"
+          aria-pressed={view === 'monitor'}
+          onClick={() => onView('monitor')}
+        >
+          <GaugeIcon /> <span>Monitor</span>
         </button>
         {props.adminLabel ? (
           <button

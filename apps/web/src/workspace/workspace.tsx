@@ -18,6 +18,9 @@ import { StatusBar, TopBar, type WorkspaceView } from './top-bar.js';
 import { useServerInfo } from './use-server-info.js';
 
 const AdminArea = lazy(() => import('../admin/admin-area.js').then((m) => ({ default: m.AdminArea })));
+const MonitorArea = lazy(() =>
+  import('../monitor/monitor-area.js').then((m) => ({ default: m.MonitorArea })),
+);
 const LibraryConsole = lazy(() =>
   import('../console/library-console.js').then((m) => ({ default: m.LibraryConsole })),
 );
@@ -232,6 +235,13 @@ export function Workspace({ env, me, memory, onLogout, onSessionLost }: Workspac
                   writesAllowed={writes}
                   {...(consoleRequest ? { request: consoleRequest } : {})}
                 />
+              </Suspense>
+            </div>
+          ) : null}
+          {view === 'monitor' ? (
+            <div className="view">
+              <Suspense fallback={<p className="muted pad">Loading the monitor…</p>}>
+                <MonitorArea api={env.api} preferred={current?.name} theme={theme} />
               </Suspense>
             </div>
           ) : null}

@@ -17,12 +17,14 @@ export const PROVIDER_KEY = 'sk-e2e-provider-key-9b1d4e7a2c';
 
 /** Starts the real pgmcp server on a free loopback port with auth on and the built web client. */
 export async function startWebServer(options: {
-  connections: { name: string; url: string; allow_writes?: boolean }[];
+  connections: { name: string; url: string; allow_writes?: boolean; is_monitored?: boolean }[];
   llmBaseUrl?: string;
   /** More `auth:` settings (YAML lines under it, e.g. an `oidc:` block). */
   auth?: string[];
   /** More environment variables. */
   env?: Record<string, string>;
+  /** More top-level pgmcp.yaml lines (e.g. a `collector:` block). */
+  yaml?: string[];
 }): Promise<RunningServer> {
   const cwd = makeTempDir('pgmcp-web-e2e-');
   const yaml = [
@@ -34,7 +36,9 @@ export async function startWebServer(options: {
       `  - name: ${c.name}`,
       `    url: "${c.url}"`,
       `    allow_writes: ${c.allow_writes === true}`,
+      ...(c.is_monitored ? ['    is_monitored: true'] : []),
     ]),
+    ...(options.yaml ?? []),
     '',
   ].join('\n');
   writeFileSync(path.join(cwd, 'pgmcp.yaml'), yaml);
