@@ -18,7 +18,7 @@
  * Set BENCH_DATABASE_URL to use an existing database instead of a throwaway embedded one.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -39,6 +39,12 @@ const { values: args } = parseArgs({
     pool: { type: 'string', default: '10' },
     rows: { type: 'string', default: '100000' },
     'skip-dbhub': { type: 'boolean', default: false },
+    // Only the wire callers of both eras (no SDK clients): the quick way to compare changes.
+    'wire-only': { type: 'boolean', default: false },
+    // Which pgmcp variants to run (comma-separated names below); default all.
+    variants: { type: 'string', default: 'pgmcp,auth,no-audit,limits' },
+    // Writes a CPU profile of every pgmcp server process into this directory (node --cpu-prof).
+    'cpu-prof': { type: 'string' },
   },
 });
 const SECONDS = Number(args.seconds);
@@ -47,6 +53,10 @@ const CLIENTS = Number(args.clients);
 const POOL = Number(args.pool);
 const ROWS = Number(args.rows);
 const DBHUB_VERSION = '1.4.0';
+const VARIANTS = new Set(args.variants.split(','));
+/** The protocol eras the wire callers speak: 2025-11-25 (initialize first) and stateless 2026-07-28. */
+const ERAS = ['2025-11-25', '2026-07-28'] as const;
+type Era = (typeof ERAS)[number];
 
 function log(message: string): void {
   process.stderr.write(`${message}\n`);
@@ -70,15 +80,36 @@ interface Result {
   errors: number;
   seconds: number;
   latencies: number[];
+  /** CPU seconds (user + system) the server process spent in the measured window, when known. */
+  serverCpu?: number;
 }
 
+/**
+ * CPU seconds (user + system) a process has used so far, from /proc (Linux); undefined elsewhere.
+ * CPU per call hardly moves with the machine's load, unlike throughput, so it compares changes
+ * made on a busy machine.
+ */
+function cpuSeconds(pid: number | undefined): number | undefined {
+  if (pid === undefined || !existsSync(`/proc/${pid}/stat`)) return undefined;
+  // Fields after the command name (which may hold spaces) start at state; utime, stime are 14, 15.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+const CLOCK_TICKS = 100;
+
 /** Runs `workers` loops of `call` for WARMUP + SECONDS; only calls that start after the warm-up count. */
-async function drive(name: string, workers: ((sql: string) => Promise<unknown>)[]): Promise<Result> {
+async function drive(
+  name: string,
+  workers: ((sql: string) => Promise<unknown>)[],
+  serverPid?: number,
+): Promise<Result> {
   const latencies: number[] = [];
   let errors = 0;
   const start = performance.now();
   const measureFrom = start + WARMUP * 1000;
   const end = measureFrom + SECONDS * 1000;
+  let cpuFrom: number | undefined;
+  const cpuTimer = setTimeout(() => (cpuFrom = cpuSeconds(serverPid)), WARMUP * 1000);
   await Promise.all(
     workers.map(async (call) => {
       while (performance.now() < end) {
@@ -92,7 +123,16 @@ async function drive(name: string, workers: ((sql: string) => Promise<unknown>)[
       }
     }),
   );
-  return { name, calls: latencies.length, errors, seconds: SECONDS, latencies };
+  clearTimeout(cpuTimer);
+  const cpuTo = cpuSeconds(serverPid);
+  return {
+    name,
+    calls: latencies.length,
+    errors,
+    seconds: SECONDS,
+    latencies,
+    ...(cpuFrom !== undefined && cpuTo !== undefined ? { serverCpu: cpuTo - cpuFrom } : {}),
+  };
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -100,14 +140,60 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-async function mcpClients(url: string, headers: Record<string, string> = {}): Promise<Client[]> {
+/** An official SDK client of `era` (2026-07-28 is pinned; 2025-11-25 is what the SDK negotiates without). */
+async function sdkClient(
+  url: string,
+  headers: Record<string, string>,
+  era: Era,
+  name: string,
+  fetch?: typeof globalThis.fetch,
+): Promise<Client> {
+  const client = new Client(
+    { name, version: '1' },
+    era === '2026-07-28' ? { versionNegotiation: { mode: { pin: '2026-07-28' } } } : {},
+  );
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL(url), {
+      requestInit: { headers },
+      ...(fetch ? { fetch } : {}),
+    }),
+  );
+  return client;
+}
+
+async function mcpClients(url: string, headers: Record<string, string>): Promise<Client[]> {
   const clients: Client[] = [];
-  for (let i = 0; i < CLIENTS; i++) {
-    const client = new Client({ name: `bench-${i}`, version: '1' });
-    await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } }));
-    clients.push(client);
-  }
+  for (let i = 0; i < CLIENTS; i++) clients.push(await sdkClient(url, headers, '2025-11-25', `bench-${i}`));
   return clients;
+}
+
+/**
+ * The exact tools/call request (headers and body) an official client of `era` sends, recorded
+ * once, so wire callers can replay it with other SQL: the 2026-07-28 envelope in `_meta`, the
+ * protocol-version and method headers, whatever the SDK puts there.
+ */
+async function recordToolCall(
+  url: string,
+  headers: Record<string, string>,
+  era: Era,
+  tool: string,
+  argument: string,
+): Promise<{ headers: Record<string, string>; body: Record<string, unknown> }> {
+  let recorded: { headers: Record<string, string>; body: Record<string, unknown> } | undefined;
+  const recording: typeof globalThis.fetch = async (input, init) => {
+    if (typeof init?.body === 'string') {
+      const body = JSON.parse(init.body) as Record<string, unknown>;
+      if (body.method === 'tools/call') {
+        recorded = { headers: Object.fromEntries(new Headers(init.headers).entries()), body };
+      }
+    }
+    return fetch(input, init);
+  };
+  const client = await sdkClient(url, headers, era, `bench-wire-${era}`, recording);
+  await client.callTool({ name: tool, arguments: { [argument]: lookup() } });
+  await client.close();
+  if (!recorded) throw new Error(`the ${era} client sent no tools/call`);
+  return recorded;
 }
 
 function callTool(client: Client, tool: string, argument: string) {
@@ -119,15 +205,17 @@ function callTool(client: Client, tool: string, argument: string) {
 
 /**
  * Callers that speak MCP's HTTP wire format directly (keep-alive, one connection each, pre-built
- * bodies): what the server can serve when the client library's own CPU cost is taken out. Each
- * caller does the initialize handshake first, like a real client, and keeps the session id and
- * protocol version the server gave it.
+ * bodies): what the server can serve when the client library's own CPU cost is taken out. A
+ * 2025-11-25 caller does the initialize handshake first, like a real client, and keeps the session
+ * id and protocol version the server gave it; a 2026-07-28 caller is stateless and replays the
+ * request an official client sends (envelope and headers), with its own id and SQL.
  */
 async function wireCallers(
   url: string,
   headers: Record<string, string>,
   tool: string,
   argument: string,
+  era: Era,
 ): Promise<{ callers: ((sql: string) => Promise<void>)[]; close: () => void }> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
   const post = (body: unknown, extra: Record<string, string>) =>
@@ -173,28 +261,43 @@ async function wireCallers(
       request.on('error', reject);
       request.end(payload);
     });
+  const template = era === '2026-07-28' ? await recordToolCall(url, headers, era, tool, argument) : undefined;
   const callers: ((sql: string) => Promise<void>)[] = [];
   for (let i = 0; i < CLIENTS; i++) {
-    const init = await post(
-      {
-        jsonrpc: '2.0',
-        id: 0,
-        method: 'initialize',
-        params: {
-          protocolVersion: '2025-11-25',
-          capabilities: {},
-          clientInfo: { name: `bench-wire-${i}`, version: '1' },
+    let session: Record<string, string>;
+    let params: Record<string, unknown> = { name: tool };
+    if (template) {
+      const {
+        authorization: _,
+        'content-type': __,
+        accept: ___,
+        'content-length': ____,
+        ...rest
+      } = template.headers;
+      session = rest;
+      params = template.body.params as Record<string, unknown>;
+    } else {
+      const init = await post(
+        {
+          jsonrpc: '2.0',
+          id: 0,
+          method: 'initialize',
+          params: {
+            protocolVersion: era,
+            capabilities: {},
+            clientInfo: { name: `bench-wire-${i}`, version: '1' },
+          },
         },
-      },
-      {},
-    );
-    const version = (init.message?.result as { protocolVersion?: string } | undefined)?.protocolVersion;
-    if (init.status !== 200 || !version) throw new Error(`initialize failed with HTTP ${init.status}`);
-    const session: Record<string, string> = {
-      'mcp-protocol-version': version,
-      ...(init.session ? { 'mcp-session-id': init.session } : {}),
-    };
-    await post({ jsonrpc: '2.0', method: 'notifications/initialized' }, session);
+        {},
+      );
+      const version = (init.message?.result as { protocolVersion?: string } | undefined)?.protocolVersion;
+      if (init.status !== 200 || !version) throw new Error(`initialize failed with HTTP ${init.status}`);
+      session = {
+        'mcp-protocol-version': version,
+        ...(init.session ? { 'mcp-session-id': init.session } : {}),
+      };
+      await post({ jsonrpc: '2.0', method: 'notifications/initialized' }, session);
+    }
     let id = 1;
     callers.push(async (sql) => {
       const answer = await post(
@@ -202,7 +305,7 @@ async function wireCallers(
           jsonrpc: '2.0',
           id: id++,
           method: 'tools/call',
-          params: { name: tool, arguments: { [argument]: sql } },
+          params: { ...params, arguments: { [argument]: sql } },
         },
         session,
       );
@@ -316,24 +419,31 @@ async function main(): Promise<void> {
     headers: Record<string, string>,
     tool: string,
     argument: string,
+    serverPid: number | undefined,
+    eras: readonly Era[] = ERAS,
   ) => {
-    const clients = await mcpClients(url, headers);
-    log(`${name}: ${CLIENTS} SDK clients, ${SECONDS} s`);
-    results.push(
-      await drive(
-        `${name} (SDK client)`,
-        clients.map((c) => callTool(c, tool, argument)),
-      ),
-    );
-    // Closing sessions is not what is measured; do not let a slow close hold the run.
-    await Promise.race([
-      Promise.all(clients.map((c) => c.close())),
-      new Promise((r) => setTimeout(r, 5_000)),
-    ]);
-    const wire = await wireCallers(url, headers, tool, argument);
-    log(`${name}: ${CLIENTS} wire callers, ${SECONDS} s`);
-    results.push(await drive(`${name} (wire)`, wire.callers));
-    wire.close();
+    if (!args['wire-only']) {
+      const clients = await mcpClients(url, headers);
+      log(`${name}: ${CLIENTS} SDK clients, ${SECONDS} s`);
+      results.push(
+        await drive(
+          `${name} (SDK client)`,
+          clients.map((c) => callTool(c, tool, argument)),
+          serverPid,
+        ),
+      );
+      // Closing sessions is not what is measured; do not let a slow close hold the run.
+      await Promise.race([
+        Promise.all(clients.map((c) => c.close())),
+        new Promise((r) => setTimeout(r, 5_000)),
+      ]);
+    }
+    for (const era of eras) {
+      const wire = await wireCallers(url, headers, tool, argument, era);
+      log(`${name}: ${CLIENTS} wire callers (${era}), ${SECONDS} s`);
+      results.push(await drive(`${name} (wire ${era})`, wire.callers, serverPid));
+      wire.close();
+    }
   };
   try {
     log(`seeding bench_items (${ROWS.toLocaleString('en-US')} rows)`);
@@ -352,12 +462,13 @@ async function main(): Promise<void> {
     // The authenticated server with the activity log (the default) and without, for its cost; and
     // with the per-token limits counting (a rate no caller reaches) against none, for theirs.
     const variants = [
-      { auth: 'off', audit: 'on', limits: 'off', name: 'pgmcp' },
-      { auth: 'on', audit: 'on', limits: 'off', name: 'pgmcp auth' },
-      { auth: 'on', audit: 'off', limits: 'off', name: 'pgmcp auth, no audit' },
-      { auth: 'on', audit: 'on', limits: 'on', name: 'pgmcp auth, limits' },
+      { key: 'pgmcp', auth: 'off', audit: 'on', limits: 'off', name: 'pgmcp' },
+      { key: 'auth', auth: 'on', audit: 'on', limits: 'off', name: 'pgmcp auth' },
+      { key: 'no-audit', auth: 'on', audit: 'off', limits: 'off', name: 'pgmcp auth, no audit' },
+      { key: 'limits', auth: 'on', audit: 'on', limits: 'on', name: 'pgmcp auth, limits' },
     ] as const;
-    for (const { auth, audit, limits, name } of variants) {
+    for (const { key, auth, audit, limits, name } of variants) {
+      if (!VARIANTS.has(key)) continue;
       const port = await freePort();
       const config = path.join(work, `pgmcp-${auth}-${audit}-${limits}.yaml`);
       writeFileSync(
@@ -376,7 +487,15 @@ async function main(): Promise<void> {
         PGMCP_ADMIN_PASSWORD: 'bench admin password',
         PGMCP_LOG_LEVEL: 'warn',
       };
-      const server = await startProcess(process.execPath, [cli, 'serve'], env, /Press Ctrl-C to stop/);
+      const profile = args['cpu-prof']
+        ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args['cpu-prof'])}`]
+        : [];
+      const server = await startProcess(
+        process.execPath,
+        [...profile, cli, 'serve'],
+        env,
+        /Press Ctrl-C to stop/,
+      );
       children.push(server);
       const base = `http://127.0.0.1:${port}`;
       let headers: Record<string, string> = {};
@@ -400,7 +519,7 @@ async function main(): Promise<void> {
         });
         headers = { authorization: `Bearer ${((await created.json()) as { token: string }).token}` };
       }
-      await measureMcp(name, `${base}/mcp/v1`, headers, 'query_database', 'query');
+      await measureMcp(name, `${base}/mcp/v1`, headers, 'query_database', 'query', server.pid);
       await stopProcess(server);
     }
 
@@ -420,7 +539,9 @@ async function main(): Promise<void> {
       );
       children.push(dbhub);
       await new Promise((r) => setTimeout(r, 500));
-      await measureMcp('DBHub', `http://127.0.0.1:${port}/mcp`, {}, 'execute_sql', 'sql');
+      await measureMcp('DBHub', `http://127.0.0.1:${port}/mcp`, {}, 'execute_sql', 'sql', dbhub.pid, [
+        '2025-11-25',
+      ]);
       await stopProcess(dbhub);
     }
   } finally {
@@ -437,6 +558,8 @@ async function main(): Promise<void> {
       'p50 ms': percentile(sorted, 50).toFixed(2),
       'p95 ms': percentile(sorted, 95).toFixed(2),
       'p99 ms': percentile(sorted, 99).toFixed(2),
+      'server CPU ms/call':
+        r.serverCpu !== undefined && r.calls > 0 ? ((1000 * r.serverCpu) / r.calls).toFixed(3) : '',
       errors: r.errors,
     };
   });
@@ -447,8 +570,10 @@ async function main(): Promise<void> {
   const find = (name: string) => results.find((r) => r.name === name);
   const ratio = (a?: Result, b?: Result) => (a && b ? (throughput(a) / throughput(b)).toFixed(2) : ' n/a');
   const directR = find('direct pg.Pool');
-  console.log('ratios (throughput)          SDK client   wire   target');
+  const drivers = ['SDK client', ...ERAS.map((era) => `wire ${era}`)];
+  console.log(`ratios (throughput)          ${drivers.map((d) => d.padStart(16)).join(' ')}   target`);
   for (const [label, a, b, target] of [
+    ['pgmcp auth / direct pg', 'pgmcp auth', undefined, '>= 0.50'],
     ['pgmcp / direct pg', 'pgmcp', undefined, '>= 0.25'],
     ['pgmcp / DBHub', 'pgmcp', 'DBHub', '>= 2'],
     ['pgmcp auth / pgmcp', 'pgmcp auth', 'pgmcp', '>= 0.90'],
@@ -456,9 +581,7 @@ async function main(): Promise<void> {
     ['limits on / limits off', 'pgmcp auth, limits', 'pgmcp auth', '>= 0.95'],
   ] as const) {
     const of = (driver: string) => ratio(find(`${a} (${driver})`), b ? find(`${b} (${driver})`) : directR);
-    console.log(
-      `  ${label.padEnd(26)} ${of('SDK client').padStart(10)} ${of('wire').padStart(6)}   ${target}`,
-    );
+    console.log(`  ${label.padEnd(26)} ${drivers.map((d) => of(d).padStart(16)).join(' ')}   ${target}`);
   }
   if (loginMs.length > 0) {
     const sorted = [...loginMs].sort((a, b) => a - b);
