@@ -18,7 +18,7 @@
  * Set BENCH_DATABASE_URL to use an existing database instead of a throwaway embedded one.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -82,6 +82,8 @@ interface Result {
   latencies: number[];
   /** CPU seconds (user + system) the server process spent in the measured window, when known. */
   serverCpu?: number;
+  /** CPU seconds all of PostgreSQL's processes spent in the measured window, when known. */
+  postgresCpu?: number;
 }
 
 /**
@@ -97,6 +99,29 @@ function cpuSeconds(pid: number | undefined): number | undefined {
 }
 const CLOCK_TICKS = 100;
 
+/** The postmaster's pid (the parent of a backend), to count PostgreSQL's CPU; Linux only. */
+let postmasterPid: number | undefined;
+
+function parentPid(pid: number): number | undefined {
+  if (!existsSync(`/proc/${pid}/stat`)) return undefined;
+  return Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
+}
+
+/** CPU seconds of the postmaster and every process it started (backends, workers) so far. */
+function postgresCpuSeconds(): number | undefined {
+  if (postmasterPid === undefined) return undefined;
+  let total = cpuSeconds(postmasterPid) ?? 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (parentPid(Number(entry)) === postmasterPid) total += cpuSeconds(Number(entry)) ?? 0;
+    } catch {
+      // The process ended while being read.
+    }
+  }
+  return total;
+}
+
 /** Runs `workers` loops of `call` for WARMUP + SECONDS; only calls that start after the warm-up count. */
 async function drive(
   name: string,
@@ -109,7 +134,11 @@ async function drive(
   const measureFrom = start + WARMUP * 1000;
   const end = measureFrom + SECONDS * 1000;
   let cpuFrom: number | undefined;
-  const cpuTimer = setTimeout(() => (cpuFrom = cpuSeconds(serverPid)), WARMUP * 1000);
+  let pgCpuFrom: number | undefined;
+  const cpuTimer = setTimeout(() => {
+    cpuFrom = cpuSeconds(serverPid);
+    pgCpuFrom = postgresCpuSeconds();
+  }, WARMUP * 1000);
   await Promise.all(
     workers.map(async (call) => {
       while (performance.now() < end) {
@@ -125,6 +154,7 @@ async function drive(
   );
   clearTimeout(cpuTimer);
   const cpuTo = cpuSeconds(serverPid);
+  const pgCpuTo = postgresCpuSeconds();
   return {
     name,
     calls: latencies.length,
@@ -132,6 +162,7 @@ async function drive(
     seconds: SECONDS,
     latencies,
     ...(cpuFrom !== undefined && cpuTo !== undefined ? { serverCpu: cpuTo - cpuFrom } : {}),
+    ...(pgCpuFrom !== undefined && pgCpuTo !== undefined ? { postgresCpu: pgCpuTo - pgCpuFrom } : {}),
   };
 }
 
@@ -387,6 +418,9 @@ function ensureDbhub(): string {
 async function seed(url: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
+  const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+  // Only for the throwaway local cluster: BENCH_DATABASE_URL may name another machine's server.
+  if (!process.env.BENCH_DATABASE_URL) postmasterPid = parentPid(rows[0]!.pid);
   await client.query(`
     DROP TABLE IF EXISTS bench_items;
     CREATE TABLE bench_items (id int PRIMARY KEY, name text NOT NULL, price numeric(10,2) NOT NULL, note text);
@@ -558,6 +592,8 @@ async function main(): Promise<void> {
       'p50 ms': percentile(sorted, 50).toFixed(2),
       'p95 ms': percentile(sorted, 95).toFixed(2),
       'p99 ms': percentile(sorted, 99).toFixed(2),
+      'PG CPU ms/call':
+        r.postgresCpu !== undefined && r.calls > 0 ? ((1000 * r.postgresCpu) / r.calls).toFixed(3) : '',
       'server CPU ms/call':
         r.serverCpu !== undefined && r.calls > 0 ? ((1000 * r.serverCpu) / r.calls).toFixed(3) : '',
       errors: r.errors,
