@@ -13,7 +13,7 @@ import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/cli
 import pg from 'pg';
 
 /** The run's settings: seconds measured, warm-up seconds, callers, rows of the bench table. */
-export const bench = { seconds: 10, warmup: 2, clients: 32, rows: 100_000 };
+export const bench = { seconds: 10, warmup: 2, clients: 32, rows: 100_000, requestTimeoutMs: 10_000 };
 
 /** The protocol eras the wire callers speak: 2025-11-25 (initialize first) and stateless 2026-07-28. */
 export const ERAS = ['2025-11-25', '2026-07-28'] as const;
@@ -222,7 +222,7 @@ export async function wireCallers(
         {
           method: 'POST',
           agent,
-          timeout: 10_000,
+          timeout: bench.requestTimeoutMs,
           headers: {
             ...headers,
             ...extra,
