@@ -47,6 +47,14 @@ export interface Result {
   serverCpu?: number;
   /** CPU seconds all of PostgreSQL's processes spent in the measured window, when known. */
   postgresCpu?: number;
+  /** Seconds the server was ready to run but waited for a CPU (the kernel's run queue), when known. */
+  serverQueued?: number;
+}
+
+/** Seconds a process has spent waiting on a run queue so far (/proc/PID/schedstat), or undefined. */
+export function queuedSeconds(pid: number | undefined): number | undefined {
+  if (pid === undefined || !existsSync(`/proc/${pid}/schedstat`)) return undefined;
+  return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[1]) / 1e9;
 }
 
 /**
@@ -98,8 +106,10 @@ export async function drive(
   const end = measureFrom + bench.seconds * 1000;
   let cpuFrom: number | undefined;
   let pgCpuFrom: number | undefined;
+  let queuedFrom: number | undefined;
   const cpuTimer = setTimeout(() => {
     cpuFrom = cpuSeconds(serverPid);
+    queuedFrom = queuedSeconds(serverPid);
     pgCpuFrom = postgresCpuSeconds();
   }, bench.warmup * 1000);
   await Promise.all(
@@ -118,6 +128,7 @@ export async function drive(
   clearTimeout(cpuTimer);
   const cpuTo = cpuSeconds(serverPid);
   const pgCpuTo = postgresCpuSeconds();
+  const queuedTo = queuedSeconds(serverPid);
   return {
     name,
     calls: latencies.length,
@@ -126,6 +137,7 @@ export async function drive(
     latencies,
     ...(cpuFrom !== undefined && cpuTo !== undefined ? { serverCpu: cpuTo - cpuFrom } : {}),
     ...(pgCpuFrom !== undefined && pgCpuTo !== undefined ? { postgresCpu: pgCpuTo - pgCpuFrom } : {}),
+    ...(queuedFrom !== undefined && queuedTo !== undefined ? { serverQueued: queuedTo - queuedFrom } : {}),
   };
 }
 

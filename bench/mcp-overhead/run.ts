@@ -233,6 +233,8 @@ async function main(): Promise<void> {
         r.postgresCpu !== undefined && r.calls > 0 ? ((1000 * r.postgresCpu) / r.calls).toFixed(3) : '',
       'server CPU ms/call':
         r.serverCpu !== undefined && r.calls > 0 ? ((1000 * r.serverCpu) / r.calls).toFixed(3) : '',
+      // Share of the measured time the server was ready to run but waited for a core.
+      'server queued %': r.serverQueued !== undefined ? ((100 * r.serverQueued) / r.seconds).toFixed(0) : '',
       errors: r.errors,
     };
   });
