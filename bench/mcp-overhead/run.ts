@@ -17,20 +17,34 @@
  *
  * Set BENCH_DATABASE_URL to use an existing database instead of a throwaway embedded one.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { startLocalPostgres } from '@pgmcp/pg-embedded';
 import pg from 'pg';
+import {
+  bench,
+  callTool,
+  drive,
+  type Era,
+  ERAS,
+  freePort,
+  log,
+  login,
+  mcpClients,
+  percentile,
+  repo,
+  type Result,
+  seed,
+  startPgmcp,
+  startProcess,
+  stopProcess,
+  tokenHeaders,
+  wireCallers,
+} from './harness.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repo = path.resolve(here, '..', '..');
 const { values: args } = parseArgs({
   options: {
     seconds: { type: 'string', default: '10' },
@@ -39,220 +53,30 @@ const { values: args } = parseArgs({
     pool: { type: 'string', default: '10' },
     rows: { type: 'string', default: '100000' },
     'skip-dbhub': { type: 'boolean', default: false },
+    // Only the wire callers of both eras (no SDK clients): the quick way to compare changes.
+    'wire-only': { type: 'boolean', default: false },
+    // Which pgmcp variants to run (comma-separated names below); default all.
+    variants: { type: 'string', default: 'pgmcp,auth,no-audit,limits' },
+    // Seconds each pgmcp server is driven (both eras, not measured) before its first phase:
+    // without it the first phase pays for the JIT and comes out slower whichever era it is.
+    'server-warmup': { type: 'string', default: '6' },
+    // The wire callers' protocol eras, in the order they run (comma-separated).
+    eras: { type: 'string', default: ERAS.join(',') },
+    // Writes a CPU profile of every pgmcp server process into this directory (node --cpu-prof).
+    'cpu-prof': { type: 'string' },
   },
 });
-const SECONDS = Number(args.seconds);
-const WARMUP = Number(args.warmup);
-const CLIENTS = Number(args.clients);
+Object.assign(bench, {
+  seconds: Number(args.seconds),
+  warmup: Number(args.warmup),
+  clients: Number(args.clients),
+  rows: Number(args.rows),
+});
+const { seconds: SECONDS, warmup: WARMUP, clients: CLIENTS, rows: ROWS } = bench;
 const POOL = Number(args.pool);
-const ROWS = Number(args.rows);
 const DBHUB_VERSION = '1.4.0';
-
-function log(message: string): void {
-  process.stderr.write(`${message}\n`);
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-const lookup = () =>
-  `SELECT id, name, price FROM bench_items WHERE id = ${1 + Math.floor(Math.random() * ROWS)}`;
-
-interface Result {
-  name: string;
-  calls: number;
-  errors: number;
-  seconds: number;
-  latencies: number[];
-}
-
-/** Runs `workers` loops of `call` for WARMUP + SECONDS; only calls that start after the warm-up count. */
-async function drive(name: string, workers: ((sql: string) => Promise<unknown>)[]): Promise<Result> {
-  const latencies: number[] = [];
-  let errors = 0;
-  const start = performance.now();
-  const measureFrom = start + WARMUP * 1000;
-  const end = measureFrom + SECONDS * 1000;
-  await Promise.all(
-    workers.map(async (call) => {
-      while (performance.now() < end) {
-        const began = performance.now();
-        try {
-          await call(lookup());
-          if (began >= measureFrom) latencies.push(performance.now() - began);
-        } catch {
-          if (began >= measureFrom) errors++;
-        }
-      }
-    }),
-  );
-  return { name, calls: latencies.length, errors, seconds: SECONDS, latencies };
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-async function mcpClients(url: string, headers: Record<string, string> = {}): Promise<Client[]> {
-  const clients: Client[] = [];
-  for (let i = 0; i < CLIENTS; i++) {
-    const client = new Client({ name: `bench-${i}`, version: '1' });
-    await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } }));
-    clients.push(client);
-  }
-  return clients;
-}
-
-function callTool(client: Client, tool: string, argument: string) {
-  return async (sql: string) => {
-    const result = await client.callTool({ name: tool, arguments: { [argument]: sql } }, { timeout: 10_000 });
-    if (result.isError) throw new Error(JSON.stringify(result.content));
-  };
-}
-
-/**
- * Callers that speak MCP's HTTP wire format directly (keep-alive, one connection each, pre-built
- * bodies): what the server can serve when the client library's own CPU cost is taken out. Each
- * caller does the initialize handshake first, like a real client, and keeps the session id and
- * protocol version the server gave it.
- */
-async function wireCallers(
-  url: string,
-  headers: Record<string, string>,
-  tool: string,
-  argument: string,
-): Promise<{ callers: ((sql: string) => Promise<void>)[]; close: () => void }> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
-  const post = (body: unknown, extra: Record<string, string>) =>
-    new Promise<{ status: number; session?: string; message?: JsonRpcAnswer }>((resolve, reject) => {
-      const payload = JSON.stringify(body);
-      const request = http.request(
-        url,
-        {
-          method: 'POST',
-          agent,
-          timeout: 10_000,
-          headers: {
-            ...headers,
-            ...extra,
-            'content-type': 'application/json',
-            accept: 'application/json, text/event-stream',
-            'content-length': Buffer.byteLength(payload),
-          },
-        },
-        (response) => {
-          let text = '';
-          response.setEncoding('utf8');
-          response.on('data', (chunk: string) => (text += chunk));
-          response.on('end', () => {
-            const session = response.headers['mcp-session-id'];
-            // An SSE answer carries the JSON-RPC message in its last data line.
-            const json = response.headers['content-type']?.startsWith('text/event-stream')
-              ? text
-                  .split('\n')
-                  .filter((line) => line.startsWith('data:'))
-                  .pop()
-                  ?.slice(5)
-              : text;
-            resolve({
-              status: response.statusCode ?? 0,
-              ...(typeof session === 'string' ? { session } : {}),
-              ...(json ? { message: JSON.parse(json) as JsonRpcAnswer } : {}),
-            });
-          });
-        },
-      );
-      request.on('timeout', () => request.destroy(new Error('timed out')));
-      request.on('error', reject);
-      request.end(payload);
-    });
-  const callers: ((sql: string) => Promise<void>)[] = [];
-  for (let i = 0; i < CLIENTS; i++) {
-    const init = await post(
-      {
-        jsonrpc: '2.0',
-        id: 0,
-        method: 'initialize',
-        params: {
-          protocolVersion: '2025-11-25',
-          capabilities: {},
-          clientInfo: { name: `bench-wire-${i}`, version: '1' },
-        },
-      },
-      {},
-    );
-    const version = (init.message?.result as { protocolVersion?: string } | undefined)?.protocolVersion;
-    if (init.status !== 200 || !version) throw new Error(`initialize failed with HTTP ${init.status}`);
-    const session: Record<string, string> = {
-      'mcp-protocol-version': version,
-      ...(init.session ? { 'mcp-session-id': init.session } : {}),
-    };
-    await post({ jsonrpc: '2.0', method: 'notifications/initialized' }, session);
-    let id = 1;
-    callers.push(async (sql) => {
-      const answer = await post(
-        {
-          jsonrpc: '2.0',
-          id: id++,
-          method: 'tools/call',
-          params: { name: tool, arguments: { [argument]: sql } },
-        },
-        session,
-      );
-      const result = answer.message?.result as { isError?: boolean } | undefined;
-      if (answer.status !== 200 || !result || result.isError) {
-        throw new Error(`tools/call failed with HTTP ${answer.status}`);
-      }
-    });
-  }
-  return { callers, close: () => agent.destroy() };
-}
-
-interface JsonRpcAnswer {
-  result?: unknown;
-  error?: { code: number; message: string };
-}
-
-function startProcess(
-  command: string,
-  argv: string[],
-  env: Record<string, string>,
-  ready: RegExp,
-): Promise<ChildProcess> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, argv, {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (ready.test(output)) resolve(child);
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) =>
-      reject(new Error(`${path.basename(argv[0] ?? command)} exited with ${code}: ${output.slice(-2000)}`)),
-    );
-  });
-}
-
-async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  // Not every server stops on SIGTERM; do not wait for ever.
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(timer);
-}
+const VARIANTS = new Set(args.variants.split(','));
+const RUN_ERAS = args.eras.split(',').filter((era): era is Era => (ERAS as readonly string[]).includes(era));
 
 /** DBHub declares Node >= 22.5, so it is installed on demand outside the workspace (it runs on 20 for PostgreSQL). */
 function ensureDbhub(): string {
@@ -281,22 +105,7 @@ function ensureDbhub(): string {
   return entry;
 }
 
-async function seed(url: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  await client.query(`
-    DROP TABLE IF EXISTS bench_items;
-    CREATE TABLE bench_items (id int PRIMARY KEY, name text NOT NULL, price numeric(10,2) NOT NULL, note text);
-    INSERT INTO bench_items SELECT g, 'item ' || g, (g % 1000) / 10.0, repeat('x', 40) FROM generate_series(1, ${ROWS}) g;
-    ANALYZE bench_items;`);
-  await client.end();
-}
-
 async function main(): Promise<void> {
-  const cli = path.join(repo, 'apps', 'cli', 'bin', 'pgmcp.js');
-  if (!existsSync(path.join(repo, 'apps', 'cli', 'dist', 'index.js'))) {
-    throw new Error('pgmcp is not built: run `pnpm exec turbo run build --filter=@pgmcp/cli...` first.');
-  }
   const work = mkdtempSync(path.join(tmpdir(), 'pgmcp-bench-'));
   const local = process.env.BENCH_DATABASE_URL
     ? undefined
@@ -316,24 +125,40 @@ async function main(): Promise<void> {
     headers: Record<string, string>,
     tool: string,
     argument: string,
+    serverPid: number | undefined,
+    eras: readonly Era[] = RUN_ERAS,
   ) => {
-    const clients = await mcpClients(url, headers);
-    log(`${name}: ${CLIENTS} SDK clients, ${SECONDS} s`);
-    results.push(
-      await drive(
-        `${name} (SDK client)`,
-        clients.map((c) => callTool(c, tool, argument)),
-      ),
-    );
-    // Closing sessions is not what is measured; do not let a slow close hold the run.
-    await Promise.race([
-      Promise.all(clients.map((c) => c.close())),
-      new Promise((r) => setTimeout(r, 5_000)),
-    ]);
-    const wire = await wireCallers(url, headers, tool, argument);
-    log(`${name}: ${CLIENTS} wire callers, ${SECONDS} s`);
-    results.push(await drive(`${name} (wire)`, wire.callers));
-    wire.close();
+    if (serverPid !== undefined && Number(args['server-warmup']) > 0) {
+      const warm = await Promise.all(eras.map((era) => wireCallers(url, headers, tool, argument, era)));
+      log(`${name}: warming up for ${args['server-warmup']} s`);
+      const measured = { seconds: bench.seconds, warmup: bench.warmup };
+      Object.assign(bench, { seconds: 0, warmup: Number(args['server-warmup']) });
+      await drive('warm-up', warm.flatMap((w) => w.callers).slice(0, CLIENTS));
+      Object.assign(bench, measured);
+      for (const w of warm) w.close();
+    }
+    if (!args['wire-only']) {
+      const clients = await mcpClients(url, headers);
+      log(`${name}: ${CLIENTS} SDK clients, ${SECONDS} s`);
+      results.push(
+        await drive(
+          `${name} (SDK client)`,
+          clients.map((c) => callTool(c, tool, argument)),
+          serverPid,
+        ),
+      );
+      // Closing sessions is not what is measured; do not let a slow close hold the run.
+      await Promise.race([
+        Promise.all(clients.map((c) => c.close())),
+        new Promise((r) => setTimeout(r, 5_000)),
+      ]);
+    }
+    for (const era of eras) {
+      const wire = await wireCallers(url, headers, tool, argument, era);
+      log(`${name}: ${CLIENTS} wire callers (${era}), ${SECONDS} s`);
+      results.push(await drive(`${name} (wire ${era})`, wire.callers, serverPid));
+      wire.close();
+    }
   };
   try {
     log(`seeding bench_items (${ROWS.toLocaleString('en-US')} rows)`);
@@ -352,56 +177,36 @@ async function main(): Promise<void> {
     // The authenticated server with the activity log (the default) and without, for its cost; and
     // with the per-token limits counting (a rate no caller reaches) against none, for theirs.
     const variants = [
-      { auth: 'off', audit: 'on', limits: 'off', name: 'pgmcp' },
-      { auth: 'on', audit: 'on', limits: 'off', name: 'pgmcp auth' },
-      { auth: 'on', audit: 'off', limits: 'off', name: 'pgmcp auth, no audit' },
-      { auth: 'on', audit: 'on', limits: 'on', name: 'pgmcp auth, limits' },
+      { key: 'pgmcp', auth: 'off', audit: 'on', limits: 'off', name: 'pgmcp' },
+      { key: 'auth', auth: 'on', audit: 'on', limits: 'off', name: 'pgmcp auth' },
+      { key: 'no-audit', auth: 'on', audit: 'off', limits: 'off', name: 'pgmcp auth, no audit' },
+      { key: 'limits', auth: 'on', audit: 'on', limits: 'on', name: 'pgmcp auth, limits' },
     ] as const;
-    for (const { auth, audit, limits, name } of variants) {
-      const port = await freePort();
-      const config = path.join(work, `pgmcp-${auth}-${audit}-${limits}.yaml`);
-      writeFileSync(
-        config,
-        limits === 'on'
-          ? `limits:\n  mcp_calls_per_minute: 1000000\n  rest_requests_per_minute: 1000000\n  concurrent_statements_per_token: ${CLIENTS}\n`
-          : 'limits:\n  mcp_calls_per_minute: 0\n  rest_requests_per_minute: 0\n  concurrent_statements_per_token: 1000\n',
-      );
-      const env = {
-        PGMCP_CONFIG: config,
-        PGMCP_DATABASE_URL: url,
-        PGMCP_PORT: String(port),
-        PGMCP_DATA_DIR: path.join(work, `pgmcp-${auth}-${audit}-${limits}`),
-        PGMCP_AUTH: auth,
-        PGMCP_AUDIT: audit,
-        PGMCP_ADMIN_PASSWORD: 'bench admin password',
-        PGMCP_LOG_LEVEL: 'warn',
-      };
-      const server = await startProcess(process.execPath, [cli, 'serve'], env, /Press Ctrl-C to stop/);
-      children.push(server);
-      const base = `http://127.0.0.1:${port}`;
+    for (const { key, auth, audit, limits, name } of variants) {
+      if (!VARIANTS.has(key)) continue;
+      const server = await startPgmcp({
+        work,
+        name: `pgmcp-${auth}-${audit}-${limits}`,
+        databaseUrl: url,
+        configYaml:
+          limits === 'on'
+            ? `limits:\n  mcp_calls_per_minute: 1000000\n  rest_requests_per_minute: 1000000\n  concurrent_statements_per_token: ${CLIENTS}\n`
+            : 'limits:\n  mcp_calls_per_minute: 0\n  rest_requests_per_minute: 0\n  concurrent_statements_per_token: 1000\n',
+        env: { PGMCP_AUTH: auth, PGMCP_AUDIT: audit },
+        ...(args['cpu-prof']
+          ? { nodeOptions: ['--cpu-prof', `--cpu-prof-dir=${path.resolve(args['cpu-prof'])}`] }
+          : {}),
+      });
+      children.push(server.child);
       let headers: Record<string, string> = {};
       if (auth === 'on') {
-        loginMs = [];
-        let token = '';
-        for (let i = 0; i < 5; i++) {
-          const began = performance.now();
-          const response = await fetch(`${base}/api/v1/auth/login`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ username: 'admin', password: 'bench admin password' }),
-          });
-          loginMs.push(performance.now() - began);
-          token = ((await response.json()) as { token: string }).token;
-        }
-        const created = await fetch(`${base}/api/v1/tokens`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-          body: JSON.stringify({ note: 'bench' }),
-        });
-        headers = { authorization: `Bearer ${((await created.json()) as { token: string }).token}` };
+        const logins = [];
+        for (let i = 0; i < 5; i++) logins.push(await login(server.base));
+        loginMs = logins.map((l) => l.ms);
+        headers = await tokenHeaders(server.base, logins[0]!.token);
       }
-      await measureMcp(name, `${base}/mcp/v1`, headers, 'query_database', 'query');
-      await stopProcess(server);
+      await measureMcp(name, server.mcpUrl, headers, 'query_database', 'query', server.child.pid);
+      await stopProcess(server.child);
     }
 
     if (!args['skip-dbhub']) {
@@ -420,7 +225,9 @@ async function main(): Promise<void> {
       );
       children.push(dbhub);
       await new Promise((r) => setTimeout(r, 500));
-      await measureMcp('DBHub', `http://127.0.0.1:${port}/mcp`, {}, 'execute_sql', 'sql');
+      await measureMcp('DBHub', `http://127.0.0.1:${port}/mcp`, {}, 'execute_sql', 'sql', dbhub.pid, [
+        '2025-11-25',
+      ]);
       await stopProcess(dbhub);
     }
   } finally {
@@ -437,6 +244,12 @@ async function main(): Promise<void> {
       'p50 ms': percentile(sorted, 50).toFixed(2),
       'p95 ms': percentile(sorted, 95).toFixed(2),
       'p99 ms': percentile(sorted, 99).toFixed(2),
+      'PG CPU ms/call':
+        r.postgresCpu !== undefined && r.calls > 0 ? ((1000 * r.postgresCpu) / r.calls).toFixed(3) : '',
+      'server CPU ms/call':
+        r.serverCpu !== undefined && r.calls > 0 ? ((1000 * r.serverCpu) / r.calls).toFixed(3) : '',
+      // Share of the measured time the server was ready to run but waited for a core.
+      'server queued %': r.serverQueued !== undefined ? ((100 * r.serverQueued) / r.seconds).toFixed(0) : '',
       errors: r.errors,
     };
   });
@@ -447,8 +260,10 @@ async function main(): Promise<void> {
   const find = (name: string) => results.find((r) => r.name === name);
   const ratio = (a?: Result, b?: Result) => (a && b ? (throughput(a) / throughput(b)).toFixed(2) : ' n/a');
   const directR = find('direct pg.Pool');
-  console.log('ratios (throughput)          SDK client   wire   target');
+  const drivers = ['SDK client', ...ERAS.map((era) => `wire ${era}`)];
+  console.log(`ratios (throughput)          ${drivers.map((d) => d.padStart(16)).join(' ')}   target`);
   for (const [label, a, b, target] of [
+    ['pgmcp auth / direct pg', 'pgmcp auth', undefined, '>= 0.50'],
     ['pgmcp / direct pg', 'pgmcp', undefined, '>= 0.25'],
     ['pgmcp / DBHub', 'pgmcp', 'DBHub', '>= 2'],
     ['pgmcp auth / pgmcp', 'pgmcp auth', 'pgmcp', '>= 0.90'],
@@ -456,9 +271,7 @@ async function main(): Promise<void> {
     ['limits on / limits off', 'pgmcp auth, limits', 'pgmcp auth', '>= 0.95'],
   ] as const) {
     const of = (driver: string) => ratio(find(`${a} (${driver})`), b ? find(`${b} (${driver})`) : directR);
-    console.log(
-      `  ${label.padEnd(26)} ${of('SDK client').padStart(10)} ${of('wire').padStart(6)}   ${target}`,
-    );
+    console.log(`  ${label.padEnd(26)} ${drivers.map((d) => of(d).padStart(16)).join(' ')}   ${target}`);
   }
   if (loginMs.length > 0) {
     const sorted = [...loginMs].sort((a, b) => a - b);

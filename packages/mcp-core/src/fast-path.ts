@@ -1,9 +1,19 @@
-import { ProtocolError, ProtocolErrorCode, type Result } from '@modelcontextprotocol/server';
+import {
+  CLIENT_CAPABILITIES_META_KEY,
+  classifyInboundRequest,
+  ProtocolError,
+  ProtocolErrorCode,
+  type Result,
+  SERVER_INFO_META_KEY,
+} from '@modelcontextprotocol/server';
 import { McpLimitError } from './errors.js';
-import type { McpContext } from './types.js';
+import { inputChannel } from './input-required.js';
+import type { McpContext, ServerIdentity } from './types.js';
 
 /** Legacy protocol revisions whose stateless requests the fast path answers itself. */
 const LEGACY_VERSIONS = new Set(['2024-11-05', '2025-03-26', '2025-06-18', '2025-11-25']);
+/** The stateless revision whose plain tool calls the fast path answers itself. */
+const MODERN_VERSION = '2026-07-28';
 
 /** What the fast path decided about one HTTP request. */
 export type FastPathOutcome =
@@ -33,9 +43,10 @@ function isObject(value: unknown): value is Record<string, unknown> {
 /**
  * Answers the common case without building an SDK server per request: one stateless JSON-RPC
  * request of a legacy client (2024-11-05 … 2025-11-25) for a method the registry serves
- * (tools, resources, prompts, ping), answered as a JSON body. Everything else — initialize,
- * notifications, batches, the 2026-07-28 envelope, GET/DELETE, bodies the SDK must refuse — goes
- * to the SDK, with the already parsed body when there is one. Both use the registry's one
+ * (tools, resources, prompts, ping), and one plain 2026-07-28 `tools/call` the SDK would serve
+ * (see {@link modernToolCall}), answered as a JSON body. Everything else — initialize,
+ * notifications, batches, other 2026-07-28 requests, GET/DELETE, bodies the SDK must refuse —
+ * goes to the SDK, with the already parsed body when there is one. Both use the registry's one
  * dispatch, so they answer alike.
  */
 export async function tryFastPath<S>(
@@ -44,6 +55,7 @@ export async function tryFastPath<S>(
   dispatch: Dispatch<S>,
   maxBodyBytes: number,
   onError?: (error: Error) => void,
+  serverInfo?: ServerIdentity,
 ): Promise<FastPathOutcome> {
   if (request.method !== 'POST') return { kind: 'sdk' };
   const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
@@ -54,7 +66,7 @@ export async function tryFastPath<S>(
   if (
     type !== 'application/json' ||
     !accept.includes('application/json') ||
-    (version !== null && !LEGACY_VERSIONS.has(version)) ||
+    (version !== null && !LEGACY_VERSIONS.has(version) && version !== MODERN_VERSION) ||
     (declared !== null && Number(declared) > maxBodyBytes)
   ) {
     return { kind: 'sdk' };
@@ -94,30 +106,42 @@ export async function tryFastPath<S>(
     !isObject(body) ||
     body.jsonrpc !== '2.0' ||
     typeof body.method !== 'string' ||
-    (typeof body.id !== 'string' && typeof body.id !== 'number') ||
-    // A 2026-07-28 request carries its protocol version in _meta: the SDK serves that era.
-    (isObject(body.params) &&
-      isObject(body.params._meta) &&
-      Object.keys(body.params._meta).some((k) => k.startsWith('io.modelcontextprotocol/')))
+    (typeof body.id !== 'string' && typeof body.id !== 'number')
   ) {
     return { kind: 'sdk', parsedBody: body };
   }
-  // One plain call: a limit answers it with HTTP 429 and Retry-After rather than a tool error.
-  const pending = dispatch(body.method, body.params, {
-    ...context,
-    signal: request.signal,
-    limitsAsStatus: true,
-  });
+  const id = body.id;
+  let pending: Promise<Result> | undefined;
+  let stamp = (result: Result) => result;
+  if (version === MODERN_VERSION || claimsModernEra(body.params)) {
+    const meta = modernToolCall(request, body);
+    if (!meta || !serverInfo) return { kind: 'sdk', parsedBody: body };
+    // As the SDK serves it: the client's capabilities come from the envelope, a limit is a tool
+    // error, and the result is stamped with its type and the server's identity.
+    pending = dispatch(body.method, body.params, {
+      ...context,
+      signal: request.signal,
+      input: inputChannel(meta, undefined, undefined, undefined),
+    });
+    stamp = (result) => stampModernResult(result, serverInfo);
+  } else {
+    // One plain call: a limit answers it with HTTP 429 and Retry-After rather than a tool error.
+    pending = dispatch(body.method, body.params, {
+      ...context,
+      signal: request.signal,
+      limitsAsStatus: true,
+    });
+  }
   if (!pending) return { kind: 'sdk', parsedBody: body };
   try {
-    return { kind: 'answered', response: jsonRpc({ id: body.id, result: await pending }) };
+    return { kind: 'answered', response: jsonRpc({ id, result: stamp(await pending) }) };
   } catch (error) {
     if (error instanceof McpLimitError) {
       return {
         kind: 'answered',
         response: jsonRpc(
           {
-            id: body.id,
+            id,
             error: {
               code: LIMITED_CODE,
               message: error.message,
@@ -133,7 +157,7 @@ export async function tryFastPath<S>(
       return {
         kind: 'answered',
         response: jsonRpc({
-          id: body.id,
+          id,
           error: {
             code: error.code,
             message: error.message,
@@ -146,9 +170,76 @@ export async function tryFastPath<S>(
     return {
       kind: 'answered',
       response: jsonRpc({
-        id: body.id,
+        id,
         error: { code: ProtocolErrorCode.InternalError, message: 'Internal error' },
       }),
     };
   }
+}
+
+/** Whether params carry a 2026-07-28 envelope claim (`_meta` keys of the protocol's namespace). */
+function claimsModernEra(params: unknown): boolean {
+  return (
+    isObject(params) &&
+    isObject(params._meta) &&
+    Object.keys(params._meta).some((k) => k.startsWith('io.modelcontextprotocol/'))
+  );
+}
+
+/**
+ * The envelope of a 2026-07-28 `tools/call` the fast path may answer, or undefined to leave it to
+ * the SDK. Only the plain case qualifies: the SDK's own classifier routes it to the modern era at
+ * the one revision served; the MCP-Protocol-Version, Mcp-Method and Mcp-Name headers are present
+ * and equal what the body says, verbatim (anything the SDK would decode or refuse goes to it); it
+ * is not a retry carrying input responses or request state; and a client that declares
+ * elicitation declares the form mode the write confirmation asks in.
+ */
+function modernToolCall(
+  request: Request,
+  body: Record<string, unknown>,
+): Record<string, unknown> | undefined {
+  const params = body.params;
+  if (body.method !== 'tools/call' || !isObject(params) || !isObject(params._meta)) return undefined;
+  if (params.inputResponses !== undefined || params.requestState !== undefined) return undefined;
+  const header = (name: string) => request.headers.get(name)?.trim();
+  const version = header('mcp-protocol-version');
+  const method = header('mcp-method');
+  const name = header('mcp-name');
+  if (version !== MODERN_VERSION || method !== 'tools/call' || name !== params.name) return undefined;
+  const route = classifyInboundRequest({
+    httpMethod: 'POST',
+    protocolVersionHeader: version,
+    mcpMethodHeader: method,
+    mcpNameHeader: name,
+    body,
+  });
+  if (
+    route.kind !== 'modern' ||
+    route.messageKind !== 'request' ||
+    route.classification.revision !== MODERN_VERSION
+  ) {
+    return undefined;
+  }
+  const capabilities = params._meta[CLIENT_CAPABILITIES_META_KEY];
+  const elicitation = isObject(capabilities) ? capabilities.elicitation : undefined;
+  if (
+    elicitation !== undefined &&
+    !(isObject(elicitation) && (elicitation.form !== undefined || elicitation.url === undefined))
+  ) {
+    return undefined;
+  }
+  return params._meta;
+}
+
+/** A 2026-07-28 result as the SDK encodes it: `resultType` (default complete) and `serverInfo` in `_meta`. */
+function stampModernResult(result: Result, serverInfo: ServerIdentity): Result {
+  const meta = result._meta;
+  if (meta !== undefined && (!isObject(meta) || meta[SERVER_INFO_META_KEY] !== undefined)) {
+    return { resultType: 'complete', ...result };
+  }
+  return {
+    resultType: 'complete',
+    ...result,
+    _meta: { ...meta, [SERVER_INFO_META_KEY]: { ...serverInfo } },
+  };
 }

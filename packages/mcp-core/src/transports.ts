@@ -30,8 +30,9 @@ type CarriesContext<S> = AuthInfo & { extra: { [CONTEXT]: ResolvedContext<S> } }
 
 /**
  * Serves the registry over Streamable HTTP: stateless, both the 2026-07-28 protocol and legacy
- * 2024-11-05 … 2025-11-25 clients on one endpoint. Plain requests of legacy clients are answered
- * directly from the registry (see fast-path.ts); everything else gets a fresh SDK server.
+ * 2024-11-05 … 2025-11-25 clients on one endpoint. Plain requests of legacy clients and plain
+ * 2026-07-28 tool calls are answered directly from the registry (see fast-path.ts); everything
+ * else gets a fresh SDK server.
  *
  * @example
  *   const mcp = createMcpHttpHandler(registry, {
@@ -67,6 +68,7 @@ export function createMcpHttpHandler<S>(
         (m, p, c) => registry.dispatch(m, p, c),
         maxBodyBytes,
         options.onError,
+        registry.identity,
       );
       if (fast.kind === 'answered') return fast.response;
       const authInfo: CarriesContext<S> = {

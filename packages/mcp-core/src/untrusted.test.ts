@@ -20,9 +20,11 @@ describe('fenceUntrusted', () => {
     ]);
   });
 
-  it('draws a new id for every call', () => {
-    const ids = new Set(Array.from({ length: 50 }, () => findFences(fenceUntrusted('x', { source }))[0]!.id));
-    expect(ids.size).toBe(50);
+  it('draws a new id for every call, across refills of its random pool', () => {
+    // 600 ids: more than two refills of the 4 KiB pool (256 ids each).
+    const drawn = Array.from({ length: 600 }, () => findFences(fenceUntrusted('x', { source }))[0]!.id);
+    expect(new Set(drawn).size).toBe(600);
+    for (const id of drawn) expect(id).toMatch(/^[0-9a-f]{32}$/);
   });
 
   it('cannot be closed by a marker inside the data, even one with the id it first drew', () => {

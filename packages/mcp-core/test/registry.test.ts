@@ -1,4 +1,5 @@
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { createMcpHandler } from '@modelcontextprotocol/server';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import {
@@ -354,6 +355,107 @@ describe('the stateless fast path', () => {
       params: { uri: 'test://none' },
     });
     expect(await missing.json()).toMatchObject({ id: 3, error: { code: -32602 } });
+  });
+
+  /** A 2026-07-28 tools/call as the official client sends it (envelope in _meta, the three headers). */
+  const modernCall = (id: number, name: string, args: unknown, meta: Record<string, unknown> = {}) => ({
+    body: {
+      jsonrpc: '2.0',
+      id,
+      method: 'tools/call',
+      params: {
+        name,
+        arguments: args,
+        _meta: {
+          'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+          'io.modelcontextprotocol/clientInfo': { name: 'wire', version: '1' },
+          'io.modelcontextprotocol/clientCapabilities': {},
+          ...meta,
+        },
+      },
+    },
+    headers: { 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'tools/call', 'mcp-name': name },
+  });
+  /** The same registry served by the SDK alone (a server per request), to compare answers with. */
+  const sdkOnly = () => {
+    const { registry } = buildRegistry();
+    const sdk = createMcpHandler(
+      () =>
+        registry.createServer({
+          principal: { id: 'u', name: 'ann', kind: 'user' },
+          sessionKey: 's',
+          state: { writes: false, denied: ['tool:zeta'] },
+          signal: new AbortController().signal,
+        }),
+      { legacy: 'stateless' },
+    );
+    return { fetch: (request: Request) => sdk.fetch(request), close: () => sdk.close() };
+  };
+
+  it('answers a plain 2026-07-28 tool call as the SDK server does: results, tool errors, refusals, protocol errors', async () => {
+    const calls = [
+      modernCall(1, 'add', { a: 1, b: 2 }),
+      modernCall(2, 'fails', { expected: true }),
+      modernCall(3, 'zeta', {}),
+      modernCall(4, 'add', { a: 'x' }),
+      modernCall(5, 'nope', {}),
+    ];
+    const { registry } = buildRegistry();
+    const servers = vi.spyOn(registry, 'createServer');
+    const fastHandler = createMcpHttpHandler(registry, {
+      resolveContext: async () => ({
+        principal: { id: 'u', name: 'ann', kind: 'user' },
+        sessionKey: 's',
+        state: { writes: false, denied: ['tool:zeta'] },
+      }),
+    });
+    for (const { body, headers } of calls) {
+      const fast = await post(fastHandler, body, headers);
+      const viaSdk = await post(sdkOnly(), body, headers);
+      expect(fast.status).toBe(viaSdk.status);
+      expect(fast.headers.get('content-type')).toBe(viaSdk.headers.get('content-type'));
+      expect(await fast.json()).toEqual(await viaSdk.json());
+    }
+    // None of them built an SDK server.
+    expect(servers).not.toHaveBeenCalled();
+    const answer = await post(fastHandler, calls[0]!.body, calls[0]!.headers);
+    expect(await answer.json()).toMatchObject({
+      result: {
+        resultType: 'complete',
+        _meta: { 'io.modelcontextprotocol/serverInfo': { name: 'test-server', version: '1.2.3' } },
+      },
+    });
+  });
+
+  it('leaves 2026-07-28 requests it does not mirror exactly to the SDK, which refuses the malformed ones', async () => {
+    const { body, headers } = modernCall(1, 'add', { a: 1 });
+    const cases: [Record<string, unknown>, Record<string, string>][] = [
+      // The headers must match the body: the SDK answers the mismatch.
+      [body, { ...headers, 'mcp-name': 'zeta' }],
+      [body, { ...headers, 'mcp-method': 'tools/list' }],
+      [body, { 'mcp-method': 'tools/call', 'mcp-name': 'add' }],
+      // A retry carrying request state is the SDK's to verify.
+      [{ ...body, params: { ...body.params, requestState: 'forged' } }, headers],
+    ];
+    const { registry } = buildRegistry();
+    const servers = vi.spyOn(registry, 'createServer');
+    const fastHandler = createMcpHttpHandler(registry, {
+      resolveContext: async () => ({
+        principal: { id: 'u', name: 'ann', kind: 'user' },
+        sessionKey: 's',
+        state: { writes: false, denied: ['tool:zeta'] },
+      }),
+    });
+    for (const [request, requestHeaders] of cases) {
+      const fast = await post(fastHandler, request, requestHeaders);
+      const viaSdk = await post(sdkOnly(), request, requestHeaders);
+      expect(fast.status).toBe(viaSdk.status);
+      expect(await fast.json()).toEqual(await viaSdk.json());
+    }
+    // The SDK refuses the three header mismatches before it builds a server; it serves the retry.
+    expect(servers).toHaveBeenCalledTimes(1);
+    const mismatch = await post(fastHandler, body, { ...headers, 'mcp-name': 'zeta' });
+    expect(mismatch.status).toBe(400);
   });
 
   it('leaves initialize, notifications and the 2026-07-28 envelope to the SDK', async () => {

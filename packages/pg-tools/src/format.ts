@@ -16,8 +16,11 @@ export function toTsv(columns: readonly { name: string }[], rows: readonly (stri
   return lines.join('\n');
 }
 
+/** One formatter for every footer: toLocaleString builds a new one on each call. */
+const COUNT = new Intl.NumberFormat('en-US');
+
 function plural(n: number, word: string): string {
-  return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+  return `${COUNT.format(n)} ${word}${n === 1 ? '' : 's'}`;
 }
 
 /** The line under a result that says how much was shown and how to get the rest. */

@@ -235,6 +235,9 @@ export function poolOptions(
     ...(readOnly ? ['default_transaction_read_only=on'] : []),
     // A session left in a transaction by a crashed caller must not hold locks for long.
     'idle_in_transaction_session_timeout=60000',
+    // Every statement is bounded from the start, pgmcp's own ones included; a read-only run on
+    // a read-only session relies on it instead of a SET LOCAL per call (see Lease.sessionDefaults).
+    `statement_timeout=${info.statementTimeoutMs}`,
     // The SQL guard reads string literals the way the server will: backslashes are not escapes.
     'standard_conforming_strings=on',
   ];

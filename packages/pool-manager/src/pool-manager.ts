@@ -87,6 +87,11 @@ export interface Lease {
   readonly client: pg.PoolClient;
   readonly connection: ConnectionInfo;
   readonly database: string;
+  /**
+   * What the session was started with (the startup packet), before any statement: whether every
+   * transaction is read only (`default_transaction_read_only`) and its `statement_timeout` in ms.
+   */
+  readonly sessionDefaults: { readonly readOnly: boolean; readonly statementTimeoutMs: number };
   /** Returns the session to its pool; pass `true` to discard it (e.g. after a protocol error). */
   release(discard?: boolean): void;
   /**
@@ -274,7 +279,7 @@ export function createPoolManager(options: PoolManagerOptions): PoolManager {
   function poolFor(
     target: SessionTarget,
     login: DatabaseLogin | undefined,
-  ): { entry: PoolEntry; info: ConnectionInfo; database: string } {
+  ): { entry: PoolEntry; info: ConnectionInfo; database: string; readOnly: boolean } {
     if (closed) throw new PoolManagerError('CLOSED', 'The pool manager is closed.');
     const connection = resolve(target.connection);
     const database = target.database ?? connection.info.database;
@@ -317,7 +322,7 @@ export function createPoolManager(options: PoolManagerOptions): PoolManager {
       pools.set(key, entry);
     }
     entry.lastUsed = Date.now();
-    return { entry, info: connection.info, database };
+    return { entry, info: connection.info, database, readOnly };
   }
 
   /** Backends of the pools that are not closing, per user and in all. */
@@ -362,7 +367,7 @@ export function createPoolManager(options: PoolManagerOptions): PoolManager {
 
   async function acquire(target: SessionTarget): Promise<Lease> {
     const login = await loginFor(target);
-    const { entry, info, database } = poolFor(target, login);
+    const { entry, info, database, readOnly } = poolFor(target, login);
     const tooMany = statementLimitError(running.get(target.sessionKey) ?? 0, sessionLimits, info);
     if (tooMany) throw tooMany;
     runningDelta(target.sessionKey, 1);
@@ -385,6 +390,7 @@ export function createPoolManager(options: PoolManagerOptions): PoolManager {
       client,
       connection: info,
       database,
+      sessionDefaults: { readOnly, statementTimeoutMs: info.statementTimeoutMs },
       release(discard = false) {
         if (released) return;
         released = true;

@@ -36,6 +36,13 @@ export interface BoundedQueryPlan {
   mode: TransactionMode;
   /** SET LOCAL statement_timeout in ms; 0 = none. */
   statementTimeoutMs: number;
+  /**
+   * The statement_timeout the session already holds whenever no transaction is open, when that is
+   * certain: set at connection start on a session whose every transaction is read only and rolled
+   * back, so nothing can have changed it (settings are transactional). A read-only run with this
+   * same timeout needs no SET LOCAL.
+   */
+  sessionTimeoutMs?: number;
   /** Rows to skip before keeping any. */
   offset: number;
   /** Rows to keep; one more is read to learn whether the result was cut. */
@@ -81,7 +88,8 @@ type Phase = 'setup' | 'statement' | 'finish';
  * Runs one statement inside its own transaction, reading rows through the unnamed portal in
  * batches, so at most `offset + limit + 1` rows and roughly `maxBytes` of row text ever leave
  * the server — the SQL is never rewritten. When a read's result fits the first batch the whole
- * exchange (BEGIN READ ONLY, SET LOCAL, statement, ROLLBACK, Sync) is one round trip; a write
+ * exchange (BEGIN READ ONLY, SET LOCAL unless the session holds the timeout, statement, ROLLBACK,
+ * Sync) is one round trip; a write
  * sends COMMIT only once its statement has completed and its rows were read.
  *
  * Implements pg's Submittable contract: pg routes every backend message to the active query.
@@ -90,6 +98,8 @@ export class BoundedQuery implements pg.Submittable {
   private connection?: WireConnection;
   private phase: Phase = 'setup';
   private setupCompletions = 0;
+  /** BEGIN, and SET LOCAL unless the session already holds the timeout. */
+  private readonly setupStatements: number;
   private finishSent = false;
   private fields: FieldDescription[] = [];
   private readonly rows: (string | null)[][] = [];
@@ -109,6 +119,8 @@ export class BoundedQuery implements pg.Submittable {
   readonly result: Promise<BoundedQueryOutcome>;
 
   constructor(private readonly plan: BoundedQueryPlan) {
+    this.setupStatements =
+      plan.mode === 'read-only' && plan.sessionTimeoutMs === plan.statementTimeoutMs ? 1 : 2;
     this.result = new Promise((resolve, reject) => {
       this.resolvePromise = resolve;
       this.rejectPromise = reject;
@@ -152,11 +164,13 @@ export class BoundedQuery implements pg.Submittable {
     wire.stream.cork();
     try {
       this.sendSimple(wire, plan.mode === 'read-only' ? 'BEGIN READ ONLY' : 'BEGIN');
-      // SET cannot take parameters; the value is an integer we computed.
-      this.sendSimple(
-        wire,
-        `SET LOCAL statement_timeout = ${Math.max(0, Math.trunc(plan.statementTimeoutMs))}`,
-      );
+      if (this.setupStatements === 2) {
+        // SET cannot take parameters; the value is an integer we computed.
+        this.sendSimple(
+          wire,
+          `SET LOCAL statement_timeout = ${Math.max(0, Math.trunc(plan.statementTimeoutMs))}`,
+        );
+      }
       wire.parse({ text: plan.sql });
       wire.bind({ values });
       wire.describe({ type: 'P' });
@@ -236,7 +250,7 @@ export class BoundedQuery implements pg.Submittable {
 
   handleCommandComplete(message: { text: string }): void {
     if (this.phase === 'setup') {
-      if (++this.setupCompletions === 2) this.phase = 'statement';
+      if (++this.setupCompletions === this.setupStatements) this.phase = 'statement';
       return;
     }
     if (this.phase === 'statement') {

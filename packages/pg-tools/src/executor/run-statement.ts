@@ -77,7 +77,11 @@ export async function runStatement(
   options: RunStatementOptions = {},
 ): Promise<StatementResult> {
   const started = performance.now();
-  const query = new BoundedQuery(plan);
+  const defaults = lease.sessionDefaults;
+  // Only a read-only session's timeout is certain (see BoundedQueryPlan.sessionTimeoutMs).
+  const query = new BoundedQuery(
+    defaults.readOnly ? { ...plan, sessionTimeoutMs: defaults.statementTimeoutMs } : plan,
+  );
   const { signal } = options;
   const onAbort = () => lease.cancel();
   if (signal?.aborted) throw new Error('The request was cancelled before the statement started.');

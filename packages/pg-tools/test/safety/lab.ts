@@ -435,6 +435,7 @@ export async function openLab(db: TestDatabase): Promise<Lab> {
                        current_setting('default_transaction_isolation') AS default_transaction_isolation,
                        current_setting('standard_conforming_strings') AS standard_conforming_strings,
                        current_setting('idle_in_transaction_session_timeout') AS idle_in_transaction_session_timeout,
+                       current_setting('statement_timeout') AS statement_timeout,
                        current_setting('pgmcp.x', true) AS custom_setting,
                        current_setting('a.b', true) AS other_custom_setting`,
       });
