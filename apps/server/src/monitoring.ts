@@ -1,3 +1,10 @@
+import {
+  type Alerter,
+  type AlertEvent,
+  type AlertSchedule,
+  createAlerter,
+  startAlertSchedule,
+} from '@pgmcp/alerter';
 import { BUILTIN_PROBES, type Collector, type CollectorTarget, createCollector } from '@pgmcp/collector';
 import { type LoadedConfig, poolConnections } from '@pgmcp/config';
 import { type ConnectionStore, poolDefinition } from '@pgmcp/connection-store';
@@ -13,6 +20,13 @@ export interface Monitoring {
   /** Absent when `collector.enabled` is false (the tools still read what was collected). */
   collector?: Collector;
   backend: MonitoringBackend;
+  /** Rules, alerts, blackouts, baselines and the timeline (the alert tools read it). */
+  alerter: Alerter;
+  /**
+   * The alert evaluation timers, on the connections this instance collects (their leader). Absent
+   * when `alerts.enabled` is false or this instance does not collect.
+   */
+  alertSchedule?: AlertSchedule;
   /** Re-reads which connections are monitored now (after a change made on this replica). */
   refresh(): Promise<void>;
   close(): Promise<void>;
@@ -64,6 +78,11 @@ export async function startMonitoring(options: {
   logger: Logger;
   /** Collect whatever `collector.enabled` says (the separate `pgmcp collector` process). */
   forceCollector?: boolean;
+  /**
+   * Told about every alert fired, re-opened, acknowledged or cleared (the notifier connects here).
+   * Default: one log line each.
+   */
+  onAlertEvent?: (event: AlertEvent) => void | Promise<void>;
 }): Promise<Monitoring | undefined> {
   const { loaded, embedded, connectionStore, logger } = options;
   const { config } = loaded;
@@ -101,6 +120,34 @@ export async function startMonitoring(options: {
         })
       : undefined;
 
+  const alerter = await createAlerter({
+    database: datastore.database,
+    probes: BUILTIN_PROBES,
+    reopenWindowS: config.alerts.reopen_window_s,
+    retentionDays: config.alerts.retention_days,
+    baselineLookbackDays: config.alerts.baseline_lookback_days,
+    onAlertEvent:
+      options.onAlertEvent ??
+      (({ type, alert }) =>
+        logger.info(
+          { alert: alert.id, connection: alert.connectionId, rule: alert.ruleId, severity: alert.severity },
+          `alert ${type}: ${alert.message}`,
+        )),
+    onError: (error, context) => logger.warn({ err: error, context }, 'alert notification hook failed'),
+  });
+  // One evaluator per connection across replicas: only the connections this instance collects.
+  // An evaluation failure is logged; collection runs on its own timers and never waits for it.
+  const alertSchedule =
+    collector && config.alerts.enabled
+      ? startAlertSchedule({
+          alerter,
+          connections: () => collector.leading(),
+          evaluateEveryS: config.alerts.evaluation_interval_s,
+          baselinesEveryS: config.alerts.baseline_interval_s,
+          onError: (error, context) => logger.warn({ err: error, context }, 'alert evaluation failed'),
+        })
+      : undefined;
+
   async function targets(): Promise<CollectorTarget[]> {
     const fromConfig = poolConnections(config).filter((c) => c.isMonitored);
     const stored = (await connectionStore.list()).filter((c) => c.isMonitored);
@@ -134,10 +181,13 @@ export async function startMonitoring(options: {
   return {
     datastore,
     ...(collector ? { collector } : {}),
-    backend: { datastore, probes: BUILTIN_PROBES, datastorePools },
+    backend: { datastore, probes: BUILTIN_PROBES, datastorePools, alerter },
+    alerter,
+    ...(alertSchedule ? { alertSchedule } : {}),
     refresh,
     async close() {
       clearInterval(timer);
+      alertSchedule?.stop();
       await collector?.stop();
       await datastorePools.close();
       await datastore.close();

@@ -24,6 +24,7 @@ export {
   type BlackoutQuery,
 } from './blackouts.js';
 export { hourOfWeek, type BaselineQuery } from './baselines.js';
+export { dimsKey, dimsLabel } from './rows.js';
 export type { RuleQuery } from './rules-store.js';
 export type { TimelineQuery } from './timeline.js';
 export type { EvaluationReport } from './evaluator.js';

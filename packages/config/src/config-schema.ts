@@ -9,7 +9,7 @@ import {
 } from './schema/connections.js';
 import { ConnectionSecurityConfigSchema, ConnectionStoreConfigSchema } from './schema/connection-security.js';
 import { HttpConfigSchema } from './schema/http.js';
-import { CollectorConfigSchema, DatastoreConfigSchema } from './schema/monitoring.js';
+import { AlertsConfigSchema, CollectorConfigSchema, DatastoreConfigSchema } from './schema/monitoring.js';
 import { OAuthConfigSchema } from './schema/oauth.js';
 import { QueriesConfigSchema } from './schema/queries.js';
 import { CompactionConfigSchema, ConversationsConfigSchema, LlmConfigSchema } from './schema/llm.js';
@@ -67,6 +67,7 @@ export const ConfigSchema = z
     writes: WritesConfigSchema.prefault({}),
     datastore: DatastoreConfigSchema.prefault({}),
     collector: CollectorConfigSchema.prefault({}),
+    alerts: AlertsConfigSchema.prefault({}),
     /** The SQL console's history and saved queries. */
     queries: QueriesConfigSchema.prefault({}),
   })

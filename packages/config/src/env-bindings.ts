@@ -57,6 +57,7 @@ export const ENV_BINDINGS: readonly EnvBinding[] = [
   { name: 'PGMCP_AUDIT', path: ['audit', 'enabled'], parse: asSwitch },
   { name: 'PGMCP_DATASTORE_URL', path: ['datastore', 'url'], parse: asString, secret: true },
   { name: 'PGMCP_COLLECTOR', path: ['collector', 'enabled'], parse: asSwitch },
+  { name: 'PGMCP_ALERTS', path: ['alerts', 'enabled'], parse: asSwitch },
   { name: 'PGMCP_ADMIN_PASSWORD', path: ['admin_password'], parse: asString, secret: true },
   { name: 'PGMCP_OAUTH', path: ['oauth', 'enabled'], parse: asSwitch },
   { name: 'PGMCP_OAUTH_ISSUER', path: ['oauth', 'issuer'], parse: asString },

@@ -23,7 +23,11 @@ export {
   type CustomToolConfig,
   type WritesConfig,
 } from './schema/custom-items.js';
-export { type CollectorFileConfig, type DatastoreFileConfig } from './schema/monitoring.js';
+export {
+  type AlertsFileConfig,
+  type CollectorFileConfig,
+  type DatastoreFileConfig,
+} from './schema/monitoring.js';
 
 // The LLM providers are built by '@pgmcp/config/llm' (it loads the provider SDKs, which the
 // administration commands do not need); their types are here.

@@ -208,6 +208,21 @@ describe('loadConfig', () => {
     expect(() => load('datastore:\n  raw_retention_days: 0\n')).toThrow(/^datastore\.raw_retention_days/);
   });
 
+  it('reads the alerts section, with PGMCP_ALERTS', () => {
+    expect(load(undefined).config.alerts).toEqual({
+      enabled: true,
+      evaluation_interval_s: 30,
+      reopen_window_s: 3600,
+      baseline_interval_s: 3600,
+      baseline_lookback_days: 28,
+      retention_days: 90,
+    });
+    const { config } = load('alerts:\n  reopen_window_s: 600\n', { PGMCP_ALERTS: 'off' });
+    expect(config.alerts).toMatchObject({ enabled: false, reopen_window_s: 600 });
+    expect(() => load('alerts:\n  reopen_window_s: soon\n')).toThrow(/^alerts\.reopen_window_s/);
+    expect(() => load('alerts:\n  evaluation_interval_s: 0\n')).toThrow(/^alerts\.evaluation_interval_s/);
+  });
+
   it('reports a missing explicit config file', () => {
     expect(() => loadConfig({ config: 'nope.yaml' }, {}, dirWith())).toThrow(
       /The config file .*nope\.yaml does not exist/,

@@ -38,6 +38,11 @@ export const PG_TOOL_GROUPS: Readonly<Record<string, PgToolGroup>> = Object.free
   query_metrics: 'monitoring',
   list_connections: 'monitoring',
   query_datastore: 'monitoring',
+  get_alert_history: 'monitoring',
+  get_alert_rules: 'monitoring',
+  get_metric_baselines: 'monitoring',
+  get_blackouts: 'monitoring',
+  get_timeline_events: 'monitoring',
 });
 
 /** The URIs of the resources pg-tools registers. */

@@ -83,7 +83,7 @@ export const ToolsetsConfigSchema = z.strictObject({
       dba: GroupSwitch,
       /** generate_embedding, similarity_search */
       semantic: GroupSwitch,
-      /** list_probes, describe_probe, query_metrics, list_connections, query_datastore */
+      /** list_probes, describe_probe, query_metrics, list_connections, query_datastore, get_alert_history, get_alert_rules, get_metric_baselines, get_blackouts, get_timeline_events */
       monitoring: GroupSwitch,
     })
     .prefault({}),

@@ -18,7 +18,7 @@ import { DATASTORE_CONNECTION, type MonitoringBackend } from './monitoring-backe
 import { parseTimeArg } from './time-range.js';
 
 /** The monitored connections `state` may use. */
-function monitoredConnections(runtime: PgToolsRuntime, state: PgToolsState): ConnectionInfo[] {
+export function monitoredConnections(runtime: PgToolsRuntime, state: PgToolsState): ConnectionInfo[] {
   return runtime.pools
     .listConnections()
     .filter(
@@ -41,7 +41,12 @@ function refuseUnlessSeesAll(runtime: PgToolsRuntime, state: PgToolsState): void
   );
 }
 
-function connectionOrFail(runtime: PgToolsRuntime, state: PgToolsState, name: string | undefined): string {
+/** The named monitored connection if `state` may use it (the only one when unnamed); a tool error otherwise. */
+export function connectionOrFail(
+  runtime: PgToolsRuntime,
+  state: PgToolsState,
+  name: string | undefined,
+): string {
   const monitored = monitoredConnections(runtime, state);
   const names = monitored.map((c) => `"${c.name}"`).join(', ') || 'none';
   if (name === undefined) {
@@ -57,7 +62,8 @@ function connectionOrFail(runtime: PgToolsRuntime, state: PgToolsState, name: st
   return name;
 }
 
-function timeOrFail(field: string, value: string, now: Date): Date {
+/** A tool's time argument; a tool error naming the field otherwise. */
+export function timeOrFail(field: string, value: string, now: Date): Date {
   const time = parseTimeArg(value, now);
   if (!time)
     throw new ToolError(

@@ -1,3 +1,4 @@
+import type { Alerter } from '@pgmcp/alerter';
 import type { ProbeDefinition } from '@pgmcp/collector';
 import type { Datastore } from '@pgmcp/datastore';
 import type { PoolManager } from '@pgmcp/pool-manager';
@@ -14,5 +15,7 @@ export interface MonitoringBackend {
    * runs through the same guard and bounded executor as `query_database` on it.
    */
   datastorePools: PoolManager;
+  /** Rules, alerts, blackouts, baselines and timelines: registers the alert tools when present. */
+  alerter?: Alerter;
   now?: () => Date;
 }
