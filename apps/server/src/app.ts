@@ -22,6 +22,7 @@ import { discoveryRoutes } from './oauth/discovery-routes.js';
 import { oauthServer } from './oauth/oauth-server.js';
 import type { ServerMcpState } from './mcp-state.js';
 import type { ProcessFaults } from './process-faults.js';
+import { type Alerting, alertRoutes } from './routes/alert-routes.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { chatRoutes } from './routes/chat-routes.js';
@@ -67,6 +68,8 @@ export interface AppDeps {
   connectionStore: ConnectionStore;
   connectionSync: Pick<ConnectionSync, 'refresh'>;
   hostGuard: HostGuard;
+  /** Alerts, rules, blackouts, channels, the timeline; absent without a metrics datastore (503). */
+  alerting?: Alerting;
   registry: McpRegistry<ServerMcpState>;
   /** The LLM proxy's providers (none configured: the LLM routes answer 503 saying what to set). */
   llm: LlmProviders;
@@ -152,6 +155,7 @@ export function createApp(deps: AppDeps): Hono {
       ...oauthRoutes(deps),
       ...auditRoutes(deps),
       ...queryRoutes(deps),
+      ...alertRoutes(deps),
     },
     {
       // OAuth access tokens are for the MCP endpoint (their audience), not for the REST API.

@@ -1,8 +1,10 @@
+import type { AlerterErrorCode } from '@pgmcp/alerter';
 import type { AuthStoreErrorCode } from '@pgmcp/auth-store';
 import type { CompactorErrorCode } from '@pgmcp/compactor';
 import type { ConnectionStoreErrorCode } from '@pgmcp/connection-store';
 import type { ConversationStoreErrorCode } from '@pgmcp/conversation-store';
 import type { LlmClientErrorCode } from '@pgmcp/llm-clients';
+import type { NotifierErrorCode } from '@pgmcp/notifier';
 import type { PoolManagerErrorCode } from '@pgmcp/pool-manager';
 
 /** The error codes of the REST surface and their HTTP statuses (STYLE.md: one table; toErrorResponse reads it). */
@@ -104,4 +106,16 @@ export const CONNECTION_STORE_ERRORS: Record<ConnectionStoreErrorCode, ErrorCode
   // A duplicate name is a bad value of the `name` field (400 naming it), like the other bad input.
   ALREADY_EXISTS: 'BAD_REQUEST',
   NOT_FOUND: 'NOT_FOUND',
+};
+
+export const ALERTER_ERRORS: Record<AlerterErrorCode, ErrorCode> = {
+  INVALID_INPUT: 'BAD_REQUEST',
+  NOT_FOUND: 'NOT_FOUND',
+  NOT_POSTGRES: 'INTERNAL',
+};
+
+export const NOTIFIER_ERRORS: Record<NotifierErrorCode, ErrorCode> = {
+  INVALID_INPUT: 'BAD_REQUEST',
+  NOT_FOUND: 'NOT_FOUND',
+  ALREADY_EXISTS: 'CONFLICT',
 };
