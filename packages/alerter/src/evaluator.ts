@@ -102,6 +102,7 @@ export class Evaluation {
       openRows.map((r) => [`${r.rule_id as string}\u0000${r.dims_key as string}`, alertFromRow(r)]),
     );
     const source = new ReadingSource(db, connectionId, at, this.#c.intervals);
+    await source.prefetch(this.#c.rules);
     for (const rule of this.#c.rules) {
       if (!rule.enabled) {
         await this.#clearDisabled(rule, open);

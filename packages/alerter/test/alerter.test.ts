@@ -162,6 +162,51 @@ describe('threshold rules', () => {
   });
 });
 
+describe('rules over the collector status and derived metrics', () => {
+  it('database unreachable: fires after 2 minutes of failed connects, clears when it answers again', async () => {
+    const c = 'down';
+    const status = async (iso: string, ok: boolean) => {
+      t.clock.set(iso);
+      const at = t.clock.now();
+      await t.datastore().recordStatus({
+        connectionId: c,
+        probe: '*',
+        status: ok ? 'ok' : 'error',
+        lastRunAt: at,
+        ...(ok ? { lastOkAt: at } : { message: 'cannot connect: ECONNREFUSED' }),
+      });
+      return t.alerter().evaluate(c);
+    };
+    expect((await status('2026-03-10T08:00:00Z', false)).fired).toBe(0);
+    expect((await status('2026-03-10T08:01:00Z', false)).fired).toBe(0);
+    expect((await status('2026-03-10T08:02:00Z', false)).fired).toBe(1);
+    expect((await t.alerter().listAlerts({ connectionId: c }))[0]).toMatchObject({
+      ruleId: 'collector_unreachable',
+      severity: 'critical',
+    });
+    expect((await status('2026-03-10T08:03:00Z', true)).cleared).toBe(1);
+  });
+
+  it('cache hit ratio: judged on the 15-minute average of blks_hit and blks_read, not one snapshot', async () => {
+    const c = 'cache';
+    const put = async (iso: string, hit: number, read: number) => {
+      t.clock.set(iso);
+      await t.collect(c, 'database_stats', [
+        { dims: { database_name: 'shop' }, values: { blks_hit: hit, blks_read: read } },
+      ]);
+      return t.alerter().evaluate(c);
+    };
+    // 80 % held 5 minutes: fires. Then one snapshot at 99 %: the 15-minute average (86 %) is still
+    // under the clear threshold (95 %), so the alert stays.
+    await put('2026-03-10T08:00:00Z', 800, 200);
+    expect((await put('2026-03-10T08:05:00Z', 800, 200)).fired).toBe(1);
+    expect((await put('2026-03-10T08:10:00Z', 990, 10)).cleared).toBe(0);
+    const [alert] = await t.alerter().listAlerts({ connectionId: c, ruleId: 'cache_hit_ratio_low' });
+    expect(alert).toMatchObject({ status: 'firing', dims: { database_name: 'shop' }, value: 80 });
+    expect(alert!.message).toMatch(/cache_hit_pct \(avg over 900 s\)/);
+  });
+});
+
 describe('acknowledgement', () => {
   it('stores who and the note, tells the hook, and refuses a cleared alert', async () => {
     const c = 'ack';

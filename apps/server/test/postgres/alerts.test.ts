@@ -202,4 +202,75 @@ describe('the alerter in the server, and the alert tools through the MCP client'
       expect(textOf(result)).toMatch(message);
     }
   });
+
+  it('shows a caller only the alerts and timelines of connections they may use', async () => {
+    const guarded = await startTestServer(
+      {
+        PGMCP_DATASTORE_URL: store.url,
+        PGMCP_COLLECTOR: 'off',
+        PGMCP_AUTH: 'on',
+        PGMCP_ADMIN_PASSWORD: 'an admin password for alerts',
+      },
+      {
+        yaml: [
+          'auth:',
+          '  bcrypt_cost: 4',
+          'connections:',
+          '  - name: shop',
+          `    url: ${db.url}`,
+          '    is_monitored: true',
+          '  - name: quiet',
+          `    url: ${db.url}`,
+        ].join('\n'),
+      },
+    );
+    try {
+      const user = await guarded.auth.createUser({
+        username: 'viewer',
+        password: 'a long viewer password 1',
+      });
+      const group = await guarded.auth.createGroup({ name: 'viewers' });
+      await guarded.auth.addGroupMember(group.id, { userId: user.id });
+      await guarded.auth.grantPrivilege(group.id, { type: 'connection', name: 'quiet', access: 'read' });
+      for (const name of ['get_alert_history', 'get_timeline_events'])
+        await guarded.auth.grantPrivilege(group.id, { type: 'mcp_item', kind: 'tool', name });
+      const { token } = await guarded.auth.createApiToken(user.id, { note: 'alerts' });
+      const viewer = await mcpClient(guarded, { token });
+      try {
+        const mine = await viewer.callTool({ name: 'get_alert_history', arguments: {} });
+        expect(structured<{ alerts: unknown[] }>(mine).alerts).toEqual([]);
+        const refused = await viewer.callTool({
+          name: 'get_alert_history',
+          arguments: { connection_id: 'shop' },
+        });
+        expect(refused.isError).toBe(true);
+        expect(textOf(refused)).toMatch(/cannot read metrics of the connection "shop"/);
+        const timeline = await viewer.callTool({
+          name: 'get_timeline_events',
+          arguments: { connection_id: 'shop' },
+        });
+        expect(timeline.isError).toBe(true);
+      } finally {
+        await viewer.close();
+      }
+      // The administrator sees the shop alert through the same datastore.
+      const admin = await mcpClient(guarded, {
+        token: (
+          await guarded.auth.createApiToken((await guarded.auth.findUserByUsername('admin'))!.id, {
+            note: 'a',
+          })
+        ).token,
+      });
+      try {
+        const all = await admin.callTool({ name: 'get_alert_history', arguments: {} });
+        expect(
+          structured<{ alerts: { connection_id: string }[] }>(all).alerts.map((a) => a.connection_id),
+        ).toContain('shop');
+      } finally {
+        await admin.close();
+      }
+    } finally {
+      await guarded.close();
+    }
+  });
 });

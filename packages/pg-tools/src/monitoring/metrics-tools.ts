@@ -10,7 +10,7 @@ import {
 import { type McpRegistry, ToolError } from '@pgmcp/mcp-core';
 import type { ConnectionInfo } from '@pgmcp/pool-manager';
 import { z } from 'zod';
-import { hidesOtherSessions, type PgToolsRuntime, type PgToolsState } from '../context.js';
+import { hidesOtherSessions, type PgToolsRuntime, type PgToolsState, usableConnections } from '../context.js';
 import { resultFooter, structuredResult, toTsv } from '../format.js';
 import { boundAnswer, runGuarded, statementArg } from '../tools/common.js';
 import { findProbeOrFail } from './probe-tools.js';
@@ -19,11 +19,9 @@ import { parseTimeArg } from './time-range.js';
 
 /** The monitored connections `state` may use. */
 export function monitoredConnections(runtime: PgToolsRuntime, state: PgToolsState): ConnectionInfo[] {
-  return runtime.pools
-    .listConnections()
-    .filter(
-      (info) => info.isMonitored && (state.connectionAccess?.(info.name) ?? 'read_write') !== undefined,
-    );
+  // Not `connectionAccess?.(name) ?? 'read_write'`: that let a caller without access read every
+  // monitored connection's metrics.
+  return usableConnections(runtime, state).filter((info) => info.isMonitored);
 }
 
 /**
