@@ -48,6 +48,8 @@ export interface ChannelStore {
   routes(ruleId: string, severity: Severity): Promise<ChannelView[]>;
   setRuleChannels(ruleId: string, channelIds: readonly string[]): Promise<void>;
   ruleChannels(ruleId: string): Promise<string[]>;
+  /** Re-encrypts every secret not under the key ring's active key; returns how many. */
+  reencryptSecrets(): Promise<number>;
 }
 
 const secretContext = (id: string) => `notification-channel:${id}:secrets`;
@@ -181,6 +183,22 @@ export function createChannelStore(
         db,
       );
       return result.rows.map((r) => r.channel_id);
+    },
+    async reencryptSecrets() {
+      ring.reload();
+      const active = ring.activeKeyId();
+      const result = await sql<{ id: string; secrets: string }>`
+        select id, secrets from notification_channels where secrets is not null`.execute(db);
+      let count = 0;
+      for (const { id, secrets } of result.rows) {
+        if (ring.keyIdOf(secrets) === active) continue;
+        const fresh = ring.encrypt(ring.decrypt(secrets, secretContext(id)), secretContext(id));
+        // Only a value still as read is replaced: a concurrent edit wrote one under the new key anyway.
+        const updated = await sql`update notification_channels set secrets = ${fresh}
+          where id = ${id} and secrets = ${secrets}`.execute(db);
+        count += Number(updated.numAffectedRows ?? 0);
+      }
+      return count;
     },
   };
   return store;

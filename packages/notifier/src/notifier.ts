@@ -60,6 +60,11 @@ export interface Notifier {
   getDelivery(id: string): Promise<DeliveryView>;
   /** Attempts deliveries whose retry is due (call on the leader at start); returns how many. */
   resumeDue(): Promise<number>;
+  /**
+   * Re-encrypts the channels' secrets under the key ring's active key (after `pgmcp secrets rotate`
+   * added one, before old keys are pruned); returns how many.
+   */
+  reencryptSecrets(): Promise<number>;
   /** Deletes finished deliveries past retention; returns how many. */
   runMaintenance(): Promise<{ deletedDeliveries: number }>;
   /** Resolves when no delivery attempt is running (tests, shutdown). */
@@ -128,6 +133,7 @@ export async function createNotifier(config: NotifierConfig): Promise<Notifier> 
     listDeliveries: (query = {}) => deliveries.list(query),
     getDelivery: (id) => deliveries.get(id),
     resumeDue: () => dispatcher.resumeDue(),
+    reencryptSecrets: () => channels.reencryptSecrets(),
     async runMaintenance() {
       const before = new Date(now().getTime() - retentionDays * 86_400_000);
       return { deletedDeliveries: await deliveries.prune(before) };

@@ -1,4 +1,7 @@
+import path from 'node:path';
+import { addKeyToFile, openKeyRing, pruneKeyFile } from '@pgmcp/secrets';
 import { adminQuery, useTestDatabase } from '@pgmcp/vitest-config/postgres';
+import { makeTempDir } from '@pgmcp/vitest-config/temp';
 import { describe, expect, it } from 'vitest';
 import { type NotifierError } from '../src/index.js';
 import { openNotifier } from './harness.js';
@@ -183,6 +186,39 @@ describe('channel secrets', () => {
     expect(await failure(notifier.sendTest('nope'))).toMatchObject({ code: 'NOT_FOUND' });
     const unknownRoute = await failure(notifier.setRuleChannels('rule', ['nope']));
     expect(unknownRoute).toMatchObject({ code: 'INVALID_INPUT', field: 'channel_ids[0]' });
+  });
+});
+
+describe('key rotation', () => {
+  it('re-encrypts channel secrets under a new key so the old one can be pruned', async () => {
+    const file = path.join(makeTempDir('pgmcp-notifier-rotate-'), 'secret.key');
+    const keyRing = openKeyRing({ file, createIfMissing: true });
+    const oldKey = keyRing.activeKeyId();
+    const { notifier } = await openNotifier(db.url, { more: { keyRing } });
+    const hook = await notifier.createChannel({
+      kind: 'webhook',
+      name: 'rotated',
+      url: 'https://example.com/r',
+      secret: HMAC,
+    });
+    await notifier.createChannel({ kind: 'webhook', name: 'no-secret', url: 'https://example.com/n' });
+
+    const newKey = addKeyToFile(file);
+    expect(await notifier.reencryptSecrets()).toBe(1);
+    expect(await notifier.reencryptSecrets()).toBe(0);
+    pruneKeyFile(file, new Set([newKey.id]));
+    keyRing.reload();
+    expect(keyRing.keyIds()).toEqual([newKey.id]);
+
+    const [row] = await adminQuery<{ secrets: string }>(
+      db.url,
+      'select secrets from notification_channels where id = $1',
+      [hook.id],
+    );
+    expect(keyRing.keyIdOf(row!.secrets)).toBe(newKey.id);
+    expect(newKey.id).not.toBe(oldKey);
+    // Still readable: a change that keeps the secret re-reads it.
+    expect(await notifier.updateChannel(hook.id, { name: 'rotated-2' })).toMatchObject({ has_secret: true });
   });
 });
 

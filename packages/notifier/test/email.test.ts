@@ -110,8 +110,46 @@ describe('email channel', () => {
     );
     const outcome = await notifier.sendTest(channel.id);
     expect(outcome.ok).toBe(false);
-    expect(outcome.error).toMatch(/^smtp\.(host|security): .*self[- ]signed.*smtp\.ca/i);
+    expect(outcome.error).toMatch(
+      /^smtp\.ca: .*self[- ]signed.*trust the server's certificate with smtp\.ca/i,
+    );
     expect(sink.mails).toHaveLength(0);
+  });
+
+  it('speaks implicit TLS when security is tls', async () => {
+    const sink = await startSmtpSink({ tls, credentials: LOGIN, secure: true });
+    const { notifier } = await openNotifier(db.url);
+    const channel = await notifier.createChannel(
+      emailChannel(sink.port, { smtp: { ...emailChannel(sink.port).smtp, security: 'tls' } }),
+    );
+    expect(await notifier.sendTest(channel.id)).toMatchObject({ ok: true, error: null });
+    expect(sink.mails[0]).toMatchObject({ secure: true, user: LOGIN.user });
+  });
+
+  it('refuses to send in clear to a server without STARTTLS when starttls is asked for', async () => {
+    const sink = await startSmtpSink({ tls, credentials: LOGIN, noStarttls: true });
+    const { notifier } = await openNotifier(db.url);
+    const channel = await notifier.createChannel(emailChannel(sink.port));
+    const outcome = await notifier.sendTest(channel.id);
+    expect(outcome.ok).toBe(false);
+    expect(outcome.error).toMatch(/^smtp\.security: .*STARTTLS/i);
+    expect(sink.mails).toHaveLength(0);
+  });
+
+  it('names a recipient the server refuses', async () => {
+    const sink = await startSmtpSink({ tls, credentials: LOGIN, unknownRecipients: ['oncall@example.com'] });
+    const { notifier } = await openNotifier(db.url);
+    const channel = await notifier.createChannel(emailChannel(sink.port));
+    // Delivered to the first, the second named as refused.
+    const partly = await notifier.sendTest(channel.id);
+    expect(partly.ok).toBe(true);
+    expect(partly.error).toMatch(/^to\[1\]: 550 5\.1\.1 No such user/);
+    expect(sink.mails.map((m) => m.to)).toEqual([['dba@example.com']]);
+    // Nobody left: a failure naming the refused recipient.
+    await notifier.updateChannel(channel.id, { to: ['oncall@example.com'] });
+    const none = await notifier.sendTest(channel.id);
+    expect(none.ok).toBe(false);
+    expect(none.error).toMatch(/^to\[0\]: 550 5\.1\.1 No such user/);
   });
 
   it('sends the test message', async () => {

@@ -157,19 +157,32 @@ export interface Mail {
 export async function startSmtpSink(options: {
   tls: { key: string; cert: string };
   credentials: { user: string; password: string };
+  /** Implicit TLS from the first byte (port 465 style) instead of STARTTLS. */
+  secure?: boolean;
+  /** Offer no STARTTLS (a server that only speaks in clear). */
+  noStarttls?: boolean;
+  /** Recipients answered with 550. */
+  unknownRecipients?: string[];
 }) {
   const mails: Mail[] = [];
   const server = new SMTPServer({
     key: options.tls.key,
     cert: options.tls.cert,
+    secure: options.secure ?? false,
+    allowInsecureAuth: options.noStarttls ?? false,
     authMethods: ['PLAIN', 'LOGIN'],
-    disabledCommands: [],
+    disabledCommands: options.noStarttls ? ['STARTTLS'] : [],
     logger: false,
     onAuth(auth, _session, callback) {
       if (auth.username === options.credentials.user && auth.password === options.credentials.password)
         callback(null, { user: auth.username });
       else
         callback(Object.assign(new Error('5.7.8 Authentication credentials invalid'), { responseCode: 535 }));
+    },
+    onRcptTo(address, _session, callback) {
+      if (options.unknownRecipients?.includes(address.address))
+        callback(Object.assign(new Error('5.1.1 No such user'), { responseCode: 550 }));
+      else callback();
     },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];

@@ -1,4 +1,7 @@
 import { createHmac } from 'node:crypto';
+import path from 'node:path';
+import { openKeyRing } from '@pgmcp/secrets';
+import { makeTempDir } from '@pgmcp/vitest-config/temp';
 import { useTestDatabase } from '@pgmcp/vitest-config/postgres';
 import { describe, expect, it } from 'vitest';
 import type { AlertEvent } from '../src/index.js';
@@ -114,7 +117,9 @@ describe('webhook channel', () => {
   it('gives up after the configured attempts, and does not retry a 4xx', async () => {
     const down = await startReceiver({ statuses: [500, 500, 500, 500, 500] });
     const gone = await startReceiver({ statuses: [404] });
-    const { notifier } = await openNotifier(db.url);
+    const { notifier, timers } = await openNotifier(db.url, {
+      more: { retry: { attempts: 4, baseDelayMs: 1_000, maxDelayMs: 1_500 } },
+    });
     const a = await notifier.createChannel({
       kind: 'webhook',
       name: 'down',
@@ -141,6 +146,8 @@ describe('webhook channel', () => {
     });
     expect(goneDelivery).toMatchObject({ attempts: 1, last_error: 'url: HTTP 404 receiver down' });
     expect(down.received).toHaveLength(4);
+    // Doubling, capped at maxDelayMs; the 404 was not retried at all.
+    expect(timers.delays).toEqual([1_000, 1_500, 1_500]);
   });
 
   it('returns at once, and a hanging channel holds up neither the caller nor the other channels', async () => {
@@ -205,6 +212,37 @@ describe('webhook channel', () => {
       last_error: 'url: HTTP 502 receiver down',
     });
     expect(receiver.received).toHaveLength(2);
+  });
+
+  it('delivers to the other channels when one channel cannot be read (its key is gone)', async () => {
+    const receiver = await startReceiver();
+    const first = await openNotifier(db.url);
+    const lost = await first.notifier.createChannel({
+      kind: 'slack',
+      name: 'lost-key',
+      url: `${receiver.url}/lost`,
+      min_severity: 'info',
+    });
+    // Another key file: the Slack channel's secret no longer decrypts.
+    const keyRing = openKeyRing({
+      file: path.join(makeTempDir('pgmcp-notifier-other-'), 'k'),
+      createIfMissing: true,
+    });
+    const second = await openNotifier(db.url, { more: { keyRing } });
+    await second.notifier.createChannel({
+      kind: 'webhook',
+      name: 'readable',
+      url: `${receiver.url}/ok`,
+      min_severity: 'info',
+    });
+
+    second.notifier.dispatch(event({ alertId: 'lost-key' }));
+    await expect.poll(() => receiver.received.map((r) => r.path)).toEqual(['/ok']);
+    await expect
+      .poll(async () => (await second.notifier.listDeliveries({ channelId: lost.id }))[0]?.status)
+      .toBe('failed');
+    const [failed] = await second.notifier.listDeliveries({ channelId: lost.id });
+    expect(failed!.last_error).toMatch(/^channel: A stored secret was encrypted with key/);
   });
 
   it('routes per severity and per rule', async () => {

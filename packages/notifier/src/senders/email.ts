@@ -57,7 +57,11 @@ export async function sendEmail(
       text: emailText(notice),
       headers: { 'X-Pgmcp-Delivery': context.deliveryId },
     });
-    return { ok: true, response: info.response, error: null, permanent: false };
+    // Delivered to the others; the refused recipients are kept as the error, named by position.
+    const refused = config.to.findIndex((address) => info.rejected.includes(address));
+    const why = info.rejectedErrors?.[0]?.response ?? 'refused by the server';
+    const error = refused >= 0 ? `to[${refused}]: ${why}` : null;
+    return { ok: true, response: info.response, error, permanent: false };
   } catch (error) {
     return smtpFailure(error as SmtpError & Error, config);
   } finally {
@@ -70,6 +74,9 @@ function smtpFailure(error: SmtpError & Error, config: EmailConfig): AttemptOutc
   const permanent =
     error.responseCode !== undefined && error.responseCode >= 500 && error.responseCode !== 503;
   const response = error.response ?? null;
+  // Certificate failures surface as socket or TLS errors: name the setting that fixes them.
+  if (/certificate|self[- ]signed|CERT_|altnames/i.test(answer))
+    return failed(`smtp.ca: ${answer} (trust the server's certificate with smtp.ca)`, false, response);
   switch (error.code) {
     case 'EAUTH':
       return failed(`smtp.auth: ${answer}`, permanent, response);
@@ -77,7 +84,11 @@ function smtpFailure(error: SmtpError & Error, config: EmailConfig): AttemptOutc
       return failed(`smtp.user: the server requires a login (${answer})`, true, response);
     case 'ETLS':
     case 'EREQUIRETLS':
-      return failed(`smtp.security: ${answer}`, false, response);
+      return failed(
+        `smtp.security: STARTTLS failed (${answer}); pgmcp does not fall back to clear text`,
+        false,
+        response,
+      );
     case 'EENVELOPE': {
       const index = config.to.findIndex((address) => error.rejected?.includes(address));
       return failed(`${index >= 0 ? `to[${index}]` : 'from'}: ${answer}`, permanent, response);
@@ -86,15 +97,8 @@ function smtpFailure(error: SmtpError & Error, config: EmailConfig): AttemptOutc
     case 'ETIMEDOUT':
     case 'ESOCKET':
     case 'EDNS':
-      return failed(`smtp.host: ${tlsHint(answer)}`, false, response);
+      return failed(`smtp.host: ${answer}`, false, response);
     default:
       return failed(`smtp: ${answer}`, permanent, response);
   }
-}
-
-/** Certificate failures surface as socket errors: say which setting fixes them. */
-function tlsHint(message: string): string {
-  return /certificate|self[- ]signed|CERT_|altnames/i.test(message)
-    ? `${message} (trust the server's certificate with smtp.ca)`
-    : message;
 }
