@@ -1,9 +1,18 @@
 import type { Alerter, AlertEvent } from '@pgmcp/alerter';
-import type { NotificationsFileConfig } from '@pgmcp/config';
-import type { ConnectionStore, HostGuard } from '@pgmcp/connection-store';
+import type { NotificationsFileConfig, PgmcpConfig } from '@pgmcp/config';
+import { type ConnectionStore, createHostGuard, type HostGuard } from '@pgmcp/connection-store';
 import { createNotifier, type AlertEvent as Notice, type Notifier } from '@pgmcp/notifier';
 import type { Logger } from './logger.js';
 import type { Monitoring } from './monitoring.js';
+
+/** The SSRF guard of `connection_security`: stored connections and notification targets pass it. */
+export function connectionHostGuard(config: PgmcpConfig): HostGuard {
+  return createHostGuard({
+    allowedHosts: config.connection_security.allowed_hosts,
+    blockedHosts: config.connection_security.blocked_hosts,
+    allowInternalNetworks: config.connection_security.allow_internal_networks,
+  });
+}
 
 /** How often finished deliveries past their retention are deleted. */
 const MAINTENANCE_EVERY_MS = 3_600_000;

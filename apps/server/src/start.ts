@@ -13,7 +13,7 @@ import {
   PGMCP_VERSION,
   poolConnections,
 } from '@pgmcp/config';
-import { type ConnectionStore, createHostGuard } from '@pgmcp/connection-store';
+import type { ConnectionStore } from '@pgmcp/connection-store';
 import { SecretsError } from '@pgmcp/secrets';
 import { createEmbeddings, createLlmProviders } from '@pgmcp/config/llm';
 import type { ConversationStore } from '@pgmcp/conversation-store';
@@ -39,7 +39,7 @@ import { clientOf, mcpState, type ServerMcpState } from './mcp-state.js';
 import { mcpAuditRecord } from './audit.js';
 import { createCallLimits } from './limits.js';
 import { type Monitoring, startMonitoring } from './monitoring.js';
-import { createAlertRelay, startNotifications } from './notifications.js';
+import { connectionHostGuard, createAlertRelay, startNotifications } from './notifications.js';
 import type { Notifier } from '@pgmcp/notifier';
 import { surviveUncaughtErrors } from './process-faults.js';
 import { createCustomItemsReloader, loadCustomItems } from './custom-items.js';
@@ -228,11 +228,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       logger,
     });
     cleanup.add(() => connectionSync.stop());
-    const hostGuard = createHostGuard({
-      allowedHosts: config.connection_security.allowed_hosts,
-      blockedHosts: config.connection_security.blocked_hosts,
-      allowInternalNetworks: config.connection_security.allow_internal_networks,
-    });
+    const hostGuard = connectionHostGuard(config);
     const relay = createAlertRelay();
     const monitoring = await startMonitoring({
       loaded,
