@@ -124,6 +124,29 @@ describe('alerts over REST', () => {
     expect((await failure(outsider.listNotificationChannels({}))).status).toBe(403);
   });
 
+  it('records blackout and rule changes in the activity log, with the blackout made', async () => {
+    const blackout = await admin.createBlackout({
+      body: { connection_id: 'shop', cron: '0 3 * * *', duration_s: 1800, time_zone: 'Europe/Paris' },
+    });
+    expect(blackout).toMatchObject({ kind: 'scheduled', created_by: 'admin', time_zone: 'Europe/Paris' });
+    expect(
+      (await admin.listBlackouts({ query: { connection: 'shop' } })).blackouts.map((b) => b.id),
+    ).toContain(blackout.id);
+    const ended = await admin.endBlackout({ params: { id: String(blackout.id) } });
+    expect(ended.ended_at).not.toBeNull();
+    await expect
+      .poll(async () =>
+        (await admin.listAudit({ query: { kind: 'admin' } })).events.map((e) => `${e.action} ${e.target}`),
+      )
+      .toEqual(
+        expect.arrayContaining([
+          `createBlackout id=${blackout.id}`,
+          `endBlackout id=${blackout.id}`,
+          'setAlertRuleOverride id=connections_near_max connection=shop',
+        ]),
+      );
+  });
+
   it('refuses bad input naming the field', async () => {
     const bad = async (promise: Promise<unknown>) => (await failure(promise)).message;
     expect(
