@@ -22,6 +22,7 @@ import { discoveryRoutes } from './oauth/discovery-routes.js';
 import { oauthServer } from './oauth/oauth-server.js';
 import type { ServerMcpState } from './mcp-state.js';
 import type { ProcessFaults } from './process-faults.js';
+import { type Alerting, alertRoutes } from './routes/alert-routes.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { chatRoutes } from './routes/chat-routes.js';
@@ -68,6 +69,8 @@ export interface AppDeps {
   connectionStore: ConnectionStore;
   connectionSync: Pick<ConnectionSync, 'refresh'>;
   hostGuard: HostGuard;
+  /** Alerts, rules, blackouts, channels, the timeline; absent without a metrics datastore (503). */
+  alerting?: Alerting;
   registry: McpRegistry<ServerMcpState>;
   /** The metrics datastore and probes; absent: monitoring is off and the metrics routes answer 503. */
   monitoring?: MonitoringBackend;
@@ -158,6 +161,7 @@ export function createApp(deps: AppDeps): Hono {
       ...auditRoutes(deps),
       ...queryRoutes(deps),
       ...metricsRoutes(deps),
+      ...alertRoutes(deps),
     },
     {
       // OAuth access tokens are for the MCP endpoint (their audience), not for the REST API.

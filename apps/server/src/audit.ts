@@ -165,13 +165,15 @@ export function routeAuditRecord(event: {
   ip?: string;
   result?: unknown;
 }): AuditEventInput {
-  // What a create made: its id (a new token's id sits beside its secret, which is never read here).
+  // What a create made: its id (a new token's id sits beside its secret, which is never read here;
+  // blackouts have numeric ids).
   const answer = event.result as { id?: unknown; api_token?: { id?: unknown } } | undefined;
   const created = answer?.id ?? answer?.api_token?.id;
   const target =
     Object.entries(event.params)
       .map(([key, value]) => `${key}=${value}`)
-      .join(' ') || (typeof created === 'string' ? `id=${created}` : undefined);
+      .join(' ') ||
+    (typeof created === 'string' || typeof created === 'number' ? `id=${created}` : undefined);
   return {
     kind: event.kind,
     action: event.name,

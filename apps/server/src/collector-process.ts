@@ -1,13 +1,17 @@
 import { ConfigError, loadConfig, poolConnections } from '@pgmcp/config';
+import type { Notifier } from '@pgmcp/notifier';
 import { openSqlDatabase } from '@pgmcp/sql-store';
 import { openConnectionStore } from './connections/managed-connections.js';
 import { createLogger } from './logger.js';
 import { datastoreUrl, type Monitoring, startMonitoring } from './monitoring.js';
+import { connectionHostGuard, createAlertRelay, startNotifications } from './notifications.js';
 import type { StartOptions } from './start.js';
 
 /** A running `pgmcp collector`. */
 export interface RunningCollector {
   monitoring: Monitoring;
+  /** Notifications of the alerts evaluated here. */
+  notifier: Notifier;
   close(): Promise<void>;
 }
 
@@ -42,6 +46,8 @@ export async function startCollectorProcess(
       reservedNames: () => poolConnections(config).map((c) => c.name),
       logger,
     });
+    // Alerts are evaluated where the collector leader runs, so their notifications leave from here too.
+    const relay = createAlertRelay();
     const monitoring = await startMonitoring({
       loaded,
       embedded: undefined,
@@ -49,11 +55,25 @@ export async function startCollectorProcess(
       pollIntervalMs: config.connection_store.poll_interval_ms,
       logger,
       forceCollector: true,
+      onAlertEvent: relay.onAlertEvent,
     });
     if (!monitoring) throw new ConfigError('pgmcp collector: the datastore could not be opened.');
+    const notifications = await startNotifications({
+      monitoring,
+      relay,
+      keyRing: connectionStore.keyRing,
+      hostGuard: connectionHostGuard(config),
+      config: config.notifications,
+      logger,
+    }).catch(async (error: unknown) => {
+      await monitoring.close();
+      throw error;
+    });
     return {
       monitoring,
+      notifier: notifications.notifier,
       async close() {
+        await notifications.close();
         await monitoring.close();
         await connectionStore.close();
         await database.close();

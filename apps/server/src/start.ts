@@ -13,7 +13,7 @@ import {
   PGMCP_VERSION,
   poolConnections,
 } from '@pgmcp/config';
-import { type ConnectionStore, createHostGuard } from '@pgmcp/connection-store';
+import type { ConnectionStore } from '@pgmcp/connection-store';
 import { SecretsError } from '@pgmcp/secrets';
 import { createEmbeddings, createLlmProviders } from '@pgmcp/config/llm';
 import type { ConversationStore } from '@pgmcp/conversation-store';
@@ -39,6 +39,8 @@ import { clientOf, mcpState, type ServerMcpState } from './mcp-state.js';
 import { mcpAuditRecord } from './audit.js';
 import { createCallLimits } from './limits.js';
 import { type Monitoring, startMonitoring } from './monitoring.js';
+import { connectionHostGuard, createAlertRelay, startNotifications } from './notifications.js';
+import type { Notifier } from '@pgmcp/notifier';
 import { surviveUncaughtErrors } from './process-faults.js';
 import { createCustomItemsReloader, loadCustomItems } from './custom-items.js';
 import { readTlsPair, type TlsPair, tlsFiles } from './tls.js';
@@ -80,6 +82,8 @@ export interface RunningServer {
   dataDir: string;
   /** The metrics datastore and collector; absent when there is no PostgreSQL to keep metrics in. */
   monitoring?: Monitoring;
+  /** Notification channels and deliveries of alerts; with monitoring. */
+  notifier?: Notifier;
   logger: Logger;
   /**
    * What SIGHUP does: re-reads the TLS pair (when serving TLS) and the custom tools, resources and
@@ -224,19 +228,28 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       logger,
     });
     cleanup.add(() => connectionSync.stop());
+    const hostGuard = connectionHostGuard(config);
+    const relay = createAlertRelay();
     const monitoring = await startMonitoring({
       loaded,
       embedded: databases.embedded,
       connectionStore,
       pollIntervalMs: config.connection_store.poll_interval_ms,
       logger,
+      onAlertEvent: relay.onAlertEvent,
     });
     if (monitoring) cleanup.add(() => monitoring.close());
-    const hostGuard = createHostGuard({
-      allowedHosts: config.connection_security.allowed_hosts,
-      blockedHosts: config.connection_security.blocked_hosts,
-      allowInternalNetworks: config.connection_security.allow_internal_networks,
-    });
+    const notifications = monitoring
+      ? await startNotifications({
+          monitoring,
+          relay,
+          keyRing: connectionStore.keyRing,
+          hostGuard,
+          config: config.notifications,
+          logger,
+        })
+      : undefined;
+    if (notifications) cleanup.add(() => notifications.close());
 
     const embeddings = createEmbeddings(config);
     // Where a call without connection_id runs when the caller chose none (for the activity log).
@@ -320,6 +333,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       connectionStore,
       connectionSync,
       hostGuard,
+      ...(monitoring && notifications
+        ? { alerting: { alerter: monitoring.alerter, notifier: notifications.notifier } }
+        : {}),
       registry,
       ...(monitoring ? { monitoring: monitoring.backend } : {}),
       hideOtherSessions: config.privacy.hide_other_sessions,
@@ -420,6 +436,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       connectionStore,
       dataDir: loaded.dataDir,
       ...(monitoring ? { monitoring } : {}),
+      ...(notifications ? { notifier: notifications.notifier } : {}),
       logger,
       reload,
       close: () => cleanup.run(),

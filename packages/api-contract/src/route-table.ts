@@ -1,4 +1,5 @@
 import { ACCOUNT_ROUTES } from './account-routes.js';
+import { ALERT_ROUTES } from './alerts.js';
 import { AUDIT_ROUTES } from './audit.js';
 import { CHAT_ROUTES } from './chat.js';
 import { CONNECTION_ROUTES } from './connections.js';
@@ -27,6 +28,7 @@ export const ROUTES = {
   ...AUDIT_ROUTES,
   ...QUERY_ROUTES,
   ...METRICS_ROUTES,
+  ...ALERT_ROUTES,
 } as const satisfies Record<string, RouteContract>;
 
 /** The routes, by name. */

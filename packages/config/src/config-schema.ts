@@ -10,6 +10,7 @@ import {
 import { ConnectionSecurityConfigSchema, ConnectionStoreConfigSchema } from './schema/connection-security.js';
 import { HttpConfigSchema } from './schema/http.js';
 import { AlertsConfigSchema, CollectorConfigSchema, DatastoreConfigSchema } from './schema/monitoring.js';
+import { NotificationsConfigSchema } from './schema/notifications.js';
 import { OAuthConfigSchema } from './schema/oauth.js';
 import { QueriesConfigSchema } from './schema/queries.js';
 import { CompactionConfigSchema, ConversationsConfigSchema, LlmConfigSchema } from './schema/llm.js';
@@ -68,6 +69,8 @@ export const ConfigSchema = z
     datastore: DatastoreConfigSchema.prefault({}),
     collector: CollectorConfigSchema.prefault({}),
     alerts: AlertsConfigSchema.prefault({}),
+    /** Delivery of alert notifications (retries, timeouts, history). */
+    notifications: NotificationsConfigSchema.prefault({}),
     /** The SQL console's history and saved queries. */
     queries: QueriesConfigSchema.prefault({}),
   })

@@ -28,6 +28,7 @@ export {
   type CollectorFileConfig,
   type DatastoreFileConfig,
 } from './schema/monitoring.js';
+export { type NotificationsFileConfig } from './schema/notifications.js';
 
 // The LLM providers are built by '@pgmcp/config/llm' (it loads the provider SDKs, which the
 // administration commands do not need); their types are here.

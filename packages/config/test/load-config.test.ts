@@ -223,6 +223,19 @@ describe('loadConfig', () => {
     expect(() => load('alerts:\n  evaluation_interval_s: 0\n')).toThrow(/^alerts\.evaluation_interval_s/);
   });
 
+  it('reads the notifications section', () => {
+    expect(load(undefined).config.notifications).toEqual({
+      retry_attempts: 5,
+      retry_base_delay_ms: 10_000,
+      retry_max_delay_ms: 300_000,
+      timeout_ms: 10_000,
+      delivery_retention_days: 30,
+    });
+    expect(load('notifications:\n  retry_attempts: 2\n').config.notifications.retry_attempts).toBe(2);
+    expect(() => load('notifications:\n  timeout_ms: soon\n')).toThrow(/^notifications\.timeout_ms/);
+    expect(() => load('notifications:\n  retries: 3\n')).toThrow(/notifications/);
+  });
+
   it('reports a missing explicit config file', () => {
     expect(() => loadConfig({ config: 'nope.yaml' }, {}, dirWith())).toThrow(
       /The config file .*nope\.yaml does not exist/,

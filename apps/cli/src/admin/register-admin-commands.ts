@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { addStoreOptions, type AdminIo } from './admin-context.js';
+import { registerAlertCommands } from './alert-commands.js';
 import { registerConnectionCommands } from './connection-commands.js';
 import { registerAuditCommands } from './audit-commands.js';
 import { registerGrantCommands } from './grant-commands.js';
@@ -20,7 +21,7 @@ export interface AdminCommandsIo {
 }
 
 /**
- * Adds the administration commands (user, token, group, grant, revoke, privileges, oauth, connection, secrets, audit) to `program`.
+ * Adds the administration commands (user, token, group, grant, revoke, privileges, oauth, connection, secrets, audit, alerts, blackout) to `program`.
  * They work on the configured store directly; no server needs to run.
  */
 export function registerAdminCommands(program: Command, io: AdminCommandsIo): void {
@@ -34,6 +35,7 @@ export function registerAdminCommands(program: Command, io: AdminCommandsIo): vo
   registerOAuthCommands(program, adminIo);
   registerConnectionCommands(program, adminIo);
   registerAuditCommands(program, adminIo);
+  registerAlertCommands(program, adminIo);
   const added = program.commands.slice(before);
   addStoreOptions(added);
   for (const command of added) command.helpGroup('Administration (works on the store directly):');

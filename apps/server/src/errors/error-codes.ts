@@ -1,9 +1,11 @@
+import type { AlerterErrorCode } from '@pgmcp/alerter';
 import type { AuthStoreErrorCode } from '@pgmcp/auth-store';
 import type { CompactorErrorCode } from '@pgmcp/compactor';
 import type { ConnectionStoreErrorCode } from '@pgmcp/connection-store';
 import type { ConversationStoreErrorCode } from '@pgmcp/conversation-store';
 import type { DatastoreErrorCode } from '@pgmcp/datastore';
 import type { LlmClientErrorCode } from '@pgmcp/llm-clients';
+import type { NotifierErrorCode } from '@pgmcp/notifier';
 import type { PoolManagerErrorCode } from '@pgmcp/pool-manager';
 
 /** The error codes of the REST surface and their HTTP statuses (STYLE.md: one table; toErrorResponse reads it). */
@@ -111,4 +113,15 @@ export const DATASTORE_ERRORS: Record<DatastoreErrorCode, ErrorCode> = {
   INVALID_INPUT: 'BAD_REQUEST',
   // A datastore URL that is not PostgreSQL is caught at start-up; here it is a server fault.
   NOT_POSTGRES: 'INTERNAL',
+};
+export const ALERTER_ERRORS: Record<AlerterErrorCode, ErrorCode> = {
+  INVALID_INPUT: 'BAD_REQUEST',
+  NOT_FOUND: 'NOT_FOUND',
+  NOT_POSTGRES: 'INTERNAL',
+};
+
+export const NOTIFIER_ERRORS: Record<NotifierErrorCode, ErrorCode> = {
+  INVALID_INPUT: 'BAD_REQUEST',
+  NOT_FOUND: 'NOT_FOUND',
+  ALREADY_EXISTS: 'CONFLICT',
 };

@@ -1,12 +1,15 @@
+import { AlerterError } from '@pgmcp/alerter';
 import { AuthStoreError } from '@pgmcp/auth-store';
 import { CompactorError } from '@pgmcp/compactor';
 import { ConnectionStoreError } from '@pgmcp/connection-store';
 import { ConversationStoreError } from '@pgmcp/conversation-store';
 import { DatastoreError } from '@pgmcp/datastore';
 import { LlmClientError } from '@pgmcp/llm-clients';
+import { NotifierError } from '@pgmcp/notifier';
 import { PoolManagerError } from '@pgmcp/pool-manager';
 import { HTTPException } from 'hono/http-exception';
 import {
+  ALERTER_ERRORS,
   AUTH_STORE_ERRORS,
   COMPACTOR_ERRORS,
   CONNECTION_STORE_ERRORS,
@@ -15,6 +18,7 @@ import {
   ERROR_STATUS,
   type ErrorCode,
   LLM_CLIENT_ERRORS,
+  NOTIFIER_ERRORS,
   POOL_MANAGER_ERRORS,
 } from './error-codes.js';
 import { RestError } from './rest-error.js';
@@ -60,7 +64,7 @@ function fromHttpException(error: HTTPException): ErrorAnswer | undefined {
 
 /**
  * What a thrown error answers over REST: the server's own RestError, every package's coded error
- * (auth-store, conversation-store, compactor, datastore, llm-clients, pool-manager) by the status table, and
+ * (auth-store, conversation-store, compactor, datastore, llm-clients, pool-manager, alerter, notifier) by the status table, and
  * Hono's HTTPException. Undefined for anything else: the caller logs it and answers a bare 500.
  */
 export function toErrorAnswer(error: unknown): ErrorAnswer | undefined {
@@ -85,6 +89,8 @@ export function toErrorAnswer(error: unknown): ErrorAnswer | undefined {
   if (error instanceof PoolManagerError) {
     return answer(POOL_MANAGER_ERRORS[error.code], error.code, error.message);
   }
+  if (error instanceof AlerterError) return answer(ALERTER_ERRORS[error.code], error.code, error.message);
+  if (error instanceof NotifierError) return answer(NOTIFIER_ERRORS[error.code], error.code, error.message);
   if (error instanceof LlmClientError) {
     const wait =
       error.code === 'RATE_LIMITED'

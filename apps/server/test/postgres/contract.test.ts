@@ -22,6 +22,7 @@ import {
 } from '@pgmcp/llm-clients/testing';
 import { type FakeOidcProvider, startFakeOidcProvider } from '@pgmcp/vitest-config/oidc';
 import { createTestDatabase, type TestDatabase, useTestDatabase } from '@pgmcp/vitest-config/postgres';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import type { RunningServer } from '../../src/start.js';
@@ -129,6 +130,51 @@ async function monitoredConnection(): Promise<string> {
   }
   return monitored;
 }
+
+/** An open alert of the connection `default`, as the alerter stores one (the REST test fires real ones). */
+async function newAlert(): Promise<string> {
+  const client = new pg.Client({ connectionString: store.url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ id: string }>(
+      `insert into alerts (rule_id, connection_id, dims, dims_key, probe, metric, severity, status, message,
+         value, threshold, fired_at, last_fired_at)
+       values ('connections_near_max', 'default', '{}', $1, 'connection_usage', 'pct_used', 'warning',
+         'firing', 'Connections near max_connections', 91, 80, now(), now()) returning id`,
+      [name('dims')],
+    );
+    return rows[0]!.id;
+  } finally {
+    await client.end();
+  }
+}
+
+async function newRule(): Promise<string> {
+  const id = name('rule');
+  await clients.admin.createAlertRule({
+    body: { id, name: 'Many backends', probe: 'connection_usage', metric: 'pct_used', threshold: 95 },
+  });
+  return id;
+}
+
+async function newBlackout(): Promise<string> {
+  const blackout = await clients.admin.createBlackout({
+    body: { connection_id: 'default', starts_at: '2026-01-01T00:00:00Z', ends_at: '2026-01-01T01:00:00Z' },
+  });
+  return String(blackout.id);
+}
+
+function channelBody(more: Record<string, unknown> = {}) {
+  // Nothing listens on port 9: a test send fails at once, and says so.
+  return { kind: 'webhook' as const, name: name('channel'), url: 'http://127.0.0.1:9/hook', ...more };
+}
+
+async function newChannel(): Promise<string> {
+  return (await clients.admin.createNotificationChannel({ body: channelBody() })).id;
+}
+
+/** The alerting routes of a server without a metrics datastore answer 503. */
+const noDatastore = (input: Call['input'] = {}) => ({ who: 'unconfigured' as const, input });
 
 const hello = { messages: [{ role: 'user' as const, content: 'hello' }] };
 
@@ -665,6 +711,146 @@ const SCENARIOS: Record<RouteName, Scenario> = {
         input: { params: { connection: await monitoredConnection() }, query: { limit: 0 } },
       }),
       503: () => ({ who: 'unconfigured', input: { params: { connection: 'demo' } } }),
+    },
+  },
+  listAlerts: {
+    ok: () => ({
+      input: { query: { connection: 'default', status: 'all', severity: 'warning', since: '7d' } },
+    }),
+    errors: {
+      400: () => ({ input: { query: { status: 'sleeping' } } }),
+      404: () => ({ input: { query: { connection: 'nowhere' } } }),
+      503: () => noDatastore(),
+    },
+  },
+  getAlert: {
+    ok: async () => ({ input: { params: { id: await newAlert() } } }),
+    errors: { 503: () => noDatastore({ params: { id: '1' } }) },
+  },
+  acknowledgeAlert: {
+    ok: async () => ({ input: { params: { id: await newAlert() }, body: { note: 'looking' } } }),
+    errors: { 503: () => noDatastore({ params: { id: '1' }, body: {} }) },
+  },
+  listAlertRules: {
+    ok: () => ({ input: { query: { connection: 'default', enabled_only: 'true' } } }),
+    errors: {
+      400: () => ({ input: { query: { enabled_only: 'maybe' } } }),
+      404: () => ({ input: { query: { connection: 'nowhere' } } }),
+      503: () => noDatastore(),
+    },
+  },
+  createAlertRule: {
+    ok: () => ({
+      input: {
+        body: {
+          id: name('rule'),
+          name: 'Many backends',
+          probe: 'connection_usage',
+          metric: 'pct_used',
+          threshold: 95,
+        },
+      },
+    }),
+    errors: {
+      503: () => noDatastore({ body: { id: 'r', name: 'r', probe: 'p', metric: 'm', threshold: 1 } }),
+    },
+  },
+  updateAlertRule: {
+    ok: async () => ({ input: { params: { id: await newRule() }, body: { enabled: false } } }),
+    errors: { 503: () => noDatastore({ params: { id: 'r' }, body: {} }) },
+  },
+  deleteAlertRule: {
+    ok: async () => ({ input: { params: { id: await newRule() } } }),
+    errors: { 503: () => noDatastore({ params: { id: 'r' } }) },
+  },
+  setAlertRuleOverride: {
+    ok: async () => ({
+      input: {
+        params: { id: await newRule(), connection: 'default' },
+        body: { threshold: 99, duration_s: 60 },
+      },
+    }),
+    errors: { 503: () => noDatastore({ params: { id: 'r', connection: 'default' }, body: {} }) },
+  },
+  setAlertRuleChannels: {
+    ok: async () => ({
+      input: { params: { id: await newRule() }, body: { channel_ids: [await newChannel()] } },
+    }),
+    errors: { 503: () => noDatastore({ params: { id: 'r' }, body: { channel_ids: [] } }) },
+  },
+  listBlackouts: {
+    ok: () => ({ input: { query: { connection: 'default' } } }),
+    errors: {
+      400: () => ({ input: { query: { active_only: 'perhaps' } } }),
+      404: () => ({ input: { query: { connection: 'nowhere' } } }),
+      503: () => noDatastore(),
+    },
+  },
+  createBlackout: {
+    ok: () => ({
+      input: { body: { cron: '0 2 * * 0', duration_s: 3600, time_zone: 'Europe/Paris', reason: 'backups' } },
+    }),
+    errors: {
+      404: () => ({ input: { body: { connection_id: 'nowhere', cron: '0 2 * * 0', duration_s: 3600 } } }),
+      503: () => noDatastore({ body: { cron: '0 2 * * 0', duration_s: 3600 } }),
+    },
+  },
+  endBlackout: {
+    ok: async () => ({ input: { params: { id: await newBlackout() } } }),
+    errors: { 503: () => noDatastore({ params: { id: '1' } }) },
+  },
+  listNotificationChannels: { ok: () => ({}), errors: { 503: () => noDatastore() } },
+  createNotificationChannel: {
+    ok: () => ({
+      input: { body: channelBody({ secret: 'a signing secret of some length', min_severity: 'warning' }) },
+    }),
+    errors: {
+      409: async () => {
+        const body = channelBody();
+        await clients.admin.createNotificationChannel({ body });
+        return { input: { body } };
+      },
+      503: () => noDatastore({ body: channelBody() }),
+    },
+  },
+  getNotificationChannel: {
+    ok: async () => ({ input: { params: { id: await newChannel() } } }),
+    errors: { 503: () => noDatastore({ params: { id: 'c' } }) },
+  },
+  updateNotificationChannel: {
+    ok: async () => ({ input: { params: { id: await newChannel() }, body: { enabled: false } } }),
+    errors: {
+      409: async () => {
+        const body = channelBody();
+        await clients.admin.createNotificationChannel({ body });
+        return { input: { params: { id: await newChannel() }, body: { name: body.name } } };
+      },
+      503: () => noDatastore({ params: { id: 'c' }, body: {} }),
+    },
+  },
+  deleteNotificationChannel: {
+    ok: async () => ({ input: { params: { id: await newChannel() } } }),
+    errors: { 503: () => noDatastore({ params: { id: 'c' } }) },
+  },
+  testNotificationChannel: {
+    ok: async () => ({ input: { params: { id: await newChannel() } } }),
+    errors: { 503: () => noDatastore({ params: { id: 'c' } }) },
+  },
+  listChannelDeliveries: {
+    ok: async () => ({ input: { params: { id: await newChannel() }, query: { status: 'failed' } } }),
+    errors: {
+      400: async () => ({ input: { params: { id: await newChannel() }, query: { limit: '0' } } }),
+      503: () => noDatastore({ params: { id: 'c' } }),
+    },
+  },
+  getTimeline: {
+    ok: () => ({
+      input: { query: { connection: 'default', start: '7d', types: 'alert_fired,setting_changed' } },
+    }),
+    errors: {
+      400: () => ({ input: { query: { connection: 'default', types: 'lunch' } } }),
+      404: () => ({ input: { query: { connection: 'nowhere' } } }),
+      503: () => noDatastore({ query: { connection: 'default' } }),
     },
   },
 };
