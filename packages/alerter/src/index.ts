@@ -55,4 +55,5 @@ export {
   type WindowMode,
 } from './types.js';
 export { AlerterError, type AlerterErrorCode } from './errors.js';
+export { alertJson, blackoutJson, ruleJson, timelineJson } from './json.js';
 export { alerterMigrations } from './migrations/index.js';

@@ -1,11 +1,13 @@
 import {
   type Alert,
+  alertJson,
   type Alerter,
-  type Blackout,
+  blackoutJson,
   dimsLabel,
   type EffectiveRule,
   hourOfWeek,
   type MetricBaseline,
+  ruleJson,
   TIMELINE_EVENT_TYPES,
 } from '@pgmcp/alerter';
 import { type McpRegistry, ToolError } from '@pgmcp/mcp-core';
@@ -33,29 +35,6 @@ function connectionsOf(runtime: PgToolsRuntime, state: PgToolsState, name: strin
   return monitoredConnections(runtime, state).map((c) => c.name);
 }
 
-function alertJson(a: Alert) {
-  return {
-    id: a.id,
-    rule_id: a.ruleId,
-    connection_id: a.connectionId,
-    dims: a.dims,
-    probe: a.probe,
-    metric: a.metric,
-    severity: a.severity,
-    status: a.status,
-    message: a.message,
-    value: a.value,
-    threshold: a.threshold,
-    fired_at: iso(a.firedAt),
-    last_fired_at: iso(a.lastFiredAt),
-    reopen_count: a.reopenCount,
-    acknowledged_at: iso(a.acknowledgedAt),
-    acknowledged_by: a.acknowledgedBy,
-    ack_note: a.ackNote,
-    cleared_at: iso(a.clearedAt),
-  };
-}
-
 function alertLine(a: Alert): string {
   const parts = [
     `#${a.id} [${a.severity}] ${a.status} ${a.ruleId} on ${a.connectionId}${dimsLabel(a.dims) ? ` (${dimsLabel(a.dims)})` : ''}: ${a.message}`,
@@ -69,32 +48,6 @@ function alertLine(a: Alert): string {
   return parts.join('; ');
 }
 
-function ruleJson(r: EffectiveRule) {
-  return {
-    id: r.id,
-    name: r.name,
-    category: r.category,
-    description: r.description,
-    kind: r.kind,
-    probe: r.probe,
-    metric: r.metric,
-    dims_filter: r.dimsFilter,
-    operator: r.operator,
-    threshold: r.threshold,
-    clear_threshold: r.clearThreshold,
-    duration_s: r.durationS,
-    window_s: r.windowS,
-    window_mode: r.windowMode,
-    anomaly_method: r.anomalyMethod,
-    min_samples: r.minSamples,
-    min_value: r.minValue,
-    severity: r.severity,
-    enabled: r.enabled,
-    builtin: r.builtin,
-    overridden: r.overridden,
-  };
-}
-
 function ruleLine(r: EffectiveRule): string {
   const condition =
     r.kind === 'anomaly'
@@ -103,24 +56,6 @@ function ruleLine(r: EffectiveRule): string {
   const clear = r.clearThreshold === null ? '' : `, clears at ${num(r.clearThreshold)}`;
   const overridden = r.overridden.length ? ` [overridden here: ${r.overridden.join(', ')}]` : '';
   return `${r.id} (${r.category}, ${r.severity}${r.enabled ? '' : ', disabled'}): ${condition} for ${r.durationS} s${clear}${overridden} — ${r.name}`;
-}
-
-function blackoutJson(b: Blackout, active: boolean) {
-  return {
-    id: b.id,
-    connection_id: b.connectionId,
-    reason: b.reason,
-    kind: b.cron ? 'scheduled' : 'one_off',
-    starts_at: iso(b.startsAt),
-    ends_at: iso(b.endsAt),
-    cron: b.cron,
-    duration_s: b.durationS,
-    time_zone: b.timeZone,
-    created_by: b.createdBy,
-    created_at: iso(b.createdAt),
-    ended_at: iso(b.endedAt),
-    active,
-  };
 }
 
 function blackoutLine(b: ReturnType<typeof blackoutJson>): string {
