@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
-import type { CollectorTarget } from '@pgmcp/collector';
+import { targetFromUrl } from '@pgmcp/collector';
 import { isDemoSeeded, seedDemoDatabase } from '@pgmcp/demo-data';
 import { startLocalPostgres } from '@pgmcp/pg-embedded';
 import pg from 'pg';
@@ -80,17 +80,7 @@ export async function startBenchCluster(): Promise<BenchCluster> {
 }
 
 /** The collector's target for a postgres:// URL. */
-export function targetOf(id: string, url: string): CollectorTarget {
-  const parsed = new URL(url);
-  return {
-    id,
-    host: parsed.hostname,
-    port: Number(parsed.port || 5432),
-    database: decodeURIComponent(parsed.pathname.slice(1)),
-    user: decodeURIComponent(parsed.username),
-    ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
-  };
-}
+export const targetOf = targetFromUrl;
 
 /** The application_name of the workload's sessions. */
 export const WORKLOAD_APP = 'pgmcp-bench-workload';

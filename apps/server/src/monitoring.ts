@@ -5,7 +5,13 @@ import {
   createAlerter,
   startAlertSchedule,
 } from '@pgmcp/alerter';
-import { BUILTIN_PROBES, type Collector, type CollectorTarget, createCollector } from '@pgmcp/collector';
+import {
+  BUILTIN_PROBES,
+  type Collector,
+  type CollectorTarget,
+  createCollector,
+  targetFromUrl,
+} from '@pgmcp/collector';
 import { type LoadedConfig, poolConnections } from '@pgmcp/config';
 import { type ConnectionStore, poolDefinition } from '@pgmcp/connection-store';
 import { createDatastore, createLeaderLocks, type Datastore } from '@pgmcp/datastore';
@@ -40,18 +46,7 @@ export function datastoreUrl(loaded: LoadedConfig, embedded: EmbeddedDemo | unde
 }
 
 function toTarget(config: ConnectionConfig, url?: string): CollectorTarget {
-  if (url) {
-    const parsed = new URL(url);
-    return {
-      id: config.name,
-      host: parsed.hostname,
-      port: Number(parsed.port || 5432),
-      database: decodeURIComponent(parsed.pathname.slice(1)),
-      user: decodeURIComponent(parsed.username),
-      ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
-      ssl: false,
-    };
-  }
+  if (url) return targetFromUrl(config.name, url);
   const resolved = resolveConnection(config);
   return {
     id: resolved.info.name,

@@ -1,5 +1,10 @@
 export { createCollector, type Collector, type CollectorConfig } from './collector.js';
-export { COLLECTOR_SESSION, type CollectorTarget, type ProbeOutcome } from './target-runner.js';
+export {
+  COLLECTOR_SESSION,
+  type CollectorTarget,
+  type ProbeOutcome,
+  targetFromUrl,
+} from './target-runner.js';
 export {
   majorOf,
   sqlFor,

@@ -16,6 +16,20 @@ export interface CollectorTarget {
   readonly ssl?: false | ConnectionOptions;
 }
 
+/** The target of a postgres:// URL (host, port, database, user and password; no TLS). */
+export function targetFromUrl(id: string, url: string): CollectorTarget {
+  const parsed = new URL(url);
+  return {
+    id,
+    host: parsed.hostname,
+    port: Number(parsed.port || 5432),
+    database: decodeURIComponent(parsed.pathname.slice(1)),
+    user: decodeURIComponent(parsed.username),
+    ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
+    ssl: false,
+  };
+}
+
 /** How one probe run ended. */
 export interface ProbeOutcome {
   probe: string;

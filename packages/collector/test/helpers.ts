@@ -1,20 +1,10 @@
 import { createDatastore, type Datastore } from '@pgmcp/datastore';
 import { adminQuery, createTestDatabase, type TestDatabase } from '@pgmcp/vitest-config/postgres';
 import { afterAll, beforeAll } from 'vitest';
-import type { CollectorTarget } from '../src/index.js';
+import { targetFromUrl } from '../src/index.js';
 
 /** The target for a test database URL. */
-export function targetOf(id: string, url: string): CollectorTarget {
-  const parsed = new URL(url);
-  return {
-    id,
-    host: parsed.hostname,
-    port: Number(parsed.port || 5432),
-    database: decodeURIComponent(parsed.pathname.slice(1)),
-    user: decodeURIComponent(parsed.username),
-    ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
-  };
-}
+export const targetOf = targetFromUrl;
 
 /** A monitored database (with pg_stat_statements) and a datastore database, both dropped after the file. */
 export function useCollectorDatabases(label: string): {
