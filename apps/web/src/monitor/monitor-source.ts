@@ -54,6 +54,11 @@ export interface TimeWindow {
   end: Date;
 }
 
+/** A connection and a fixed window to open the Monitor view on (e.g. around an alert). */
+export interface MonitorFocus extends TimeWindow {
+  connection: string;
+}
+
 /** The reads of the Monitor view. */
 export interface MonitorSource {
   probes(): Promise<ProbeInfo[]>;

@@ -226,6 +226,32 @@ describe('MonitorView', () => {
     expect(stats.query.buckets).toBe('150');
   });
 
+  it('opens on the connection and window a link from an alert asks for', async () => {
+    const calls: FakeCall[] = [];
+    const api = createFakeApi({
+      authEnabled: false,
+      handlers: metricsHandlers({ calls, connections: [connection('shop'), connection('crm')] }),
+    });
+    const focus = {
+      connection: 'crm',
+      start: new Date('2026-03-01T09:30:00Z'),
+      end: new Date('2026-03-01T11:30:00Z'),
+    };
+    render(<MonitorArea api={api} preferred="shop" theme="light" focus={focus} />);
+    await expect.poll(() => calls.find((c) => c.params.probe === 'database_stats')).toBeTruthy();
+    expect(calls.every((c) => c.params.connection === 'crm')).toBe(true);
+    const stats = calls.find((c) => c.params.probe === 'database_stats')!;
+    expect([stats.query.time_start, stats.query.time_end]).toEqual([
+      focus.start.toISOString(),
+      focus.end.toISOString(),
+    ]);
+    expect(screen.getByRole('radio', { name: 'Custom' }).getAttribute('aria-checked')).toBe('true');
+    const form = screen.getByRole('form', { name: 'Custom time range' });
+    expect(within(form).getByLabelText<HTMLInputElement>('From').value).toBe(
+      new Date(focus.start.getTime() - focus.start.getTimezoneOffset() * 60_000).toISOString().slice(0, 16),
+    );
+  });
+
   it('says how to mark a connection monitored when none is', async () => {
     renderMonitor(metricsHandlers({ connections: [] }));
     expect(await screen.findByText(/No connection you may use is monitored yet/)).toBeTruthy();

@@ -2,7 +2,13 @@ import { useCallback, useEffect, useId, useMemo, useState } from 'react';
 import { errorMessage } from '../api/error-message.js';
 import { relativeTime } from '../ui/relative-time.js';
 import { MetricChart } from './metric-chart.js';
-import type { MonitoredConnection, MonitorSource, ProbeInfo, TimeWindow } from './monitor-source.js';
+import type {
+  MonitoredConnection,
+  MonitorFocus,
+  MonitorSource,
+  ProbeInfo,
+  TimeWindow,
+} from './monitor-source.js';
 import { gapSecondsFor, PANELS, type PanelSpec, RANGES, type RangeId, REFRESH_CHOICES } from './panels.js';
 import { chartLines } from './series.js';
 import { LargestTables, TopQueries } from './monitor-tables.js';
@@ -15,6 +21,8 @@ export interface MonitorViewProps {
   preferred?: string | undefined;
   /** Charts redraw in the theme's colours. */
   theme: string;
+  /** Show this connection over this window (a link from an alert); a new object applies again. */
+  focus?: MonitorFocus | undefined;
 }
 
 /** How to get a connection monitored, for the empty state. */
@@ -63,9 +71,15 @@ function localInput(date: Date): string {
 }
 
 /** From/to fields for a fixed window; Apply is offered once "from" is before "to". */
-function CustomRange({ onApply }: { onApply: (window: TimeWindow) => void }) {
-  const [from, setFrom] = useState(() => localInput(new Date(Date.now() - 3_600_000)));
-  const [to, setTo] = useState(() => localInput(new Date()));
+function CustomRange({
+  initial,
+  onApply,
+}: {
+  initial: TimeWindow | undefined;
+  onApply: (window: TimeWindow) => void;
+}) {
+  const [from, setFrom] = useState(() => localInput(initial?.start ?? new Date(Date.now() - 3_600_000)));
+  const [to, setTo] = useState(() => localInput(initial?.end ?? new Date()));
   const start = new Date(from);
   const end = new Date(to);
   const valid = !Number.isNaN(start.getTime()) && !Number.isNaN(end.getTime()) && start < end;
@@ -129,7 +143,7 @@ function CollectionStatus({ connection }: { connection: MonitoredConnection }) {
  * refreshed on demand or on a timer that pauses while the tab is hidden, with its collection
  * status, top queries and largest tables.
  */
-export function MonitorView({ source, preferred, theme }: MonitorViewProps) {
+export function MonitorView({ source, preferred, theme, focus }: MonitorViewProps) {
   const ids = useId();
   const [connections, setConnections] = useState<MonitoredConnection[]>();
   const [probes, setProbes] = useState<ProbeInfo[]>();
@@ -139,6 +153,12 @@ export function MonitorView({ source, preferred, theme }: MonitorViewProps) {
   const [custom, setCustom] = useState<TimeWindow>();
   const [refresh, setRefresh] = useState(30);
   const [tick, setTick] = useState(0);
+  useEffect(() => {
+    if (!focus) return;
+    setChosen(focus.connection);
+    setRange('custom');
+    setCustom({ start: focus.start, end: focus.end });
+  }, [focus]);
 
   const loadConnections = useCallback(async () => {
     try {
@@ -238,7 +258,9 @@ export function MonitorView({ source, preferred, theme }: MonitorViewProps) {
           {loading ? 'Loading…' : 'Refresh'}
         </button>
       </div>
-      {range === 'custom' ? <CustomRange onApply={setCustom} /> : null}
+      {range === 'custom' ? (
+        <CustomRange key={custom?.start.getTime()} initial={custom} onApply={setCustom} />
+      ) : null}
       <CollectionStatus connection={connection} />
       {data ? (
         <>
