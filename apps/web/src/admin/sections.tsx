@@ -2,6 +2,7 @@ import type { AdminPermission, ApiClient, MeResponse } from '@pgmcp/api-contract
 import type { ComponentType } from 'react';
 import { AccountAdmin } from './account-admin.js';
 import { AlertRulesAdmin } from './alert-rules-admin.js';
+import { BlackoutsAdmin } from './blackouts-admin.js';
 import { ActivityAdmin } from './activity-admin.js';
 import { ConnectionsAdmin } from './connections-admin.js';
 import { GroupsAdmin } from './groups-admin.js';
@@ -98,6 +99,12 @@ export const ADMIN_SECTIONS: readonly AdminSection[] = [
     label: 'Alert rules',
     visible: holds('manage_alert_rules'),
     Component: ({ api }) => <AlertRulesAdmin api={api} />,
+  },
+  {
+    id: 'blackouts',
+    label: 'Blackouts',
+    visible: holds('manage_blackouts'),
+    Component: ({ api }) => <BlackoutsAdmin api={api} />,
   },
   {
     // Everyone signed in: a user sees their own activity, administrators everyone's (the server decides).
