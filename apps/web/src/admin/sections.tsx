@@ -3,6 +3,7 @@ import type { ComponentType } from 'react';
 import { AccountAdmin } from './account-admin.js';
 import { AlertRulesAdmin } from './alert-rules-admin.js';
 import { BlackoutsAdmin } from './blackouts-admin.js';
+import { ChannelsAdmin } from './channels-admin.js';
 import { ActivityAdmin } from './activity-admin.js';
 import { ConnectionsAdmin } from './connections-admin.js';
 import { GroupsAdmin } from './groups-admin.js';
@@ -105,6 +106,12 @@ export const ADMIN_SECTIONS: readonly AdminSection[] = [
     label: 'Blackouts',
     visible: holds('manage_blackouts'),
     Component: ({ api }) => <BlackoutsAdmin api={api} />,
+  },
+  {
+    id: 'notification-channels',
+    label: 'Notification channels',
+    visible: holds('manage_notification_channels'),
+    Component: ({ api }) => <ChannelsAdmin api={api} />,
   },
   {
     // Everyone signed in: a user sees their own activity, administrators everyone's (the server decides).

@@ -147,20 +147,36 @@ function channelHandlers(state: FakeAlerting): FakeHandlers {
   return {
     listNotificationChannels: () => ({ channels: state.channels }),
     createNotificationChannel: ({ body }: FakeCall) => {
-      const { kind, name, enabled, min_severity, secret, smtp, ...rest } = body as Record<string, unknown>;
-      if (kind !== 'email' && !(typeof rest.url === 'string' && rest.url.startsWith('https://')))
-        throw refuse('url: the SSRF guard refuses this address');
-      const password = (smtp as { password?: string } | undefined)?.password;
-      const { password: _password, ...shownSmtp } = (smtp ?? {}) as Record<string, unknown>;
+      const input = body as Record<string, unknown> & { smtp?: Record<string, unknown> };
+      const url = typeof input.url === 'string' ? input.url : '';
+      if (input.kind !== 'email' && !url.startsWith('https://'))
+        throw refuse('url: the SSRF guard refuses this address (a private or loopback host)');
+      const smtp = input.smtp ?? {};
+      const settings: Record<string, unknown> =
+        input.kind === 'webhook'
+          ? { url, header_names: [], signed: Boolean(input.secret) }
+          : input.kind === 'slack'
+            ? { host: new URL(url).host }
+            : {
+                smtp: {
+                  host: smtp.host,
+                  port: smtp.port ?? 587,
+                  security: smtp.security ?? 'starttls',
+                  user: smtp.user ?? null,
+                  ca: false,
+                },
+                from: input.from,
+                to: input.to,
+              };
       const created: NotificationChannel = {
         id: `ch_${state.channels.length + 1}`,
-        name: String(name),
-        kind: kind as NotificationChannel['kind'],
-        enabled: enabled !== false,
-        min_severity: (min_severity ?? null) as NotificationChannel['min_severity'],
+        name: String(input.name),
+        kind: input.kind as NotificationChannel['kind'],
+        enabled: input.enabled !== false,
+        min_severity: (input.min_severity ?? null) as NotificationChannel['min_severity'],
         rule_ids: [],
-        settings: kind === 'email' ? { ...rest, smtp: shownSmtp } : rest,
-        has_secret: Boolean(secret ?? password),
+        settings,
+        has_secret: Boolean(input.secret ?? smtp.password ?? input.kind === 'slack'),
         created_at: new Date().toISOString(),
         updated_at: new Date().toISOString(),
       };
