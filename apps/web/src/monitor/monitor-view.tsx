@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useId, useMemo, useState } from 'react';
 import { errorMessage } from '../api/error-message.js';
 import { relativeTime } from '../ui/relative-time.js';
-import { MetricChart } from './metric-chart.js';
+import { type ChartMarker, MetricChart } from './metric-chart.js';
 import type {
   MonitoredConnection,
   MonitorFocus,
@@ -42,7 +42,17 @@ function HowToMonitor() {
   );
 }
 
-function Panel({ panel, data, theme }: { panel: PanelSpec; data: MonitorData; theme: string }) {
+function Panel({
+  panel,
+  data,
+  theme,
+  markers,
+}: {
+  panel: PanelSpec;
+  data: MonitorData;
+  theme: string;
+  markers: readonly ChartMarker[];
+}) {
   const loaded = data.probes.get(panel.probe);
   const lines = useMemo(
     () =>
@@ -60,7 +70,45 @@ function Panel({ panel, data, theme }: { panel: PanelSpec; data: MonitorData; th
       lines={lines}
       empty={loaded?.error ? `Could not load: ${loaded.error}` : panel.empty}
       theme={theme}
+      markers={markers}
     />
+  );
+}
+
+const eventTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+/** The markers of the loaded events: alerts in the danger colour, other events in the warning one. */
+function markersOf(events: MonitorData['events']): ChartMarker[] {
+  return (events.rows ?? []).map((e) => ({
+    x: Date.parse(e.at) / 1000,
+    label: e.title,
+    alert: e.type.startsWith('alert_'),
+  }));
+}
+
+/** The legend of the charts' markers: every alert and event of the range, in time order. */
+function ChartEvents({ events }: { events: MonitorData['events'] }) {
+  return (
+    <section className="monitor-events" aria-labelledby="monitor-events-title">
+      <h3 id="monitor-events-title">Alerts and events in this range</h3>
+      {events.error ? <p className="muted small">Could not load them: {events.error}</p> : null}
+      {events.rows?.length === 0 ? <p className="muted small">None: the charts carry no markers.</p> : null}
+      {events.rows && events.rows.length > 0 ? (
+        <>
+          <p className="muted small">
+            Marked on the charts as dashed lines: <span className="marker-key alert">alerts</span>,{' '}
+            <span className="marker-key event">other events</span>.
+          </p>
+          <ul className="monitor-event-list">
+            {events.rows.map((e, i) => (
+              <li key={`${e.at}:${i}`} className={e.type.startsWith('alert_') ? 'alert' : 'event'}>
+                <time dateTime={e.at}>{eventTime.format(new Date(e.at))}</time> {e.title}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+    </section>
   );
 }
 
@@ -184,6 +232,7 @@ export function MonitorView({ source, preferred, theme, focus }: MonitorViewProp
   const span = RANGES.find((r) => r.id === range)?.seconds;
   const window = useMemo(() => (span === undefined ? custom : { seconds: span }), [span, custom]);
   const { data, loading } = useMonitorData(source, connection?.id, window, probes, tick);
+  const markers = useMemo(() => (data ? markersOf(data.events) : []), [data]);
 
   if (failure && !connections)
     return (
@@ -266,9 +315,10 @@ export function MonitorView({ source, preferred, theme, focus }: MonitorViewProp
         <>
           <div className="monitor-grid">
             {PANELS.map((panel) => (
-              <Panel key={panel.id} panel={panel} data={data} theme={theme} />
+              <Panel key={panel.id} panel={panel} data={data} theme={theme} markers={markers} />
             ))}
           </div>
+          <ChartEvents events={data.events} />
           <TopQueries result={data.topQueries} />
           <LargestTables result={data.tableSizes} />
         </>
