@@ -80,6 +80,20 @@ describe('AlertRulesAdmin', () => {
     await expect
       .poll(() => alerting.overrides.get('deadlocks:demo'))
       .toEqual({ enabled: false, threshold: 3 });
+    // A later edit keeps the fields overridden before (named durationS by the server).
+    await user.click(screen.getByRole('button', { name: 'Edit deadlocks' }));
+    const duration = within(screen.getByRole('form', { name: 'Edit deadlocks' })).getByLabelText(/Duration/);
+    await user.clear(duration);
+    await user.type(duration, '60');
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    await expect
+      .poll(() => alerting.overrides.get('deadlocks:demo'))
+      .toEqual({ enabled: false, threshold: 3, duration_s: 60 });
+    await user.click(screen.getByRole('button', { name: 'Edit deadlocks' }));
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    await expect
+      .poll(() => row('deadlocks').textContent)
+      .toContain('overridden here: threshold, duration_s, enabled');
     expect(alerting.rules[1]!.threshold).toBe(1);
 
     await user.click(screen.getByRole('button', { name: 'Edit deadlocks' }));

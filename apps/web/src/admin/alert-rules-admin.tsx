@@ -39,10 +39,18 @@ function parseDraft(draft: Draft): { threshold: number; duration_s: number; seve
   return { threshold, duration_s: duration, severity: draft.severity };
 }
 
+/** The fields a connection's override changed, as body fields (the server names them `durationS`). */
+export function overriddenFields(rule: AlertRuleJson): string[] {
+  return rule.overridden.map((name) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`));
+}
+
 /** A connection's override as it stands (the fields it changed, at their effective values), plus `change`. */
 export function overrideWith(rule: AlertRuleJson, change: RuleChange): AlertRuleOverride {
   const kept = Object.fromEntries(
-    OVERRIDABLE.filter((field) => rule.overridden.includes(field)).map((field) => [field, rule[field]]),
+    OVERRIDABLE.filter((field) => overriddenFields(rule).includes(field)).map((field) => [
+      field,
+      rule[field],
+    ]),
   );
   return { ...kept, ...change };
 }
@@ -230,7 +238,9 @@ export function AlertRulesAdmin({ api }: AlertRulesAdminProps) {
                 <td data-label="Fires when">
                   {condition(rule)}
                   {rule.overridden.length > 0 ? (
-                    <span className="cell-sub small">overridden here: {rule.overridden.join(', ')}</span>
+                    <span className="cell-sub small">
+                      overridden here: {overriddenFields(rule).join(', ')}
+                    </span>
                   ) : null}
                 </td>
                 <td data-label="Severity">
