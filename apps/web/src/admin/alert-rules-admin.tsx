@@ -1,5 +1,5 @@
 import type { AlertRuleJson, AlertRuleOverride, ApiClient, UpdateAlertRule } from '@pgmcp/api-contract';
-import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { type FormEvent, Fragment, useCallback, useEffect, useState } from 'react';
 import { ErrorNotice } from './admin-parts.js';
 import { useAction } from './use-action.js';
 
@@ -194,11 +194,10 @@ export function AlertRulesAdmin({ api }: AlertRulesAdminProps) {
       await load();
     });
 
-  const edited = rules.find((r) => r.id === editing);
   return (
     <section className="admin-page pad" aria-labelledby="alert-rules-title">
       <h2 id="alert-rules-title">Alert rules</h2>
-      <label className="inline-field">
+      <label className="inline-field admin-filter">
         Thresholds in effect on
         <select
           value={connection}
@@ -207,7 +206,7 @@ export function AlertRulesAdmin({ api }: AlertRulesAdminProps) {
             setConnection(e.target.value);
           }}
         >
-          <option value="">every connection (as defined)</option>
+          <option value="">every connection</option>
           {connections.map((name) => (
             <option key={name}>{name}</option>
           ))}
@@ -227,60 +226,66 @@ export function AlertRulesAdmin({ api }: AlertRulesAdminProps) {
           </thead>
           <tbody>
             {rules.map((rule) => (
-              <tr key={rule.id}>
-                <td data-label="Rule">
-                  <span className="cell-title">{rule.name}</span>
-                  <span className="cell-sub small muted">
-                    {rule.category}
-                    {rule.builtin ? ' · default' : ''}
-                  </span>
-                </td>
-                <td data-label="Fires when">
-                  {condition(rule)}
-                  {rule.overridden.length > 0 ? (
-                    <span className="cell-sub small">
-                      overridden here: {overriddenFields(rule).join(', ')}
+              <Fragment key={rule.id}>
+                <tr>
+                  <td data-label="Rule">
+                    <span className="cell-title">{rule.name}</span>
+                    <span className="cell-sub small muted">
+                      {rule.category}
+                      {rule.builtin ? ' · default' : ''}
                     </span>
-                  ) : null}
-                </td>
-                <td data-label="Severity">
-                  <span className={`badge severity-${rule.severity}`}>{rule.severity}</span>
-                </td>
-                <td data-label="Enabled">
-                  <input
-                    type="checkbox"
-                    aria-label={`Enable ${rule.name}`}
-                    checked={rule.enabled}
-                    disabled={action.busy}
-                    onChange={(e) => void change(rule, { enabled: e.target.checked })}
-                  />
-                </td>
-                <td className="row-actions">
-                  <button
-                    type="button"
-                    className="button small"
-                    aria-label={`Edit ${rule.name}`}
-                    onClick={() => setEditing(rule.id)}
-                  >
-                    Edit
-                  </button>
-                </td>
-              </tr>
+                  </td>
+                  <td data-label="Fires when">
+                    {condition(rule)}
+                    {rule.overridden.length > 0 ? (
+                      <span className="cell-sub small">
+                        overridden here: {overriddenFields(rule).join(', ')}
+                      </span>
+                    ) : null}
+                  </td>
+                  <td data-label="Severity">
+                    <span className={`badge severity-${rule.severity}`}>{rule.severity}</span>
+                  </td>
+                  <td data-label="Enabled">
+                    <input
+                      type="checkbox"
+                      aria-label={`Enable ${rule.name}`}
+                      checked={rule.enabled}
+                      disabled={action.busy}
+                      onChange={(e) => void change(rule, { enabled: e.target.checked })}
+                    />
+                  </td>
+                  <td className="row-actions">
+                    <button
+                      type="button"
+                      className="button small"
+                      aria-label={`Edit ${rule.name}`}
+                      onClick={() => setEditing(rule.id)}
+                    >
+                      Edit
+                    </button>
+                  </td>
+                </tr>
+                {rule.id === editing ? (
+                  <tr>
+                    <td colSpan={5}>
+                      <RuleEditor
+                        key={`${rule.id}:${connection}`}
+                        rule={rule}
+                        connection={connection}
+                        busy={action.busy}
+                        onSave={(fields) => void change(rule, fields)}
+                        onReset={() => void reset(rule)}
+                        onCancel={() => setEditing(undefined)}
+                      />
+                    </td>
+                  </tr>
+                ) : null}
+              </Fragment>
             ))}
           </tbody>
         </table>
       </div>
-      {edited ? (
-        <RuleEditor
-          key={`${edited.id}:${connection}`}
-          rule={edited}
-          connection={connection}
-          busy={action.busy}
-          onSave={(fields) => void change(edited, fields)}
-          onReset={() => void reset(edited)}
-          onCancel={() => setEditing(undefined)}
-        />
-      ) : null}
     </section>
   );
 }

@@ -107,7 +107,7 @@ function BlackoutForm({
         <span>Reason</span>
         <input value={draft.reason} maxLength={500} onChange={(e) => set('reason', e.target.value)} />
       </label>
-      <fieldset className="field">
+      <fieldset className="choice-group">
         <legend>When</legend>
         <label className="field check">
           <input type="radio" checked={draft.kind === 'one_off'} onChange={() => set('kind', 'one_off')} />

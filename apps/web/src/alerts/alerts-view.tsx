@@ -22,7 +22,7 @@ type Filters = Required<Pick<AlertQueryParams, 'status'>> & {
 };
 
 const STATUSES = [
-  ['active', 'Active (firing or acknowledged)'],
+  ['active', 'Active'],
   ['acknowledged', 'Acknowledged'],
   ['cleared', 'Cleared'],
   ['all', 'All'],
@@ -235,7 +235,7 @@ export function AlertsView({ api, connections, onOpenMonitor }: AlertsViewProps)
                   </td>
                   <td data-label="Alert">
                     <span className="cell-title">{alert.message}</span>
-                    <span className="cell-sub small muted">
+                    <span className="alert-detail small muted">
                       {alert.rule_id}
                       {Object.keys(alert.dims).length > 0 ? ` · ${dimsText(alert.dims)}` : ''}
                       {alert.value !== null ? ` · value ${alert.value}` : ''}
