@@ -85,7 +85,7 @@ describe('ChannelsAdmin', () => {
     expect(row('dba mail').textContent).toContain('critical and above');
   });
 
-  it('sends a test and shows the outcome, lists deliveries with the last error, and deletes after confirming', async () => {
+  it('sends a test and shows the outcome, lists deliveries with the last error, disables, and deletes after confirming', async () => {
     const { alerting, user } = setup();
     alerting.channels.push({
       id: 'ch_1',
@@ -120,6 +120,12 @@ describe('ChannelsAdmin', () => {
     const [failed, delivered] = within(history).getAllByRole('row').slice(1);
     expect(failed!.textContent).toMatch(/failed5\/5url: connection refused/);
     expect(delivered!.textContent).toMatch(/delivered1\/5—/);
+
+    await user.click(screen.getByRole('checkbox', { name: 'Enable ops hook' }));
+    await expect.poll(() => alerting.channels[0]!.enabled).toBe(false);
+    await expect
+      .poll(() => screen.getByRole<HTMLInputElement>('checkbox', { name: 'Enable ops hook' }).checked)
+      .toBe(false);
 
     await user.click(screen.getByRole('button', { name: 'Delete ops hook' }));
     const dialog = screen.getByRole('dialog');

@@ -226,7 +226,7 @@ function ChannelForm({
 
 /**
  * The Notification channels admin screen (manage_notification_channels): channels without their
- * secrets, a form for a webhook, Slack or email channel, "Send test" with its outcome, a channel's
+ * secrets, enable/disable, a form for a webhook, Slack or email channel, "Send test" with its outcome, a channel's
  * delivery history with the last error, and delete with confirmation.
  */
 export function ChannelsAdmin({ api }: ChannelsAdminProps) {
@@ -265,6 +265,11 @@ export function ChannelsAdmin({ api }: ChannelsAdminProps) {
       });
       setHistory({ channel, deliveries });
     });
+  const setEnabled = (channel: NotificationChannel, enabled: boolean) =>
+    run(async () => {
+      await api.updateNotificationChannel({ params: { id: channel.id }, body: { enabled } });
+      await load();
+    });
   const remove = (channel: NotificationChannel) =>
     run(async () => {
       setDeleting(undefined);
@@ -288,6 +293,7 @@ export function ChannelsAdmin({ api }: ChannelsAdminProps) {
                 <th>Name</th>
                 <th>Sends to</th>
                 <th>Routing</th>
+                <th>Enabled</th>
                 <th />
               </tr>
             </thead>
@@ -298,7 +304,6 @@ export function ChannelsAdmin({ api }: ChannelsAdminProps) {
                     <span className="cell-title">{c.name}</span>
                     <span className="cell-sub small muted">
                       {c.kind}
-                      {c.enabled ? '' : ' · disabled'}
                       {c.has_secret ? ' · secret stored' : ''}
                     </span>
                   </td>
@@ -318,6 +323,15 @@ export function ChannelsAdmin({ api }: ChannelsAdminProps) {
                     {c.rule_ids.length > 0 ? (
                       <span className="cell-sub small muted">{c.rule_ids.join(', ')}</span>
                     ) : null}
+                  </td>
+                  <td data-label="Enabled">
+                    <input
+                      type="checkbox"
+                      aria-label={`Enable ${c.name}`}
+                      checked={c.enabled}
+                      disabled={action.busy}
+                      onChange={(e) => void setEnabled(c, e.target.checked)}
+                    />
                   </td>
                   <td className="row-actions">
                     <button

@@ -183,6 +183,12 @@ function channelHandlers(state: FakeAlerting): FakeHandlers {
       state.channels.push(created);
       return created;
     },
+    updateNotificationChannel: ({ params, body }: FakeCall) => {
+      const channel = find(params.id);
+      if ('kind' in (body as object)) throw refuse('kind: a channel keeps its kind');
+      Object.assign(channel, body, { updated_at: new Date().toISOString() });
+      return channel;
+    },
     deleteNotificationChannel: ({ params }: FakeCall) => {
       find(params.id);
       state.channels = state.channels.filter((c) => c.id !== params.id);

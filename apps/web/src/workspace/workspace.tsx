@@ -150,6 +150,8 @@ export function Workspace({ env, me, memory, onLogout, onSessionLost }: Workspac
 
   const showView = (next: WorkspaceView) => {
     if (next === 'console') setConsoleSeen(true);
+    // The top-bar tab opens the Monitor view as the user left it, not on an earlier alert's window.
+    setMonitorFocus(undefined);
     setView(next);
   };
 
