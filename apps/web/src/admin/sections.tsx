@@ -1,6 +1,9 @@
 import type { AdminPermission, ApiClient, MeResponse } from '@pgmcp/api-contract';
 import type { ComponentType } from 'react';
 import { AccountAdmin } from './account-admin.js';
+import { AlertRulesAdmin } from './alert-rules-admin.js';
+import { BlackoutsAdmin } from './blackouts-admin.js';
+import { ChannelsAdmin } from './channels-admin.js';
 import { ActivityAdmin } from './activity-admin.js';
 import { ConnectionsAdmin } from './connections-admin.js';
 import { GroupsAdmin } from './groups-admin.js';
@@ -91,6 +94,24 @@ export const ADMIN_SECTIONS: readonly AdminSection[] = [
     // The OAuth client routes need manage_tokens, like every user's grants.
     visible: holds('manage_tokens'),
     Component: ({ api }) => <OAuthAdmin api={api} />,
+  },
+  {
+    id: 'alert-rules',
+    label: 'Alert rules',
+    visible: holds('manage_alert_rules'),
+    Component: ({ api }) => <AlertRulesAdmin api={api} />,
+  },
+  {
+    id: 'blackouts',
+    label: 'Blackouts',
+    visible: holds('manage_blackouts'),
+    Component: ({ api }) => <BlackoutsAdmin api={api} />,
+  },
+  {
+    id: 'notification-channels',
+    label: 'Notification channels',
+    visible: holds('manage_notification_channels'),
+    Component: ({ api }) => <ChannelsAdmin api={api} />,
   },
   {
     // Everyone signed in: a user sees their own activity, administrators everyone's (the server decides).

@@ -14,6 +14,41 @@ export interface MetricChartProps {
   empty: string;
   /** Redraws with the theme's colours when it changes. */
   theme: string;
+  /** Alerts and events drawn as dashed vertical lines; the legend names those under the cursor. */
+  markers?: readonly ChartMarker[] | undefined;
+}
+
+/** A vertical marker at `x` (Unix seconds). */
+export interface ChartMarker {
+  x: number;
+  label: string;
+  /** An alert (drawn in the danger colour) rather than another event. */
+  alert: boolean;
+}
+
+/** Draws `markers` as dashed lines across the plot area. */
+function drawMarkers(u: uPlot, markers: readonly ChartMarker[], colors: { alert: string; event: string }) {
+  const { ctx, bbox } = u;
+  const ratio = window.devicePixelRatio || 1;
+  ctx.save();
+  ctx.lineWidth = ratio;
+  ctx.setLineDash([4 * ratio, 3 * ratio]);
+  for (const marker of markers) {
+    const x = Math.round(u.valToPos(marker.x, 'x', true));
+    if (x < bbox.left || x > bbox.left + bbox.width) continue;
+    ctx.strokeStyle = marker.alert ? colors.alert : colors.event;
+    ctx.beginPath();
+    ctx.moveTo(x, bbox.top);
+    ctx.lineTo(x, bbox.top + bbox.height);
+    ctx.stroke();
+  }
+  ctx.restore();
+}
+
+/** The markers within half a step of point `at` (what the cursor is on). */
+export function markersAt(xs: readonly number[], at: number, markers: readonly ChartMarker[]): ChartMarker[] {
+  const step = xs.length > 1 ? Math.abs(xs[1]! - xs[0]!) : 60;
+  return markers.filter((m) => Math.abs(m.x - xs[at]!) <= step / 2);
 }
 
 /** Series colours, from the theme (styles/theme.css --chart-1…6). */
@@ -50,6 +85,7 @@ function options(
     font: '11px system-ui, sans-serif',
   };
   const tick = (v: number) => formatValue(v, props.unit);
+  const markerColors = { alert: resolveColor(host, '--danger'), event: resolveColor(host, '--warning') };
   return {
     width: Math.max(240, host.clientWidth),
     height: HEIGHT,
@@ -85,7 +121,10 @@ function options(
         spanGaps: false,
       })),
     ],
-    hooks: { setCursor: [(u: uPlot) => onCursor(u.cursor.idx ?? null)] },
+    hooks: {
+      setCursor: [(u: uPlot) => onCursor(u.cursor.idx ?? null)],
+      draw: [(u: uPlot) => drawMarkers(u, props.markers ?? [], markerColors)],
+    },
   };
 }
 
@@ -138,9 +177,10 @@ export function MetricChart(props: MetricChartProps) {
     };
     // props.title/hint/empty do not change the plot.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [lines, hasData, props.unit, props.theme]);
+  }, [lines, hasData, props.unit, props.theme, props.markers]);
 
   const at = cursor !== null && cursor < lines.xs.length ? cursor : null;
+  const marked = at === null ? [] : markersAt(lines.xs, at, props.markers ?? []);
   const valueOf = (values: readonly (number | null)[]) =>
     at === null ? lastValue(values) : (values[at] ?? null);
   const summary = lines.lines
@@ -162,6 +202,7 @@ export function MetricChart(props: MetricChartProps) {
             data-lines={lines.lines.length}
             data-points={lines.xs.length}
             data-gaps={lines.xs.filter((_, i) => lines.lines.every((l) => l.values[i] === null)).length}
+            data-markers={props.markers?.length ?? 0}
           />
           <ul className="metric-legend" aria-label={`${props.title} legend`}>
             <li className="muted">
@@ -171,6 +212,11 @@ export function MetricChart(props: MetricChartProps) {
               <li key={l.label}>
                 <span className={`swatch chart-color-${(i % CHART_COLORS) + 1}`} aria-hidden="true" />
                 {l.label} <strong>{formatValue(valueOf(l.values), props.unit)}</strong>
+              </li>
+            ))}
+            {marked.map((m) => (
+              <li key={`${m.x}:${m.label}`} className={`metric-marker-note ${m.alert ? 'alert' : 'event'}`}>
+                {m.label}
               </li>
             ))}
           </ul>

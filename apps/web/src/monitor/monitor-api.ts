@@ -9,6 +9,9 @@ const dimsOf = (series: MetricSeries): MetricSeriesInput['dims'] => ({
   object_name: series.dims.object_name ?? '',
 });
 
+/** Events marked on the charts of one window, at most (the newest). */
+const MAX_EVENTS = 200;
+
 /** The Monitor view's reads over the REST routes (`/api/v1/probes`, `/api/v1/metrics/...`). */
 export function createMonitorSource(api: ApiClient): MonitorSource {
   return {
@@ -70,6 +73,17 @@ export function createMonitorSource(api: ApiClient): MonitorSource {
         rows: q.rows,
         share: q.share,
       }));
+    },
+    async events(connection, window) {
+      const { events } = await api.getTimeline({
+        query: {
+          connection,
+          start: window.start.toISOString(),
+          end: window.end.toISOString(),
+          limit: MAX_EVENTS,
+        },
+      });
+      return events.map((e) => ({ at: e.at, type: e.type, title: e.title })).reverse();
     },
   };
 }

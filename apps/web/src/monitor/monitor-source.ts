@@ -54,6 +54,19 @@ export interface TimeWindow {
   end: Date;
 }
 
+/** A connection and a fixed window to open the Monitor view on (e.g. around an alert). */
+export interface MonitorFocus extends TimeWindow {
+  connection: string;
+}
+
+/** An alert or another timeline event (setting changed, restart …), marked on the charts. */
+export interface ChartEvent {
+  at: string;
+  /** A timeline type: `alert_fired`, `setting_changed`, `server_restarted` … */
+  type: string;
+  title: string;
+}
+
 /** The reads of the Monitor view. */
 export interface MonitorSource {
   probes(): Promise<ProbeInfo[]>;
@@ -72,4 +85,6 @@ export interface MonitorSource {
     },
   ): Promise<MetricsAnswer>;
   topQueries(connection: string, options: { window: TimeWindow; limit: number }): Promise<TopQuery[]>;
+  /** The connection's alerts and timeline events in the window, oldest first. */
+  events(connection: string, window: TimeWindow): Promise<ChartEvent[]>;
 }

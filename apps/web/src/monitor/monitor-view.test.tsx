@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createFakeApi } from '../testing/fakes.js';
 import type { FakeCall, FakeHandlers } from '../testing/fake-server.js';
 import { FakeRefusal } from '../testing/fake-server.js';
+import { markersAt } from './metric-chart.js';
 import { MonitorArea } from './monitor-area.js';
 import { useAutoRefresh } from './use-monitor-data.js';
 
@@ -96,6 +97,31 @@ function metricsHandlers(
     queryMetrics: (call) => {
       options.calls?.push(call);
       return result(call, byProbe[call.params.probe!] ?? []);
+    },
+    getTimeline: (call) => {
+      options.calls?.push(call);
+      return {
+        events: [
+          {
+            id: 2,
+            connection_id: 'shop',
+            at: new Date(Date.now() - 60_000).toISOString(),
+            type: 'setting_changed',
+            title: 'Setting work_mem changed from 4MB to 64MB',
+            details: {},
+            alert_id: null,
+          },
+          {
+            id: 1,
+            connection_id: 'shop',
+            at: new Date(Date.now() - 120_000).toISOString(),
+            type: 'alert_fired',
+            title: 'Alert fired (warning): 2 sessions idle in transaction',
+            details: {},
+            alert_id: 7,
+          },
+        ],
+      };
     },
     topQueries: (call): TopQueries => ({
       connection: call.params.connection!,
@@ -226,6 +252,55 @@ describe('MonitorView', () => {
     expect(stats.query.buckets).toBe('150');
   });
 
+  it('opens on the connection and window a link from an alert asks for', async () => {
+    const calls: FakeCall[] = [];
+    const api = createFakeApi({
+      authEnabled: false,
+      handlers: metricsHandlers({ calls, connections: [connection('shop'), connection('crm')] }),
+    });
+    const focus = {
+      connection: 'crm',
+      start: new Date('2026-03-01T09:30:00Z'),
+      end: new Date('2026-03-01T11:30:00Z'),
+    };
+    render(<MonitorArea api={api} preferred="shop" theme="light" focus={focus} />);
+    await expect.poll(() => calls.find((c) => c.params.probe === 'database_stats')).toBeTruthy();
+    expect(calls.every((c) => (c.params.connection ?? c.query.connection) === 'crm')).toBe(true);
+    const stats = calls.find((c) => c.params.probe === 'database_stats')!;
+    expect([stats.query.time_start, stats.query.time_end]).toEqual([
+      focus.start.toISOString(),
+      focus.end.toISOString(),
+    ]);
+    expect(screen.getByRole('radio', { name: 'Custom' }).getAttribute('aria-checked')).toBe('true');
+    const form = screen.getByRole('form', { name: 'Custom time range' });
+    expect(within(form).getByLabelText<HTMLInputElement>('From').value).toBe(
+      new Date(focus.start.getTime() - focus.start.getTimezoneOffset() * 60_000).toISOString().slice(0, 16),
+    );
+  });
+
+  it('marks the alerts and timeline events of the range on every chart, and lists them oldest first', async () => {
+    const calls: FakeCall[] = [];
+    renderMonitor(metricsHandlers({ calls }));
+    const events = await screen.findByRole('region', { name: 'Alerts and events in this range' });
+    expect(
+      within(events)
+        .getAllByRole('listitem')
+        .map((li) => [li.className, li.textContent]),
+    ).toEqual([
+      ['alert', expect.stringMatching(/Alert fired \(warning\): 2 sessions idle in transaction$/)],
+      ['event', expect.stringMatching(/Setting work_mem changed from 4MB to 64MB$/)],
+    ]);
+    const timeline = calls.find((c) => c.query.connection === 'shop' && c.query.start)!;
+    const stats = calls.find((c) => c.params.probe === 'database_stats')!;
+    expect([timeline.query.start, timeline.query.end]).toEqual([
+      stats.query.time_start,
+      stats.query.time_end,
+    ]);
+    const plots = screen.getAllByRole('img').filter((el) => el.classList.contains('metric-plot'));
+    expect(plots.length).toBeGreaterThan(0);
+    expect(plots.every((el) => el.dataset.markers === '2')).toBe(true);
+  });
+
   it('says how to mark a connection monitored when none is', async () => {
     renderMonitor(metricsHandlers({ connections: [] }));
     expect(await screen.findByText(/No connection you may use is monitored yet/)).toBeTruthy();
@@ -280,5 +355,19 @@ describe('useAutoRefresh', () => {
     expect(onTick).toHaveBeenCalledTimes(2);
     unmount();
     spy.mockRestore();
+  });
+});
+
+describe('markersAt', () => {
+  it('names the markers within half a step of the point under the cursor', () => {
+    const xs = [0, 60, 120, 180];
+    const markers = [
+      { x: 89, label: 'fired', alert: true },
+      { x: 95, label: 'restart', alert: false },
+      { x: 149, label: 'cleared', alert: true },
+    ];
+    expect(markersAt(xs, 1, markers).map((m) => m.label)).toEqual(['fired']);
+    expect(markersAt(xs, 2, markers).map((m) => m.label)).toEqual(['restart', 'cleared']);
+    expect(markersAt(xs, 3, markers)).toEqual([]);
   });
 });

@@ -1,8 +1,14 @@
 import { useCallback, useEffect, useId, useMemo, useState } from 'react';
 import { errorMessage } from '../api/error-message.js';
 import { relativeTime } from '../ui/relative-time.js';
-import { MetricChart } from './metric-chart.js';
-import type { MonitoredConnection, MonitorSource, ProbeInfo, TimeWindow } from './monitor-source.js';
+import { type ChartMarker, MetricChart } from './metric-chart.js';
+import type {
+  MonitoredConnection,
+  MonitorFocus,
+  MonitorSource,
+  ProbeInfo,
+  TimeWindow,
+} from './monitor-source.js';
 import { gapSecondsFor, PANELS, type PanelSpec, RANGES, type RangeId, REFRESH_CHOICES } from './panels.js';
 import { chartLines } from './series.js';
 import { LargestTables, TopQueries } from './monitor-tables.js';
@@ -15,6 +21,8 @@ export interface MonitorViewProps {
   preferred?: string | undefined;
   /** Charts redraw in the theme's colours. */
   theme: string;
+  /** Show this connection over this window (a link from an alert); a new object applies again. */
+  focus?: MonitorFocus | undefined;
 }
 
 /** How to get a connection monitored, for the empty state. */
@@ -34,7 +42,17 @@ function HowToMonitor() {
   );
 }
 
-function Panel({ panel, data, theme }: { panel: PanelSpec; data: MonitorData; theme: string }) {
+function Panel({
+  panel,
+  data,
+  theme,
+  markers,
+}: {
+  panel: PanelSpec;
+  data: MonitorData;
+  theme: string;
+  markers: readonly ChartMarker[];
+}) {
   const loaded = data.probes.get(panel.probe);
   const lines = useMemo(
     () =>
@@ -52,7 +70,45 @@ function Panel({ panel, data, theme }: { panel: PanelSpec; data: MonitorData; th
       lines={lines}
       empty={loaded?.error ? `Could not load: ${loaded.error}` : panel.empty}
       theme={theme}
+      markers={markers}
     />
+  );
+}
+
+const eventTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+/** The markers of the loaded events: alerts in the danger colour, other events in the warning one. */
+function markersOf(events: MonitorData['events']): ChartMarker[] {
+  return (events.rows ?? []).map((e) => ({
+    x: Date.parse(e.at) / 1000,
+    label: e.title,
+    alert: e.type.startsWith('alert_'),
+  }));
+}
+
+/** The legend of the charts' markers: every alert and event of the range, in time order. */
+function ChartEvents({ events }: { events: MonitorData['events'] }) {
+  return (
+    <section className="monitor-events" aria-labelledby="monitor-events-title">
+      <h3 id="monitor-events-title">Alerts and events in this range</h3>
+      {events.error ? <p className="muted small">Could not load them: {events.error}</p> : null}
+      {events.rows?.length === 0 ? <p className="muted small">None: the charts carry no markers.</p> : null}
+      {events.rows && events.rows.length > 0 ? (
+        <>
+          <p className="muted small">
+            Marked on the charts as dashed lines: <span className="marker-key alert">alerts</span>,{' '}
+            <span className="marker-key event">other events</span>.
+          </p>
+          <ul className="monitor-event-list">
+            {events.rows.map((e, i) => (
+              <li key={`${e.at}:${i}`} className={e.type.startsWith('alert_') ? 'alert' : 'event'}>
+                <time dateTime={e.at}>{eventTime.format(new Date(e.at))}</time> {e.title}
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+    </section>
   );
 }
 
@@ -63,9 +119,15 @@ function localInput(date: Date): string {
 }
 
 /** From/to fields for a fixed window; Apply is offered once "from" is before "to". */
-function CustomRange({ onApply }: { onApply: (window: TimeWindow) => void }) {
-  const [from, setFrom] = useState(() => localInput(new Date(Date.now() - 3_600_000)));
-  const [to, setTo] = useState(() => localInput(new Date()));
+function CustomRange({
+  initial,
+  onApply,
+}: {
+  initial: TimeWindow | undefined;
+  onApply: (window: TimeWindow) => void;
+}) {
+  const [from, setFrom] = useState(() => localInput(initial?.start ?? new Date(Date.now() - 3_600_000)));
+  const [to, setTo] = useState(() => localInput(initial?.end ?? new Date()));
   const start = new Date(from);
   const end = new Date(to);
   const valid = !Number.isNaN(start.getTime()) && !Number.isNaN(end.getTime()) && start < end;
@@ -129,7 +191,7 @@ function CollectionStatus({ connection }: { connection: MonitoredConnection }) {
  * refreshed on demand or on a timer that pauses while the tab is hidden, with its collection
  * status, top queries and largest tables.
  */
-export function MonitorView({ source, preferred, theme }: MonitorViewProps) {
+export function MonitorView({ source, preferred, theme, focus }: MonitorViewProps) {
   const ids = useId();
   const [connections, setConnections] = useState<MonitoredConnection[]>();
   const [probes, setProbes] = useState<ProbeInfo[]>();
@@ -139,6 +201,12 @@ export function MonitorView({ source, preferred, theme }: MonitorViewProps) {
   const [custom, setCustom] = useState<TimeWindow>();
   const [refresh, setRefresh] = useState(30);
   const [tick, setTick] = useState(0);
+  useEffect(() => {
+    if (!focus) return;
+    setChosen(focus.connection);
+    setRange('custom');
+    setCustom({ start: focus.start, end: focus.end });
+  }, [focus]);
 
   const loadConnections = useCallback(async () => {
     try {
@@ -164,6 +232,7 @@ export function MonitorView({ source, preferred, theme }: MonitorViewProps) {
   const span = RANGES.find((r) => r.id === range)?.seconds;
   const window = useMemo(() => (span === undefined ? custom : { seconds: span }), [span, custom]);
   const { data, loading } = useMonitorData(source, connection?.id, window, probes, tick);
+  const markers = useMemo(() => (data ? markersOf(data.events) : []), [data]);
 
   if (failure && !connections)
     return (
@@ -238,15 +307,18 @@ export function MonitorView({ source, preferred, theme }: MonitorViewProps) {
           {loading ? 'Loading…' : 'Refresh'}
         </button>
       </div>
-      {range === 'custom' ? <CustomRange onApply={setCustom} /> : null}
+      {range === 'custom' ? (
+        <CustomRange key={custom?.start.getTime()} initial={custom} onApply={setCustom} />
+      ) : null}
       <CollectionStatus connection={connection} />
       {data ? (
         <>
           <div className="monitor-grid">
             {PANELS.map((panel) => (
-              <Panel key={panel.id} panel={panel} data={data} theme={theme} />
+              <Panel key={panel.id} panel={panel} data={data} theme={theme} markers={markers} />
             ))}
           </div>
+          <ChartEvents events={data.events} />
           <TopQueries result={data.topQueries} />
           <LargestTables result={data.tableSizes} />
         </>

@@ -1,6 +1,13 @@
 import { useEffect, useState } from 'react';
 import { errorMessage } from '../api/error-message.js';
-import type { MetricsAnswer, MonitorSource, ProbeInfo, TimeWindow, TopQuery } from './monitor-source.js';
+import type {
+  ChartEvent,
+  MetricsAnswer,
+  MonitorSource,
+  ProbeInfo,
+  TimeWindow,
+  TopQuery,
+} from './monitor-source.js';
 import { bucketsFor, PANELS } from './panels.js';
 
 /** The sizes table: the largest tables at the end of the range. */
@@ -14,6 +21,8 @@ export interface MonitorData {
   probes: ReadonlyMap<string, { answer?: MetricsAnswer; error?: string; intervalS: number }>;
   tableSizes: { answer?: MetricsAnswer; error?: string };
   topQueries: { rows?: TopQuery[]; error?: string };
+  /** Alerts and timeline events to mark on the charts. */
+  events: { rows?: ChartEvent[]; error?: string };
 }
 
 /** Each probe the panels read, once, with the union of their metrics. */
@@ -56,7 +65,7 @@ export async function loadMonitorData(
       ] as const;
     }),
   );
-  const [sizes, top] = await Promise.all([
+  const [sizes, top, events] = await Promise.all([
     settle(
       source.metrics(connection, TABLE_SIZE_PROBE, {
         window,
@@ -68,6 +77,7 @@ export async function loadMonitorData(
       }),
     ),
     settle(source.topQueries(connection, { window, limit: TOP_QUERIES })),
+    settle(source.events(connection, window)),
   ]);
   return {
     window,
@@ -77,6 +87,10 @@ export async function loadMonitorData(
       ...(sizes.error ? { error: sizes.error } : {}),
     },
     topQueries: { ...(top.value ? { rows: top.value } : {}), ...(top.error ? { error: top.error } : {}) },
+    events: {
+      ...(events.value ? { rows: events.value } : {}),
+      ...(events.error ? { error: events.error } : {}),
+    },
   };
 }
 

@@ -2,6 +2,7 @@ import type { Connection } from '@pgmcp/api-contract';
 import { useState } from 'react';
 import { errorMessage } from '../api/error-message.js';
 import {
+  AlertIcon,
   ChatIcon,
   DatabaseIcon,
   GaugeIcon,
@@ -16,7 +17,7 @@ import type { Theme } from '../ui/theme.js';
 import type { ServerInfo } from './use-server-info.js';
 
 /** The workspace's views; `admin` is the admin area (its sections depend on the caller's rights). */
-export type WorkspaceView = 'chat' | 'console' | 'monitor' | 'admin';
+export type WorkspaceView = 'chat' | 'console' | 'monitor' | 'alerts' | 'admin';
 
 /** Props of {@link TopBar}. */
 export interface TopBarProps {
@@ -88,6 +89,15 @@ export function TopBar(props: TopBarProps) {
           onClick={() => onView('monitor')}
         >
           <GaugeIcon /> <span>Monitor</span>
+        </button>
+        <button
+          type="button"
+          className="view-tab"
+          aria-label="Alerts"
+          aria-pressed={view === 'alerts'}
+          onClick={() => onView('alerts')}
+        >
+          <AlertIcon /> <span>Alerts</span>
         </button>
         {props.adminLabel ? (
           <button

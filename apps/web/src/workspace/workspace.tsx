@@ -16,11 +16,13 @@ import type { ConsoleRequest } from '../console/sql-console.js';
 import { onOpenInConsole } from '../console/open-in-console.js';
 import { StatusBar, TopBar, type WorkspaceView } from './top-bar.js';
 import { useServerInfo } from './use-server-info.js';
+import type { MonitorFocus } from '../monitor/monitor-source.js';
 
 const AdminArea = lazy(() => import('../admin/admin-area.js').then((m) => ({ default: m.AdminArea })));
 const MonitorArea = lazy(() =>
   import('../monitor/monitor-area.js').then((m) => ({ default: m.MonitorArea })),
 );
+const AlertsView = lazy(() => import('../alerts/alerts-view.js').then((m) => ({ default: m.AlertsView })));
 const LibraryConsole = lazy(() =>
   import('../console/library-console.js').then((m) => ({ default: m.LibraryConsole })),
 );
@@ -56,6 +58,8 @@ export function Workspace({ env, me, memory, onLogout, onSessionLost }: Workspac
   const { theme, toggle } = useTheme();
   const [view, setView] = useState<WorkspaceView>('chat');
   const [consoleSeen, setConsoleSeen] = useState(false);
+  /** Where "Monitor" on an alert asked the Monitor view to look. */
+  const [monitorFocus, setMonitorFocus] = useState<MonitorFocus>();
   const [sidebarOpen, setSidebarOpen] = useState(false);
 
   // One MCP connection for the chat and the console, opened on first use and retried after a failure.
@@ -146,6 +150,8 @@ export function Workspace({ env, me, memory, onLogout, onSessionLost }: Workspac
 
   const showView = (next: WorkspaceView) => {
     if (next === 'console') setConsoleSeen(true);
+    // The top-bar tab opens the Monitor view as the user left it, not on an earlier alert's window.
+    setMonitorFocus(undefined);
     setView(next);
   };
 
@@ -241,7 +247,21 @@ export function Workspace({ env, me, memory, onLogout, onSessionLost }: Workspac
           {view === 'monitor' ? (
             <div className="view">
               <Suspense fallback={<p className="muted pad">Loading the monitor…</p>}>
-                <MonitorArea api={env.api} preferred={current?.name} theme={theme} />
+                <MonitorArea api={env.api} preferred={current?.name} theme={theme} focus={monitorFocus} />
+              </Suspense>
+            </div>
+          ) : null}
+          {view === 'alerts' ? (
+            <div className="view">
+              <Suspense fallback={<p className="muted pad">Loading the alerts…</p>}>
+                <AlertsView
+                  api={env.api}
+                  connections={info.connections.map((c) => c.name)}
+                  onOpenMonitor={(focus) => {
+                    setMonitorFocus(focus);
+                    setView('monitor');
+                  }}
+                />
               </Suspense>
             </div>
           ) : null}
