@@ -1,5 +1,6 @@
 import type { ApiClient, BlackoutJson, CreateBlackout } from '@pgmcp/api-contract';
-import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { useDraft } from './use-draft.js';
+import { useCallback, useEffect, useState } from 'react';
 import { ErrorNotice } from './admin-parts.js';
 import { useAction } from './use-action.js';
 
@@ -82,12 +83,7 @@ function BlackoutForm({
   error: string | undefined;
   onCreate: (draft: Draft) => Promise<boolean>;
 }) {
-  const [draft, setDraft] = useState(EMPTY);
-  const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((d) => ({ ...d, [key]: value }));
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    void onCreate(draft).then((ok) => ok && setDraft(EMPTY));
-  };
+  const { draft, set, submit } = useDraft(EMPTY, onCreate);
   return (
     <form className="admin-form" onSubmit={submit} aria-label="Create a blackout">
       <h3>Create a blackout</h3>

@@ -1,5 +1,6 @@
 import type { ApiClient, ChannelTestResult, Delivery, NotificationChannel } from '@pgmcp/api-contract';
-import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { useDraft } from './use-draft.js';
+import { useCallback, useEffect, useState } from 'react';
 import { ConfirmModal, ErrorNotice } from './admin-parts.js';
 import { useAction } from './use-action.js';
 
@@ -179,12 +180,7 @@ function ChannelForm({
   error: string | undefined;
   onCreate: (draft: Draft) => Promise<boolean>;
 }) {
-  const [draft, setDraft] = useState(EMPTY);
-  const set = <K extends keyof Draft>(key: K, value: Draft[K]) => setDraft((d) => ({ ...d, [key]: value }));
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    void onCreate(draft).then((ok) => ok && setDraft(EMPTY));
-  };
+  const { draft, set, submit } = useDraft(EMPTY, onCreate);
   return (
     <form className="admin-form" onSubmit={submit} aria-label="Add a channel">
       <h3>Add a channel</h3>
